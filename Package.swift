@@ -1,0 +1,109 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every Swift target: Swift 6 language mode (strict concurrency) plus explicit `any`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "tongxin",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
+        .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
+        .library(name: "TongxinRPC", targets: ["TongxinRPC"]),
+        .library(name: "TongxinPostgres", targets: ["TongxinPostgres"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // System libraries (apt: libprotobuf-c-dev, libpq-dev).
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // protoc-c output, generated from Schemas/ by Scripts/generate.py and committed.
+        .target(name: "CTongxinSchemas", dependencies: ["CProtobufC"]),
+
+        // Swift <-> protobuf-c, by walking protoc-c's runtime descriptors.
+        .target(name: "TongxinWire", dependencies: ["CProtobufC"], swiftSettings: swiftSettings),
+        // Generated Swift value types for every message of Schemas/.
+        .target(name: "TongxinSchemas", dependencies: ["TongxinWire", "CTongxinSchemas"], swiftSettings: swiftSettings),
+        // The RPC layer: frames, server, client, status, deadlines.
+        .target(
+            name: "TongxinRPC",
+            dependencies: ["TongxinWire", "TongxinSchemas", logging, lifecycle] + nio + [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Generated server protocols and clients for every service of Schemas/.
+        .target(name: "TongxinAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], swiftSettings: swiftSettings),
+        // libpq: pool, queries, transactions, tenant scope, migrations.
+        .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
+        // Shared bootstrap of every service: configuration, logs, metrics, health, lifecycle, audit.
+        .target(
+            name: "TongxinService",
+            dependencies: ["TongxinRPC", "TongxinAPI", "TongxinPostgres", logging, lifecycle] + nio + [
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The load generator.
+        .executableTarget(
+            name: "tongxin-bench",
+            dependencies: [
+                "TongxinRPC", "TongxinAPI", "TongxinSchemas",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Membership (谁来协商): units, people, councils, composition rules, notice, terms.
+        .target(name: "MembershipRules", path: "Services/Membership/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "MembershipCore",
+            dependencies: [
+                "MembershipRules", "TongxinService", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Membership/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-membership",
+            dependencies: ["MembershipCore", "TongxinService"],
+            path: "Services/Membership/Main",
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests.
+        .target(name: "CHeapStats", path: "Tests/CHeapStats"),
+        .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
+        .testTarget(name: "TongxinRPCTests", dependencies: ["TongxinRPC", "TongxinAPI", "TongxinSchemas"] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "TongxinPostgresTests", dependencies: ["TongxinPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MembershipTests",
+            dependencies: ["MembershipCore", "TongxinService", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
