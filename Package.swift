@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
 
@@ -96,13 +97,25 @@ let package = Package(
 
         // Tests.
         .target(name: "CHeapStats", path: "Tests/CHeapStats"),
+        // Test support: fresh bootstrapped databases, in-process services on real TCP.
+        .target(
+            name: "TongxinTesting",
+            dependencies: ["TongxinService", "TongxinPostgres", "TongxinRPC", "TongxinAPI", logging],
+            path: "Tests/TongxinTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TongxinServiceTests",
+            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "TongxinAPI", "TongxinSchemas"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
         .testTarget(name: "TongxinRPCTests", dependencies: ["TongxinRPC", "TongxinAPI", "TongxinSchemas"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "TongxinPostgresTests", dependencies: ["TongxinPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",
-            dependencies: ["MembershipCore", "TongxinService", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            dependencies: ["MembershipCore", "MembershipRules", "TongxinService", "TongxinTesting", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
             swiftSettings: swiftSettings
         ),
     ]

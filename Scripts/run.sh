@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The run command: the whole system on this machine.
+#
+#   Scripts/run.sh          install what is missing, start PostgreSQL (.tongxin/pgdata, port
+#                           55432), bootstrap roles, build (release), migrate, start every
+#                           service in the background, wait until each answers, ping it
+#   Scripts/run.sh stop     stop every service (graceful: SIGTERM drains in-flight calls) and PostgreSQL
+#   Scripts/run.sh status   which services run, and where
+#
+# Secrets are generated once into .tongxin/secrets.env (mode 600) and reused.
+# Logs: .tongxin/logs/<service>.log (JSON lines).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$repo"
+state="$repo/.tongxin"
+mkdir -p "$state/logs" "$state/run"
+
+# name:rpc-port:metrics-port for every service executable that exists.
+services=()
+for entry in membership:7101:9101 agenda:7102:9102 session:7103:9103 supervision:7104:9104 gateway:7100:9100; do
+  name="${entry%%:*}"
+  grep -q "name: \"tongxin-$name\"" Package.swift && services+=("$entry")
+done
+
+stop_services() {
+  for entry in "${services[@]}"; do
+    name="${entry%%:*}"
+    pidfile="$state/run/$name.pid"
+    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      kill -TERM "$(cat "$pidfile")"
+      for _ in $(seq 1 150); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+      echo "stopped $name"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-start}" in
+  stop)
+    stop_services
+    Scripts/postgres.sh stop || true
+    exit 0 ;;
+  status)
+    for entry in "${services[@]}"; do
+      IFS=: read -r name port metrics <<<"$entry"
+      pidfile="$state/run/$name.pid"
+      if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "$name: running (pid $(cat "$pidfile")), rpc 127.0.0.1:$port, metrics http://127.0.0.1:$metrics/metrics"
+      else
+        echo "$name: stopped"
+      fi
+    done
+    Scripts/postgres.sh status || true
+    exit 0 ;;
+  start) ;;
+  *) echo "usage: Scripts/run.sh [start|stop|status]" >&2; exit 2 ;;
+esac
+
+Scripts/setup.sh
+
+if [[ ! -f "$state/secrets.env" ]]; then
+  umask 077
+  hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+  cat > "$state/secrets.env" <<SECRETS
+TONGXIN_PG_SUPERPASS=$(hex 16)
+TONGXIN_DB_SVC_PASSWORD=$(hex 16)
+TONGXIN_DB_OWNER_PASSWORD=$(hex 16)
+TONGXIN_AUTH_SECRET=$(hex 32)
+TONGXIN_PII_KEY=$(hex 32)
+TONGXIN_PII_HASH_KEY=$(hex 32)
+SECRETS
+  umask 022
+fi
+set -a; source "$state/secrets.env"; set +a
+
+Scripts/postgres.sh start
+superuser_url="$(Scripts/postgres.sh url)"
+psql "$superuser_url" -X -q -v ON_ERROR_STOP=1 \
+  -v svc_password="$TONGXIN_DB_SVC_PASSWORD" -v owner_password="$TONGXIN_DB_OWNER_PASSWORD" \
+  -f Scripts/sql/bootstrap.sql
+
+echo "building (release)…"
+swift build -c release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
+bin="$(swift build -c release --show-bin-path)"
+
+pgport="${TONGXIN_PGPORT:-55432}"
+db_url() { echo "postgres://$1:$2@127.0.0.1:$pgport/tongxin"; }
+export TONGXIN_AUDIT_OWNER_DATABASE_URL="$(db_url audit_owner "$TONGXIN_DB_OWNER_PASSWORD")"
+
+stop_services
+for entry in "${services[@]}"; do
+  IFS=: read -r name port metrics <<<"$entry"
+  upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  env "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" \
+      "TONGXIN_${upper}_DATABASE_URL=$(db_url "${name}_svc" "$TONGXIN_DB_SVC_PASSWORD")" \
+      "TONGXIN_${upper}_OWNER_DATABASE_URL=$(db_url "${name}_owner" "$TONGXIN_DB_OWNER_PASSWORD")" \
+      nohup "$bin/tongxin-$name" >>"$state/logs/$name.log" 2>&1 &
+  echo $! > "$state/run/$name.pid"
+done
+
+for entry in "${services[@]}"; do
+  IFS=: read -r name port metrics <<<"$entry"
+  ready=no
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$(cat "$state/run/$name.pid")" 2>/dev/null; then
+      echo "$name exited; last log lines:" >&2; tail -20 "$state/logs/$name.log" >&2; exit 1
+    fi
+    if "$bin/tongxin-bench" --port "$port" --duration 0 --probe >/dev/null 2>&1; then ready=yes; break; fi
+    sleep 0.1
+  done
+  [[ $ready == yes ]] || { echo "$name did not become ready; see $state/logs/$name.log" >&2; exit 1; }
+  echo "$name: rpc 127.0.0.1:$port  metrics http://127.0.0.1:$metrics/metrics  log $state/logs/$name.log"
+done
+
+first_port="$(echo "${services[0]}" | cut -d: -f2)"
+echo "ping through tongxin-bench (1 s, 1 connection, 1 call in flight):"
+"$bin/tongxin-bench" --port "$first_port" --connections 1 --concurrency 1 --duration 1
+echo "Tongxin is running. Stop it with: Scripts/run.sh stop"

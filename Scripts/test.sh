@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: every test, against a real PostgreSQL this script starts itself.
+#
+#   Scripts/test.sh [extra swift test arguments, e.g. --filter MembershipTests]
+#
+# 1. installs what is missing (Scripts/setup.sh)
+# 2. fails if the generated code does not match Schemas/ (Scripts/generate.py --check)
+# 3. validates docker-compose.yml against the Compose specification
+# 4. starts a throwaway PostgreSQL cluster under .tongxin/test (port 55433 by default)
+# 5. builds and runs all Swift tests (unit and integration); stops the cluster on exit
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$repo"
+
+Scripts/setup.sh
+python3 Scripts/generate.py --check
+python3 Scripts/check_compose.py
+
+export TONGXIN_PGDATA="$repo/.tongxin/test/pgdata"
+export TONGXIN_PGPORT="${TONGXIN_TEST_PGPORT:-55433}"
+export TONGXIN_PG_SUPERPASS="${TONGXIN_PG_SUPERPASS:-tongxin-test}"
+Scripts/postgres.sh start
+trap 'Scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+export TONGXIN_TEST_DATABASE_URL="$(Scripts/postgres.sh url)"
+
+swift build --build-tests
+swift test --skip-build "$@"

@@ -1,0 +1,48 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+
+/// 已确认议事会的守护 — a change that would break a constituted council is refused with
+/// FAILED_PRECONDITION naming the rule (issue 3 §4).
+///
+/// A change is checked by its effect: the violations of every affected constituted council
+/// are taken before the change and after it, in the same transaction, and any violation
+/// that was not there before refuses the change (which rolls it back). Violations that
+/// already existed — say, after the county tightened a rule — do not block unrelated changes.
+struct ConstitutedCouncilGuard {
+    let scope: CallScope
+    let rules: CompositionDefaults
+
+    /// Constituted councils where `person` holds a seated seat.
+    func councilsSeating(person: UUID) async throws -> [CouncilRecord] {
+        let rows = try await scope.tx.query(
+            """
+            SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from)
+             WHERE c.status = 3 AND c.id IN (SELECT council_id FROM membership.seats WHERE person_id = $1 AND status = 3)
+            """,
+            [.uuid(person)])
+        return try rows.map(CouncilRecord.init(row:))
+    }
+
+    func violations(_ councils: [CouncilRecord]) async throws -> [UUID: Set<RuleViolation>] {
+        var result: [UUID: Set<RuleViolation>] = [:]
+        for council in councils where council.status == .constituted {
+            result[council.id] = Set(try await check(council, includeNominees: false))
+        }
+        return result
+    }
+
+    func check(_ council: CouncilRecord, includeNominees: Bool) async throws -> [RuleViolation] {
+        let effective = try await EffectiveRules.load(kind: council.kind, unitPath: council.unitPath, defaults: rules, tx: scope.tx)
+        let roster = try await RosterLoader(tx: scope.tx).composition(of: council, includeNominees: includeNominees)
+        return CompositionChecker.check(roster: roster, rules: effective.rules)
+    }
+
+    func refuseNewViolations(_ councils: [CouncilRecord], before: [UUID: Set<RuleViolation>]) async throws {
+        for council in councils where council.status == .constituted {
+            let after = try await check(council, includeNominees: false)
+            let new = after.filter { !(before[council.id] ?? []).contains($0) }
+            if !new.isEmpty { throw MembershipError.composition(new) }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+
+/// 议事会管理 — councils bound to a unit, and the seats on them (issue 3 §3).
+struct CouncilOperations {
+    let scope: CallScope
+    let rules: CompositionDefaults
+    var store: CouncilStore { CouncilStore(tx: scope.tx) }
+
+    func create(_ request: MembershipV1.CreateCouncilRequest) async throws -> MembershipV1.Council {
+        let kind = try CouncilKind(wire: request.kind)
+        let name = try Validate.name(request.name)
+        let startsOn = try request.termStartsOn?.localDate(field: "term_starts_on")
+        var endsOn = try request.termEndsOn?.localDate(field: "term_ends_on")
+        if let startsOn, endsOn == nil { endsOn = Term(startsOn: startsOn).lastDay }
+        if let startsOn, let endsOn, endsOn < startsOn {
+            throw MembershipError.invalidArgument(field: "term_ends_on", zh: "任期结束日早于开始日", en: "the term ends before it starts")
+        }
+        let unit = try await UnitStore(tx: scope.tx).find(request.unit)
+        guard !unit.isRetired else { throw UnitOperations.retired(unit) }
+        guard unit.level == kind.unitLevel else {
+            throw MembershipError.invalidArgument(
+                field: "unit", zh: "\(kind.nameZH)应设在\(kind.unitLevel.nameZH)一级", en: "a \(kind.nameEN) belongs to a \(kind.unitLevel.nameEN)")
+        }
+        let id = UUID()
+        try await scope.tx.execute(
+            """
+            INSERT INTO membership.councils (id, unit_id, unit_path, kind, name, status, term_number, created_at, updated_at)
+            VALUES ($1, $2, $3::ltree, $4, $5, 1, 1, $6, $6)
+            """,
+            [.uuid(id), .uuid(unit.id), .text(unit.path), .int(Int64(kind.sqlValue)), .text(name), .timestamp(scope.now)])
+        try await scope.tx.execute(
+            "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, 1, $2::ltree, $3::date, $4::date)",
+            [.uuid(id), .text(unit.path), PostgresValue(startsOn?.sqlText), PostgresValue(endsOn?.sqlText)])
+        try await scope.audit("CreateCouncil", target: "council/\(id.lowercased)", unitPath: unit.path,
+                              ["kind": kind.rawValue, "name": name])
+        return try await store.find(id).wire()
+    }
+
+    func get(_ request: MembershipV1.GetCouncilRequest) async throws -> MembershipV1.Council {
+        let council = try await store.find(request.councilId)
+        return council.wire(seats: try await store.seats(of: council.id))
+    }
+
+    func list(_ request: MembershipV1.ListCouncilsRequest) async throws -> MembershipV1.ListCouncilsResponse {
+        var root = scope.caller.unitPath
+        if let ref = request.unit, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
+            root = try await UnitStore(tx: scope.tx).find(ref).path
+        }
+        let page = try Paging(request.page)
+        let offset = try page.offset()
+        let rows = try await scope.tx.query(
+            """
+            SELECT \(CouncilRecord.columns), count(*) OVER () AS total FROM \(CouncilRecord.from)
+             WHERE c.unit_path <@ $1::ltree ORDER BY c.unit_path, c.created_at, c.id
+             LIMIT \(page.size + 1) OFFSET \(offset)
+            """, [.text(root)])
+        let councils = try rows.prefix(page.size).map { try CouncilRecord(row: $0).wire() }
+        return MembershipV1.ListCouncilsResponse(
+            councils: councils,
+            page: CommonV1.PageInfo(
+                nextPageToken: rows.count > page.size ? String(offset + page.size) : "",
+                totalCount: Int64(try rows.first?["total"].decode(Int.self) ?? 0)))
+    }
+
+    func nominate(_ request: MembershipV1.NominateMemberRequest) async throws -> MembershipV1.Seat {
+        let role = try CouncilRole(wire: request.role)
+        let topic = try Validate.text(request.topicId, field: "topic_id", limit: 100)
+        if role == .adHocMember, topic.isEmpty { throw MembershipError.missing("topic_id") }
+        if role != .adHocMember, !topic.isEmpty {
+            throw MembershipError.invalidArgument(field: "topic_id", zh: "只有列席/特邀成员关联议题", en: "only ad-hoc members are bound to a topic")
+        }
+        let note = try Validate.text(request.note, field: "note", limit: 1000)
+        let council = try await store.find(request.councilId, forUpdate: true)
+        guard council.status != .dissolved else {
+            throw MembershipError.failedPrecondition(rule: "council.dissolved", zh: "议事会已撤销", en: "the council is dissolved")
+        }
+        let person = try await PersonStore(tx: scope.tx).find(try Validate.id(request.personId, field: "person_id"))
+        let id = UUID()
+        let status: SeatStatus = role.needsNotice ? .nominated : .seated
+        do {
+            try await scope.tx.execute(
+                """
+                INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
+                                              note, nominated_at, seated_at)
+                VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11)
+                """,
+                [.uuid(id), .uuid(council.id), .uuid(person.id), .text(council.unitPath), .int(Int64(role.sqlValue)),
+                 .text(topic), .int(Int64(status.rawValue)), .int(Int64(council.termNumber)), .text(note),
+                 .timestamp(scope.now), status == .seated ? .timestamp(scope.now) : .null])
+        } catch let error as PostgresError where error.kind == .uniqueViolation {
+            throw MembershipError.alreadyExists(
+                field: "person_id", zh: "此人已在该议事会担任此角色", en: "the person already holds this role on the council")
+        }
+        try await scope.audit("NominateMember", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
+                              ["seat": id.lowercased, "person": person.id.lowercased, "role": role.rawValue, "topic": topic])
+        return try await store.seat(id).wire
+    }
+
+    func remove(_ request: MembershipV1.RemoveMemberRequest) async throws -> MembershipV1.Seat {
+        let reason = try Validate.text(request.reason, field: "reason", limit: 1000)
+        let seat = try await store.seat(try Validate.id(request.seatId, field: "seat_id"), forUpdate: true)
+        guard [.nominated, .inNotice, .seated].contains(seat.status) else { return seat.wire }
+        let council = try await store.find(seat.councilID, forUpdate: true)
+        let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
+        let before = try await guardian.violations([council])
+        try await store.endSeats(where: "s.id = $1", [.uuid(seat.id)], reason: reason.isEmpty ? "removed" : reason, now: scope.now)
+        try await guardian.refuseNewViolations([council], before: before)
+        try await scope.audit("RemoveMember", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
+                              ["seat": seat.id.lowercased, "reason": reason])
+        return try await store.seat(seat.id).wire
+    }
+
+    func endTopic(_ request: MembershipV1.EndTopicRequest) async throws -> MembershipV1.EndTopicResponse {
+        let topic = try Validate.text(request.topicId, field: "topic_id", limit: 100)
+        guard !topic.isEmpty else { throw MembershipError.missing("topic_id") }
+        let council = try await store.find(request.councilId, forUpdate: true)
+        let ended = try await store.endSeats(
+            where: "s.council_id = $1 AND s.role = $2 AND s.topic_id = $3",
+            [.uuid(council.id), .int(Int64(CouncilRole.adHocMember.sqlValue)), .text(topic)],
+            reason: "topic ended", now: scope.now)
+        if ended > 0 {
+            try await scope.audit("EndTopic", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
+                                  ["topic": topic, "ended": String(ended)])
+        }
+        return MembershipV1.EndTopicResponse(ended: Int32(ended))
+    }
+
+    func checkComposition(_ request: MembershipV1.CheckCompositionRequest) async throws -> MembershipV1.CheckCompositionResponse {
+        let council = try await store.find(request.councilId)
+        let effective = try await EffectiveRules.load(kind: council.kind, unitPath: council.unitPath, defaults: rules, tx: scope.tx)
+        let roster = try await RosterLoader(tx: scope.tx).composition(of: council, includeNominees: request.includeNominees)
+        let violations = CompositionChecker.check(roster: roster, rules: effective.rules)
+        return MembershipV1.CheckCompositionResponse(
+            satisfied: violations.isEmpty, violations: violations.map(\.wire),
+            countedMembers: Int64(roster.members(in: .standingMembers).count))
+    }
+}
+
+extension RuleViolation {
+    var wire: MembershipV1.RuleViolation {
+        MembershipV1.RuleViolation(
+            ruleId: rule, message: CommonV1.LocalizedText(zh: messageZH, en: messageEN),
+            count: Int64(count ?? 0), of: Int64(base ?? 0),
+            minimum: minimum.map { CommonV1.Int64Value(value: Int64($0)) },
+            maximum: maximum.map { CommonV1.Int64Value(value: Int64($0)) },
+            subject: subject ?? "")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+
+/// 协商议事会 — one row of `membership.councils` with its current term.
+struct CouncilRecord: Sendable {
+    var id: UUID
+    var unitID: UUID
+    var unitPath: String
+    var kind: CouncilKind
+    var name: String
+    var status: CouncilStatus
+    var termNumber: Int
+    var termStartsOn: LocalDate?
+    var termEndsOn: LocalDate?
+    var constitutedAt: Date?
+    var createdAt: Date
+
+    static let columns = """
+        c.id, c.unit_id, c.unit_path::text AS unit_path, c.kind, c.name, c.status, c.term_number, \
+        c.constituted_at, c.created_at, t.starts_on::text AS starts_on, t.ends_on::text AS ends_on
+        """
+    static let from = "membership.councils AS c JOIN membership.terms AS t ON t.council_id = c.id AND t.number = c.term_number"
+
+    init(row: PostgresRow) throws {
+        id = try row["id"].decode(UUID.self)
+        unitID = try row["unit_id"].decode(UUID.self)
+        unitPath = try row["unit_path"].decode(String.self)
+        kind = try CouncilKind(sqlValue: try row["kind"].decode(Int.self))
+        name = try row["name"].decode(String.self)
+        status = CouncilStatus(rawValue: try row["status"].decode(Int.self)) ?? .forming
+        termNumber = try row["term_number"].decode(Int.self)
+        constitutedAt = try row["constituted_at"].decode(Date?.self)
+        createdAt = try row["created_at"].decode(Date.self)
+        termStartsOn = try row["starts_on"].decode(String?.self).flatMap(LocalDate.init(sqlText:))
+        termEndsOn = try row["ends_on"].decode(String?.self).flatMap(LocalDate.init(sqlText:))
+    }
+
+    func wire(seats: [SeatRecord] = []) -> MembershipV1.Council {
+        MembershipV1.Council(
+            id: id.lowercased, unitId: unitID.lowercased, unitPath: unitPath, kind: kind.wire, name: name,
+            status: status.wire,
+            currentTerm: MembershipV1.Term(
+                number: Int32(termNumber), startsOn: termStartsOn.map(CommonV1.Date.init),
+                endsOn: termEndsOn.map(CommonV1.Date.init), endedAt: nil),
+            seats: seats.map(\.wire), constitutedAt: constitutedAt.map(CommonV1.Timestamp.init),
+            createdAt: CommonV1.Timestamp(createdAt))
+    }
+}
+
+/// 成员任职记录 — one row of `membership.seats`, with the person's name.
+struct SeatRecord: Sendable {
+    var id: UUID
+    var councilID: UUID
+    var personID: UUID
+    var personName: String
+    var role: CouncilRole
+    var topicID: String
+    var status: SeatStatus
+    var termNumber: Int
+    var noticeID: UUID?
+    var note: String
+    var seatedAt: Date?
+    var endedAt: Date?
+    var endReason: String
+
+    static let columns = """
+        s.id, s.council_id, s.person_id, p.name AS person_name, s.role, s.topic_id, s.status, s.term_number, \
+        s.notice_id, s.note, s.seated_at, s.ended_at, s.end_reason
+        """
+    static let from = "membership.seats AS s JOIN membership.people AS p ON p.id = s.person_id"
+
+    init(row: PostgresRow) throws {
+        id = try row["id"].decode(UUID.self)
+        councilID = try row["council_id"].decode(UUID.self)
+        personID = try row["person_id"].decode(UUID.self)
+        personName = try row["person_name"].decode(String.self)
+        role = try CouncilRole(sqlValue: try row["role"].decode(Int.self))
+        topicID = try row["topic_id"].decode(String.self)
+        status = SeatStatus(rawValue: try row["status"].decode(Int.self)) ?? .ended
+        termNumber = try row["term_number"].decode(Int.self)
+        noticeID = try row["notice_id"].decode(UUID?.self)
+        note = try row["note"].decode(String.self)
+        seatedAt = try row["seated_at"].decode(Date?.self)
+        endedAt = try row["ended_at"].decode(Date?.self)
+        endReason = try row["end_reason"].decode(String.self)
+    }
+
+    var wire: MembershipV1.Seat {
+        MembershipV1.Seat(
+            id: id.lowercased, councilId: councilID.lowercased, personId: personID.lowercased, personName: personName,
+            role: role.wire, topicId: topicID, status: status.wire, seatedAt: seatedAt.map(CommonV1.Timestamp.init),
+            endedAt: endedAt.map(CommonV1.Timestamp.init), endReason: endReason, termNumber: Int32(termNumber), note: note)
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+import TongxinService
+
+/// 人员管理 — register people, change the attributes rules count, search them by keyed
+/// hash, and record close-relative links (issue 3 §2).
+struct PersonOperations {
+    let scope: CallScope
+    let vault: PIIVault
+
+    /// The vault when the caller may see personal data unmasked, else nil.
+    var revealing: PIIVault? { scope.has(MembershipPermission.readPII) ? vault : nil }
+
+    func create(_ request: MembershipV1.CreatePersonRequest) async throws -> MembershipV1.Person {
+        let name = try Validate.name(request.name, limit: 100)
+        let phone = try Self.phone(request.phone)
+        let idNumber = try Self.idNumber(request.idNumber)
+        var gender = Int(request.gender.rawValue)
+        guard (0...2).contains(gender) else {
+            throw MembershipError.invalidArgument(field: "gender", zh: "性别无效", en: "unknown gender")
+        }
+        var birthYear = Int(request.birthYear)
+        if let idNumber {
+            let fromID = idNumber.genderFromID == .female ? 2 : 1
+            if gender == 0 { gender = fromID }
+            guard gender == fromID else {
+                throw MembershipError.invalidArgument(field: "gender", zh: "性别与身份证号码不符", en: "the gender does not match the ID number")
+            }
+            if birthYear == 0 { birthYear = idNumber.birthYear }
+            guard birthYear == idNumber.birthYear else {
+                throw MembershipError.invalidArgument(field: "birth_year", zh: "出生年份与身份证号码不符", en: "the birth year does not match the ID number")
+            }
+        }
+        guard birthYear == 0 || (1900...2200).contains(birthYear) else {
+            throw MembershipError.invalidArgument(field: "birth_year", zh: "出生年份无效", en: "not a plausible birth year")
+        }
+        let sector = try Self.sector(request.sector)
+        let posts = try Self.posts(request.posts)
+        let household = try Validate.text(request.household, field: "household", limit: 50)
+        let unit = try await UnitStore(tx: scope.tx).find(request.unit)
+        guard !unit.isRetired else { throw UnitOperations.retired(unit) }
+        let id = UUID()
+        let rows: [PostgresRow]
+        do {
+            rows = try await scope.tx.query(
+                """
+                INSERT INTO membership.people AS p (id, unit_id, unit_path, tenant_path, name, gender, birth_year,
+                    phone_cipher, phone_hash, phone_masked, id_cipher, id_hash, id_masked, household,
+                    party_member, grassroots_cadre, sector, posts, created_at, updated_at)
+                VALUES ($1, $2, $3::ltree, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                RETURNING \(PersonRecord.columns)
+                """,
+                [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), .int(Int64(gender)),
+                 birthYear == 0 ? .null : .int(Int64(birthYear)),
+                 try phone.map { .bytea(try vault.seal($0.value)) } ?? .null,
+                 phone.map { .text(Self.phoneIndex(vault, $0)) } ?? .null, .text(phone?.masked ?? ""),
+                 try idNumber.map { .bytea(try vault.seal($0.value)) } ?? .null,
+                 idNumber.map { .text(Self.idIndex(vault, $0)) } ?? .null, .text(idNumber?.masked ?? ""),
+                 .text(household), .bool(request.partyMember), .bool(request.grassrootsCadre), .text(sector.rawValue),
+                 .textArray(posts.map(\.rawValue)), .timestamp(scope.now)]
+            )
+        } catch let error as PostgresError where error.kind == .uniqueViolation {
+            throw Self.duplicate(error)
+        }
+        guard let row = rows.first else { throw MembershipError.internal("insert returned no row") }
+        let person = try PersonRecord(row: row)
+        try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path, ["name": name])
+        return try person.wire(revealingWith: revealing)
+    }
+
+    func get(_ request: MembershipV1.GetPersonRequest) async throws -> MembershipV1.Person {
+        let person = try await PersonStore(tx: scope.tx).find(try Validate.id(request.personId, field: "person_id"))
+        return try person.wire(revealingWith: revealing)
+    }
+
+    func update(_ request: MembershipV1.UpdatePersonRequest, rules: CompositionDefaults) async throws -> MembershipV1.Person {
+        let id = try Validate.id(request.personId, field: "person_id")
+        let name = try request.name.map { value throws(MembershipError) in try Validate.name(value.value, limit: 100) }
+        let phone = try request.phone.map { value throws(MembershipError) in try Self.phone(value.value) }
+        let household = try request.household.map { value throws(MembershipError) in
+            try Validate.text(value.value, field: "household", limit: 50)
+        }
+        let sector = try request.sector.map { value throws(MembershipError) in try Self.sector(value.value) }
+        let posts = request.replacePosts ? try Self.posts(request.posts) : nil
+        let store = PersonStore(tx: scope.tx)
+        let before = try await store.find(id, forUpdate: true)
+        let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
+        let councils = try await guardian.councilsSeating(person: id)
+        let violationsBefore = try await guardian.violations(councils)
+        var binds: [PostgresValue] = [.uuid(id), .timestamp(scope.now)]
+        var sets: [String] = ["updated_at = $2"]
+        func set(_ column: String, _ value: PostgresValue) {
+            binds.append(value)
+            sets.append("\(column) = $\(binds.count)")
+        }
+        if let name { set("name", .text(name)) }
+        if let phone {
+            if let phone {
+                set("phone_cipher", .bytea(try vault.seal(phone.value)))
+                set("phone_hash", .text(Self.phoneIndex(vault, phone)))
+                set("phone_masked", .text(phone.masked))
+            } else {
+                set("phone_cipher", .null)
+                set("phone_hash", .null)
+                set("phone_masked", .text(""))
+            }
+        }
+        if let household { set("household", .text(household)) }
+        if let party = request.partyMember { set("party_member", .bool(party.value)) }
+        if let cadre = request.grassrootsCadre { set("grassroots_cadre", .bool(cadre.value)) }
+        if let sector { set("sector", .text(sector.rawValue)) }
+        if let posts { set("posts", .textArray(posts.map(\.rawValue))) }
+        let rows: [PostgresRow]
+        do {
+            rows = try await scope.tx.query(
+                "UPDATE membership.people AS p SET \(sets.joined(separator: ", ")) WHERE id = $1 RETURNING \(PersonRecord.columns)",
+                binds)
+        } catch let error as PostgresError where error.kind == .uniqueViolation {
+            throw Self.duplicate(error)
+        }
+        guard let row = rows.first else { throw MembershipError.notFound(what: "person") }
+        try await guardian.refuseNewViolations(councils, before: violationsBefore)
+        let person = try PersonRecord(row: row)
+        var detail: [String: String] = [:]
+        if name != nil { detail["name"] = person.name }
+        if phone != nil { detail["phone"] = "changed" }
+        if let party = request.partyMember { detail["party_member"] = String(party.value) }
+        if let cadre = request.grassrootsCadre { detail["grassroots_cadre"] = String(cadre.value) }
+        if let sector { detail["sector"] = sector.rawValue }
+        if let posts { detail["posts"] = posts.map(\.rawValue).joined(separator: ",") }
+        try await scope.audit("UpdatePerson", target: "person/\(id.lowercased)", unitPath: before.unitPath, detail)
+        return try person.wire(revealingWith: revealing)
+    }
+
+    func find(_ request: MembershipV1.FindPeopleRequest) async throws -> MembershipV1.FindPeopleResponse {
+        var root = scope.caller.unitPath
+        if let ref = request.unit, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
+            root = try await UnitStore(tx: scope.tx).find(ref).path
+        }
+        var conditions = ["p.unit_path <@ $1::ltree"]
+        var binds: [PostgresValue] = [.text(root)]
+        if !request.phone.isEmpty, let phone = try Self.phone(request.phone) {
+            binds.append(.text(Self.phoneIndex(vault, phone)))
+            conditions.append("p.phone_hash = $\(binds.count)")
+        }
+        if !request.idNumber.isEmpty, let idNumber = try Self.idNumber(request.idNumber) {
+            binds.append(.text(Self.idIndex(vault, idNumber)))
+            conditions.append("p.id_hash = $\(binds.count)")
+        }
+        if !request.namePrefix.isEmpty {
+            binds.append(.text(try Validate.name(request.namePrefix, field: "name_prefix", limit: 100)))
+            conditions.append("starts_with(p.name, $\(binds.count))")
+        }
+        let page = try Paging(request.page)
+        let offset = try page.offset()
+        let rows = try await scope.tx.query(
+            """
+            SELECT \(PersonRecord.columns), count(*) OVER () AS total FROM membership.people AS p
+             WHERE \(conditions.joined(separator: " AND "))
+             ORDER BY p.name, p.id LIMIT \(page.size + 1) OFFSET \(offset)
+            """, binds)
+        let people = try rows.prefix(page.size).map { try PersonRecord(row: $0).wire(revealingWith: revealing) }
+        let total = try rows.first?["total"].decode(Int.self) ?? 0
+        return MembershipV1.FindPeopleResponse(
+            people: people,
+            page: CommonV1.PageInfo(nextPageToken: rows.count > page.size ? String(offset + page.size) : "", totalCount: Int64(total)))
+    }
+
+    func addKinship(_ request: MembershipV1.AddKinshipRequest) async throws -> MembershipV1.AddKinshipResponse {
+        let personID = try Validate.id(request.personId, field: "person_id")
+        let relativeID = try Validate.id(request.relativeId, field: "relative_id")
+        guard personID != relativeID else {
+            throw MembershipError.invalidArgument(field: "relative_id", zh: "不能与本人建立亲属关系", en: "a person is not their own relative")
+        }
+        guard let relation = KinshipRelation(rawValue: request.relation) else {
+            throw MembershipError.invalidArgument(
+                field: "relation", zh: "亲属关系无效", en: "relation must be one of \(KinshipRelation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let store = PersonStore(tx: scope.tx)
+        let person = try await store.find(personID)
+        let relative: PersonRecord
+        do { relative = try await store.find(relativeID) } catch MembershipError.notFound { throw MembershipError.notFound(what: "relative") }
+        for (a, b, rel) in [(person, relative, relation), (relative, person, relation.inverse)] {
+            try await scope.tx.execute(
+                """
+                INSERT INTO membership.kinships (person_id, relative_id, relation, unit_path, created_at)
+                VALUES ($1, $2, $3, $4::ltree, $5)
+                ON CONFLICT (person_id, relative_id) DO UPDATE SET relation = EXCLUDED.relation
+                """,
+                [.uuid(a.id), .uuid(b.id), .text(rel.rawValue), .text(a.unitPath), .timestamp(scope.now)])
+        }
+        try await scope.audit("AddKinship", target: "person/\(personID.lowercased)", unitPath: person.unitPath,
+                              ["relative": relativeID.lowercased, "relation": relation.rawValue])
+        return MembershipV1.AddKinshipResponse()
+    }
+
+    // MARK: - Field rules
+
+    static func phone(_ raw: String) throws(MembershipError) -> MobilePhone? {
+        guard !raw.isEmpty else { return nil }
+        do { return try MobilePhone(raw) } catch { throw .invalid(error) }
+    }
+
+    static func idNumber(_ raw: String) throws(MembershipError) -> ChineseIDNumber? {
+        guard !raw.isEmpty else { return nil }
+        do { return try ChineseIDNumber(raw) } catch { throw .invalid(error) }
+    }
+
+    static func sector(_ raw: String) throws(MembershipError) -> Sector {
+        guard !raw.isEmpty else { return .resident }
+        guard let sector = Sector(rawValue: raw) else {
+            throw .invalidArgument(field: "sector", zh: "界别无效", en: "unknown sector \(raw)")
+        }
+        return sector
+    }
+
+    static func posts(_ raw: [String]) throws(MembershipError) -> [Post] {
+        var posts: [Post] = []
+        for value in raw {
+            guard let post = Post(rawValue: value) else {
+                throw .invalidArgument(field: "posts", zh: "职务无效", en: "unknown post \(value)")
+            }
+            if !posts.contains(post) { posts.append(post) }
+        }
+        return posts
+    }
+
+    /// Keyed hashes, with a domain prefix so a phone and an ID number never share an index value.
+    static func phoneIndex(_ vault: PIIVault, _ phone: MobilePhone) -> String { vault.blindIndex("phone:" + phone.value) }
+    static func idIndex(_ vault: PIIVault, _ id: ChineseIDNumber) -> String { vault.blindIndex("id:" + id.value) }
+
+    static func duplicate(_ error: PostgresError) -> MembershipError {
+        if error.constraint == "people_phone_hash_per_tenant" {
+            return .alreadyExists(field: "phone", zh: "本乡镇已有人员使用该手机号码", en: "a person of this town already has this phone number")
+        }
+        return .alreadyExists(field: "id_number", zh: "本乡镇已登记该身份证号码", en: "a person of this town already has this ID number")
+    }
+}
+
+extension KinshipRelation {
+    /// What the person is to the relative, when the relative is `self` to the person.
+    var inverse: KinshipRelation {
+        switch self {
+        case .spouse: .spouse
+        case .parent: .child
+        case .child: .parent
+        case .sibling: .sibling
+        case .grandparent: .grandchild
+        case .grandchild: .grandparent
+        case .parentInLaw: .childInLaw
+        case .childInLaw: .parentInLaw
+        case .siblingInLaw: .siblingInLaw
+        case .uncleOrAunt: .nephewOrNiece
+        case .nephewOrNiece: .uncleOrAunt
+        case .cousin: .cousin
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+import TongxinService
+
+/// 人员 — one row of `membership.people` (issue 3 §2). Phone and ID number stay sealed
+/// unless the caller may read personal data.
+struct PersonRecord: Sendable {
+    var id: UUID
+    var unitID: UUID
+    var unitPath: String
+    var name: String
+    var gender: Int
+    var birthYear: Int?
+    var phoneCipher: [UInt8]?
+    var phoneMasked: String
+    var idCipher: [UInt8]?
+    var idMasked: String
+    var household: String
+    var partyMember: Bool
+    var grassrootsCadre: Bool
+    var sector: String
+    var posts: [String]
+    var createdAt: Date
+    var updatedAt: Date
+
+    static let columns = """
+        p.id, p.unit_id, p.unit_path::text AS unit_path, p.name, p.gender, p.birth_year, p.phone_cipher, \
+        p.phone_masked, p.id_cipher, p.id_masked, p.household, p.party_member, p.grassroots_cadre, p.sector, \
+        p.posts, p.created_at, p.updated_at
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row["id"].decode(UUID.self)
+        unitID = try row["unit_id"].decode(UUID.self)
+        unitPath = try row["unit_path"].decode(String.self)
+        name = try row["name"].decode(String.self)
+        gender = try row["gender"].decode(Int.self)
+        birthYear = try row["birth_year"].decode(Int?.self)
+        phoneCipher = try row["phone_cipher"].decode([UInt8]?.self)
+        phoneMasked = try row["phone_masked"].decode(String.self)
+        idCipher = try row["id_cipher"].decode([UInt8]?.self)
+        idMasked = try row["id_masked"].decode(String.self)
+        household = try row["household"].decode(String.self)
+        partyMember = try row["party_member"].decode(Bool.self)
+        grassrootsCadre = try row["grassroots_cadre"].decode(Bool.self)
+        sector = try row["sector"].decode(String.self)
+        posts = try row["posts"].decode([String].self)
+        createdAt = try row["created_at"].decode(Date.self)
+        updatedAt = try row["updated_at"].decode(Date.self)
+    }
+
+    /// The wire form: masked (`138****5678`, `3301**********123X`) unless `vault` is given,
+    /// i.e. unless the caller holds `pii.read`.
+    func wire(revealingWith vault: PIIVault?) throws -> MembershipV1.Person {
+        var phone = phoneMasked
+        var idNumber = idMasked
+        if let vault {
+            if let phoneCipher { phone = try vault.open(phoneCipher) }
+            if let idCipher { idNumber = try vault.open(idCipher) }
+        }
+        return MembershipV1.Person(
+            id: id.lowercased, unitId: unitID.lowercased, name: name, gender: MembershipV1.Gender(rawValue: Int32(gender)),
+            birthYear: Int32(birthYear ?? 0), phone: phone, idNumber: idNumber, household: household,
+            partyMember: partyMember, grassrootsCadre: grassrootsCadre, sector: sector, posts: posts,
+            piiVisible: vault != nil, createdAt: CommonV1.Timestamp(createdAt), updatedAt: CommonV1.Timestamp(updatedAt))
+    }
+
+    /// The attributes composition rules count (MembershipRules' `Person`), with the villager
+    /// group (the person's unit when it is a group) and the household (scoped to the unit).
+    func rulesPerson(groupID: String?) -> MembershipRules.Person {
+        MembershipRules.Person(
+            id: id.lowercased,
+            isPartyMember: partyMember,
+            isGrassrootsCadre: grassrootsCadre,
+            gender: gender == 2 ? .female : .male,
+            sector: Sector(rawValue: sector) ?? .resident,
+            posts: Set(posts.compactMap(Post.init(rawValue:))),
+            villagerGroupID: groupID,
+            householdID: household.isEmpty ? nil : "\(unitID.lowercased)/\(household)"
+        )
+    }
+}

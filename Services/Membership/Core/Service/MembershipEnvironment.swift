@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import MembershipRules
+import TongxinPostgres
+import TongxinService
+
+/// What the membership service runs on: its database pool (connected as
+/// `membership_svc`), the token verifier, the PII vault, the clock, and the
+/// deployment's rule configuration.
+public struct MembershipEnvironment: Sendable {
+    public var pool: PostgresPool
+    public var tokens: TokenAuthority
+    public var vault: PIIVault
+    public var clock: any MembershipClock
+    public var rules: CompositionDefaults
+    public var notice: NoticeSettings
+    public var logger: Logger
+
+    public init(
+        pool: PostgresPool,
+        tokens: TokenAuthority,
+        vault: PIIVault,
+        clock: any MembershipClock = SystemClock(),
+        rules: CompositionDefaults = CompositionDefaults(),
+        notice: NoticeSettings = NoticeSettings(),
+        logger: Logger
+    ) {
+        self.pool = pool
+        self.tokens = tokens
+        self.vault = vault
+        self.clock = clock
+        self.rules = rules
+        self.notice = notice
+        self.logger = logger
+    }
+}
+
+/// 公示设置 — the deployment's notice period: 5 days by default (004), counted in
+/// `timeZone` with the published holiday calendar (Civil Code arts. 201–203).
+public struct NoticeSettings: Sendable {
+    public var days: Int
+    public var holidays: HolidayCalendar
+    public var timeZone: TimeZone
+
+    public init(days: Int = NoticePeriod.defaultDays, holidays: HolidayCalendar = .none, timeZone: TimeZone = .chinaStandard) {
+        self.days = days
+        self.holidays = holidays
+        self.timeZone = timeZone
+    }
+}

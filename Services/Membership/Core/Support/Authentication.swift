@@ -1,0 +1,33 @@
+import Foundation
+import TongxinRPC
+import TongxinService
+
+/// 身份 — who is calling, from the call's `authorization: Bearer <token>` metadata.
+///
+/// The token is issued by the gateway (or `tongxinctl`) and verified on every call, so a
+/// service reached directly still knows the caller's unit subtree; the tenant scope of
+/// every transaction comes from here, never from a request field.
+struct CallerAuthenticator: Sendable {
+    let tokens: TokenAuthority
+    let clock: any MembershipClock
+
+    func caller(from context: ServerCallContext) throws(MembershipError) -> Caller {
+        guard let header = context.metadata.authorization, !header.isEmpty else {
+            throw .unauthenticated(AuthenticationFailure.missing.description)
+        }
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : header
+        do {
+            return try tokens.verify(token, now: Int64(clock.now().timeIntervalSince1970))
+        } catch {
+            throw .unauthenticated(error.description)
+        }
+    }
+}
+
+/// Permissions the membership service checks (the scope itself is enforced by RLS).
+enum MembershipPermission {
+    /// Create and change units, people, councils, rules, notices.
+    static let write = "membership.write"
+    /// See phone and ID numbers unmasked.
+    static let readPII = Permission.readPII
+}

@@ -1,0 +1,91 @@
+import MembershipRules
+import TongxinRPC
+
+/// 错误 — everything the membership service refuses, typed, and mapped to a canonical
+/// status once, here (STYLE.md, "Errors are typed and mapped once"; issue 3, "Bad input").
+///
+/// - Unknown unit, person, council, notice, objection — or one outside the caller's
+///   subtree — is `notFound` (NOT_FOUND, never PERMISSION_DENIED: existence must not leak).
+/// - A duplicate division code (or ID number / phone within a town) is `alreadyExists`.
+/// - A malformed field is `invalidArgument` naming the field.
+/// - A broken rule is `failedPrecondition` naming the rule and its figures, in Chinese
+///   and English (ARCHITECTURE.md, principle 7).
+public enum MembershipError: Error, Sendable, Equatable {
+    case invalidArgument(field: String, zh: String, en: String)
+    case notFound(what: String)
+    case alreadyExists(field: String, zh: String, en: String)
+    case failedPrecondition(rule: String, zh: String, en: String)
+    case permissionDenied(permission: String)
+    case unauthenticated(String)
+    case unavailable(String)
+    case deadlineExceeded
+    case cancelled
+    case aborted(String)
+    case `internal`(String)
+
+    /// A field-level violation from MembershipRules (ID number, phone, division code).
+    static func invalid(_ violation: DomainViolation) -> MembershipError {
+        .invalidArgument(field: violation.field ?? "request", zh: violation.messageZH, en: violation.messageEN)
+    }
+
+    /// A refused state change from MembershipRules (notice still open, objection pending).
+    static func precondition(_ violation: DomainViolation) -> MembershipError {
+        .failedPrecondition(rule: violation.rule, zh: violation.messageZH, en: violation.messageEN)
+    }
+
+    /// Every violated composition rule with its figures, in one refusal.
+    static func composition(_ violations: [RuleViolation]) -> MembershipError {
+        .failedPrecondition(
+            rule: violations.map(\.rule).joined(separator: ","),
+            zh: violations.map(\.messageZH).joined(separator: "；"),
+            en: violations.map(\.messageEN).joined(separator: "; ")
+        )
+    }
+
+    static func missing(_ field: String) -> MembershipError {
+        .invalidArgument(field: field, zh: "缺少必填字段 \(field)", en: "\(field) is required")
+    }
+}
+
+extension MembershipError: RPCErrorConvertible {
+    public var rpcError: RPCError {
+        switch self {
+        case .invalidArgument(let field, let zh, let en):
+            RPCError(code: .invalidArgument, message: "\(field): \(zh) / \(en)")
+        case .notFound(let what):
+            RPCError(code: .notFound, message: "\(what) not found / 未找到\(Self.zhName(what))")
+        case .alreadyExists(let field, let zh, let en):
+            RPCError(code: .alreadyExists, message: "\(field): \(zh) / \(en)")
+        case .failedPrecondition(let rule, let zh, let en):
+            RPCError(code: .failedPrecondition, message: "[\(rule)] \(zh) / \(en)")
+        case .permissionDenied(let permission):
+            RPCError(code: .permissionDenied, message: "缺少权限 \(permission) / permission \(permission) required")
+        case .unauthenticated(let detail):
+            RPCError(code: .unauthenticated, message: detail)
+        case .unavailable(let detail):
+            RPCError(code: .unavailable, message: "database unavailable: \(detail)")
+        case .deadlineExceeded:
+            RPCError(code: .deadlineExceeded, message: "deadline exceeded")
+        case .cancelled:
+            RPCError(code: .cancelled, message: "cancelled")
+        case .aborted(let detail):
+            RPCError(code: .aborted, message: "concurrent change, retry: \(detail)")
+        case .internal(let detail):
+            RPCError(code: .internalError, message: "internal error: \(detail)")
+        }
+    }
+
+    private static func zhName(_ what: String) -> String {
+        switch what {
+        case "unit": "单元"
+        case "parent unit": "上级单元"
+        case "person": "人员"
+        case "relative": "亲属"
+        case "council": "议事会"
+        case "seat": "任职记录"
+        case "notice": "公示"
+        case "objection": "异议"
+        default: what
+        }
+    }
+}

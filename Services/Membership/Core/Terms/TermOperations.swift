@@ -1,0 +1,60 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+
+/// 换届 — a council's term follows the villagers' committee's (004; Organic Law art. 11:
+/// five years). Ending a term after an election expires every open seat in bulk, starts
+/// the next term and sends the council back to FORMING, so its fixed members are
+/// re-confirmed through the same notice procedure (issue 3 §6). History is kept: ended
+/// seats keep their span.
+struct TermOperations {
+    let scope: CallScope
+    var councils: CouncilStore { CouncilStore(tx: scope.tx) }
+
+    func endTerm(_ request: MembershipV1.EndTermRequest) async throws -> MembershipV1.Council {
+        let council = try await councils.find(request.councilId, forUpdate: true)
+        let today = LocalDate(containing: scope.now, in: .chinaStandard)
+        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? today
+        let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on") ?? Term(startsOn: startsOn).lastDay
+        guard startsOn <= endsOn else {
+            throw MembershipError.invalidArgument(field: "next_term_ends_on", zh: "任期结束日早于开始日", en: "the term ends before it starts")
+        }
+        guard council.status != .dissolved else {
+            throw MembershipError.failedPrecondition(rule: "council.dissolved", zh: "议事会已撤销", en: "the council is dissolved")
+        }
+        let outgoing = try await councils.seats(of: council.id, statuses: "(3)")
+        try await scope.tx.execute("UPDATE membership.notices SET status = 3 WHERE council_id = $1 AND status = 1", [.uuid(council.id)])
+        let ended = try await councils.endSeats(
+            where: "s.council_id = $1", [.uuid(council.id)], reason: "term \(council.termNumber) ended", now: scope.now)
+        try await scope.tx.execute(
+            "UPDATE membership.terms SET ended_at = $3 WHERE council_id = $1 AND number = $2",
+            [.uuid(council.id), .int(Int64(council.termNumber)), .timestamp(scope.now)])
+        let next = council.termNumber + 1
+        try await scope.tx.execute(
+            "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, $2, $3::ltree, $4::date, $5::date)",
+            [.uuid(council.id), .int(Int64(next)), .text(council.unitPath), .text(startsOn.sqlText), .text(endsOn.sqlText)])
+        try await scope.tx.execute(
+            "UPDATE membership.councils SET term_number = $2, status = 1, constituted_at = NULL, updated_at = $3 WHERE id = $1",
+            [.uuid(council.id), .int(Int64(next)), .timestamp(scope.now)])
+        var renominated = 0
+        if request.renominate {
+            for seat in outgoing where seat.role.needsNotice {
+                try await scope.tx.execute(
+                    """
+                    INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
+                                                  note, nominated_at)
+                    VALUES ($1, $2, $3, $4::ltree, $5, '', 1, $6, 're-nominated after the term change', $7)
+                    """,
+                    [.uuid(UUID()), .uuid(council.id), .uuid(seat.personID), .text(council.unitPath),
+                     .int(Int64(seat.role.sqlValue)), .int(Int64(next)), .timestamp(scope.now)])
+                renominated += 1
+            }
+        }
+        try await scope.audit("EndTerm", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
+                              ["ended_term": String(council.termNumber), "seats_ended": String(ended),
+                               "renominated": String(renominated)])
+        let updated = try await councils.find(council.id)
+        return updated.wire(seats: try await councils.seats(of: council.id))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import MembershipRules
+import TongxinPostgres
+import TongxinSchemas
+
+/// SQL over `membership.units`. Every statement runs in the caller's transaction, so
+/// row-level security has already cut the table down to the caller's subtree: a unit
+/// that is not returned here does not exist for the caller.
+struct UnitStore {
+    let tx: PostgresTransaction
+
+    /// The unit a reference names (by id or division code), or NOT_FOUND naming `what`.
+    func find(_ ref: CommonV1.UnitRef?, what: String = "unit", forUpdate: Bool = false) async throws -> UnitRecord {
+        guard let ref, !(ref.id.isEmpty && ref.divisionCode.isEmpty) else {
+            throw MembershipError.missing(what == "unit" ? "unit" : what.replacingOccurrences(of: " ", with: "_"))
+        }
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        let rows: [PostgresRow]
+        if !ref.id.isEmpty {
+            guard let id = UUID(uuidString: ref.id) else { throw MembershipError.notFound(what: what) }
+            rows = try await tx.query("SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1\(lock)", [.uuid(id)])
+        } else {
+            rows = try await tx.query(
+                "SELECT \(UnitRecord.columns) FROM membership.units WHERE division_code = $1\(lock)", [.text(ref.divisionCode)])
+        }
+        guard let row = rows.first else { throw MembershipError.notFound(what: what) }
+        return try UnitRecord(row: row)
+    }
+
+    func find(id: UUID) async throws -> UnitRecord {
+        let rows = try await tx.query("SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1", [.uuid(id)])
+        guard let row = rows.first else { throw MembershipError.notFound(what: "unit") }
+        return try UnitRecord(row: row)
+    }
+
+    /// Units visible to the caller whose codes are in `codes`.
+    func find(codes: [String]) async throws -> [String: UnitRecord] {
+        guard !codes.isEmpty else { return [:] }
+        let rows = try await tx.query(
+            "SELECT \(UnitRecord.columns) FROM membership.units WHERE division_code = ANY($1)", [.textArray(codes)])
+        var found: [String: UnitRecord] = [:]
+        for row in rows {
+            let unit = try UnitRecord(row: row)
+            found[unit.code] = unit
+        }
+        return found
+    }
+
+    /// Inserts a unit; `nil` when the code is already registered (anywhere: the code is
+    /// unique across the deployment, see 0001_units.sql).
+    func insert(
+        id: UUID, code: String, name: String, level: AdministrativeLevel, parent: UnitRecord?,
+        households: Int, now: Date
+    ) async throws -> UnitRecord? {
+        let label = UnitRecord.label(code: code)
+        let path = parent.map { "\($0.path).\(label)" } ?? label
+        let tenant = UnitRecord.tenantPath(level: level, path: path, parent: parent)
+        let rows = try await tx.query(
+            """
+            INSERT INTO membership.units (id, division_code, name, level, parent_id, unit_path, tenant_path,
+                                          household_count, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6::ltree, $7::ltree, $8, $9, $9)
+            ON CONFLICT DO NOTHING
+            RETURNING \(UnitRecord.columns)
+            """,
+            [.uuid(id), .text(code), .text(name), .int(Int64(level.sqlValue)), PostgresValue(parent?.id),
+             .text(path), .text(tenant), .int(Int64(households)), .timestamp(now)]
+        )
+        return try rows.first.map(UnitRecord.init(row:))
+    }
+
+    func update(_ id: UUID, name: String?, households: Int?, now: Date) async throws -> UnitRecord {
+        let rows = try await tx.query(
+            """
+            UPDATE membership.units
+               SET name = COALESCE($2, name), household_count = COALESCE($3, household_count), updated_at = $4
+             WHERE id = $1
+            RETURNING \(UnitRecord.columns)
+            """,
+            [.uuid(id), PostgresValue(name), PostgresValue(households), .timestamp(now)]
+        )
+        guard let row = rows.first else { throw MembershipError.notFound(what: "unit") }
+        return try UnitRecord(row: row)
+    }
+
+    func retire(_ id: UUID, reason: String, now: Date) async throws -> UnitRecord {
+        let rows = try await tx.query(
+            """
+            UPDATE membership.units SET retired_at = $2, retire_reason = $3, updated_at = $2
+             WHERE id = $1 AND retired_at IS NULL
+            RETURNING \(UnitRecord.columns)
+            """,
+            [.uuid(id), .timestamp(now), .text(reason)]
+        )
+        guard let row = rows.first else { return try await find(id: id) }
+        return try UnitRecord(row: row)
+    }
+
+    func activeChildren(of id: UUID) async throws -> Int {
+        let rows = try await tx.query(
+            "SELECT count(*) AS n FROM membership.units WHERE parent_id = $1 AND retired_at IS NULL", [.uuid(id)])
+        return try rows.first?["n"].decode(Int.self) ?? 0
+    }
+
+    /// The subtree under `path`, parents before children (ltree order), after `cursor`.
+    func list(under path: String, includeRetired: Bool, after cursor: String?, limit: Int) async throws -> (units: [UnitRecord], total: Int) {
+        let retired = includeRetired ? "" : " AND retired_at IS NULL"
+        let rows = try await tx.query(
+            """
+            SELECT \(UnitRecord.columns) FROM membership.units
+             WHERE unit_path <@ $1::ltree\(retired) AND ($2::ltree IS NULL OR unit_path > $2::ltree)
+             ORDER BY unit_path LIMIT $3
+            """,
+            [.text(path), PostgresValue(cursor), .int(Int64(limit))]
+        )
+        let count = try await tx.query(
+            "SELECT count(*) AS n FROM membership.units WHERE unit_path <@ $1::ltree\(retired)", [.text(path)])
+        return (try rows.map(UnitRecord.init(row:)), try count.first?["n"].decode(Int.self) ?? 0)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// 确认前置条件 — whether a nominee may be confirmed at a given instant.
+///
+/// 004: 协商会成员公示5天后，经村党组织研究并最终确定. So confirmation is refused
+/// - while the notice period is still open (`confirmation.notice_open`), and
+/// - while any objection concerning the nominee is unresolved (`confirmation.objection_open`),
+/// - and, once resolved, if one was upheld (`confirmation.objection_upheld`).
+///
+/// Pure: the caller passes the instant (no clock is read here). An empty result means the
+/// party organisation may confirm.
+public enum ConfirmationGate {
+    public static func check(
+        nominee: PersonID,
+        notice: NoticePeriod,
+        objections: [Objection],
+        at instant: Date
+    ) -> [DomainViolation] {
+        var violations: [DomainViolation] = []
+        if !notice.hasEnded(at: instant) {
+            violations.append(DomainViolation(
+                rule: "confirmation.notice_open", field: "notice",
+                zh: "公示期至 \(notice.lastDay) 24时结束，期满前不能确认",
+                en: "the notice period runs to the end of \(notice.lastDay); members cannot be confirmed before it ends"
+            ))
+        }
+        let relevant = objections.filter { $0.concerns(nominee) }
+        let open = relevant.count { $0.status == .open }
+        if open > 0 {
+            violations.append(DomainViolation(
+                rule: "confirmation.objection_open", field: "objections",
+                zh: "有 \(open) 条异议尚未处理，不能确认",
+                en: "\(open) objection(s) are still unresolved; the member cannot be confirmed"
+            ))
+        }
+        let upheld = relevant.count { $0.status == .upheld }
+        if upheld > 0 {
+            violations.append(DomainViolation(
+                rule: "confirmation.objection_upheld", field: "objections",
+                zh: "有 \(upheld) 条异议成立，不能确认",
+                en: "\(upheld) objection(s) were upheld; the member cannot be confirmed"
+            ))
+        }
+        return violations
+    }
+}

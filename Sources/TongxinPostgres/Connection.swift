@@ -1,0 +1,382 @@
+import CLibPQ
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a connection is asked to run.
+enum Statement: Sendable {
+    /// One statement with bound parameters (PQexecParams): the normal path.
+    case params(String, [PostgresValue])
+    /// Multi-statement SQL without parameters (PQexec): trusted migration files only.
+    case script(String)
+}
+
+/// The outcome of one statement, copied out of the `PGresult`.
+struct QueryResult: Sendable {
+    var rows: [PostgresRow]
+    var rowsAffected: Int
+    var commandTag: String
+}
+
+/// One libpq session.
+///
+/// A connection is used by one caller at a time (the pool hands it out exclusively), so the
+/// `PGconn` itself needs no lock; only the cancel bookkeeping is shared with other threads
+/// (task-cancellation handlers and deadline watchdogs), which is what `control` guards.
+final class PostgresConnection: @unchecked Sendable {
+    let id: Int
+    private let handle: OpaquePointer
+    /// `PGcancel`, freed by `finish()`; guarded because PQcancel runs on other threads.
+    private let cancelHandle: Mutex<CancelHandle>
+
+    /// A `PGcancel*`; only touched under `cancelHandle`'s lock.
+    private struct CancelHandle: @unchecked Sendable {
+        var pointer: OpaquePointer?
+    }
+    private let control = Mutex(Control())
+
+    private struct Control {
+        var nextToken: UInt64 = 0
+        /// The statement currently registered for cancellation, if any.
+        var current: UInt64?
+        /// Whether `current` has been handed to libpq (so PQcancel can reach it).
+        var sent = false
+        var cancelReason: CancelReason?
+        var broken = false
+        var finished = false
+    }
+
+    enum CancelReason { case task, deadline }
+
+    private init(id: Int, handle: OpaquePointer) {
+        self.id = id
+        self.handle = handle
+        self.cancelHandle = Mutex(CancelHandle(pointer: PQgetCancel(handle)))
+    }
+
+    deinit { finish() }
+
+    // MARK: Opening and closing
+
+    /// Opens and prepares a session. Blocking: call it on the executor.
+    static func connect(_ configuration: PostgresConfiguration, id: Int) throws(PostgresError) -> PostgresConnection {
+        var parameters: [(String, String)] = [
+            ("host", configuration.host),
+            ("port", String(configuration.port)),
+            ("user", configuration.user),
+            ("password", configuration.password),
+            ("dbname", configuration.database),
+            ("application_name", configuration.applicationName),
+            ("connect_timeout", String(configuration.connectTimeoutSeconds)),
+            ("client_encoding", "UTF8"),
+            ("keepalives", "1"),
+            ("keepalives_idle", "30"),
+            ("keepalives_interval", "10"),
+            ("keepalives_count", "3"),
+        ]
+        if let sslMode = configuration.sslMode { parameters.append(("sslmode", sslMode)) }
+        for (_, value) in parameters where value.utf8.contains(0) {
+            throw PostgresError(kind: .invalidInput, message: "connection parameters cannot contain NUL")
+        }
+
+        let keywords: [UnsafeMutablePointer<CChar>?] = parameters.map { strdup($0.0) } + [nil]
+        let values: [UnsafeMutablePointer<CChar>?] = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let constKeywords = keywords.map { $0.map { UnsafePointer($0) } }
+        let constValues = values.map { $0.map { UnsafePointer($0) } }
+        guard let handle = PQconnectdbParams(constKeywords, constValues, 0) else {
+            throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.errorMessage(handle)
+            PQfinish(handle)
+            throw PostgresError(kind: .connectionFailed, message: message)
+        }
+        // Session settings every decoder relies on; constants, so plain PQexec is fine.
+        let setup = PQexec(handle, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'")
+        let ok = setup.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
+        let setupError = ok ? nil : (setup.map(Self.serverError) ?? PostgresError(kind: .connectionFailed, message: Self.errorMessage(handle)))
+        if let setup { PQclear(setup) }
+        if var setupError {
+            PQfinish(handle)
+            setupError.kind = .connectionFailed
+            throw setupError
+        }
+        return PostgresConnection(id: id, handle: handle)
+    }
+
+    /// Closes the session (sends Terminate) and frees libpq's memory. Idempotent.
+    func finish() {
+        let alreadyFinished = control.withLock { control in
+            defer { control.finished = true }
+            return control.finished
+        }
+        guard !alreadyFinished else { return }
+        cancelHandle.withLock { cancel in
+            if let pointer = cancel.pointer { PQfreeCancel(pointer) }
+            cancel.pointer = nil
+        }
+        PQfinish(handle)
+    }
+
+    // MARK: Health
+
+    /// Whether the connection can go back to the pool: not broken and outside any transaction.
+    var isReusable: Bool {
+        let state = control.withLock { ($0.broken, $0.finished) }
+        guard !state.0, !state.1 else { return false }
+        return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    var isBroken: Bool { control.withLock { $0.broken || $0.finished } || PQstatus(handle) != CONNECTION_OK }
+
+    var transactionStatus: PGTransactionStatusType { PQtransactionStatus(handle) }
+
+    func markBroken() { control.withLock { $0.broken = true } }
+
+    /// Non-blocking check before reuse, so nothing is sent on a dead session.
+    ///
+    /// An idle session should never receive data. If its socket is readable, the server
+    /// either closed it (restart, `pg_terminate_backend`, idle timeout) or sent a FATAL
+    /// message first; either way the connection is not worth keeping.
+    func looksAlive() -> Bool {
+        guard !isBroken else { return false }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        if ready == 0 { return true }
+        if ready < 0 { return errno == EINTR }
+        markBroken()
+        return false
+    }
+
+    // MARK: Running statements
+
+    /// Runs a statement on the executor, stoppable by task cancellation (if `cancellable`)
+    /// and by `deadline` (a watchdog sends PQcancel when it passes).
+    func execute(
+        _ statement: Statement, deadline: ContinuousClock.Instant?, cancellable: Bool, executor: BlockingExecutor
+    ) async throws(PostgresError) -> QueryResult {
+        if cancellable, Task.isCancelled {
+            throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
+        }
+        if let deadline, deadline <= .now { throw .deadlineExceeded() }
+
+        // Encode before registering, so a bad value costs no round trip.
+        let sql: String
+        var typeOIDs: [UInt32] = []
+        var values: [String?] = []
+        let isScript: Bool
+        switch statement {
+        case .params(let text, let binds):
+            sql = text
+            isScript = false
+            typeOIDs.reserveCapacity(binds.count)
+            values.reserveCapacity(binds.count)
+            for bind in binds {
+                typeOIDs.append(bind.typeOID)
+                values.append(try bind.encoded())
+            }
+        case .script(let text):
+            sql = text
+            isScript = true
+        }
+        if sql.utf8.contains(0) { throw PostgresError(kind: .invalidInput, message: "SQL text cannot contain NUL") }
+
+        let token = control.withLock { control in
+            control.nextToken &+= 1
+            control.current = control.nextToken
+            control.sent = false
+            control.cancelReason = nil
+            return control.nextToken
+        }
+        let watchdog = deadline.map { deadline in
+            Task { [self] in
+                do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
+                self.requestCancel(token: token, reason: .deadline)
+            }
+        }
+        defer { watchdog?.cancel() }
+
+        let work: @Sendable () throws(PostgresError) -> QueryResult = { [self, sql, typeOIDs, values] () throws(PostgresError) -> QueryResult in
+            try self.runBlocking(token: token, sql: sql, isScript: isScript, typeOIDs: typeOIDs, values: values)
+        }
+        if !cancellable { return try await executor.run(work) }
+        let result: Result<QueryResult, PostgresError> = await withTaskCancellationHandler {
+            do throws(PostgresError) { return .success(try await executor.run(work)) } catch { return .failure(error) }
+        } onCancel: {
+            self.requestCancel(token: token, reason: .task)
+        }
+        return try result.get()
+    }
+
+    /// Asks the server to stop the statement `token`, if it is still the running one.
+    func requestCancel(token: UInt64, reason: CancelReason) {
+        let send = control.withLock { control -> Bool in
+            guard control.current == token, control.cancelReason == nil, !control.finished else { return false }
+            control.cancelReason = reason
+            return control.sent
+        }
+        guard send else { return }
+        // PQcancel opens a new connection to the server: keep it off cooperative threads.
+        DispatchQueue.global().async { [self] in
+            self.cancelHandle.withLock { cancel in
+                guard let pointer = cancel.pointer else { return }
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(pointer, &buffer, Int32(buffer.count))
+            }
+        }
+    }
+
+    /// The blocking part, on an executor thread.
+    private func runBlocking(
+        token: UInt64, sql: String, isScript: Bool, typeOIDs: [UInt32], values: [String?]
+    ) throws(PostgresError) -> QueryResult {
+        let earlyCancel = control.withLock { control -> CancelReason?? in
+            guard control.current == token, !control.finished else { return .some(nil) }
+            if let reason = control.cancelReason { return .some(reason) }
+            control.sent = true
+            return nil
+        }
+        if let earlyCancel {
+            switch earlyCancel {
+            case .task:
+                throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
+            case .deadline:
+                throw .deadlineExceeded()
+            case nil:
+                throw PostgresError(kind: .connectionLost, message: "the connection was closed")
+            }
+        }
+
+        let result: OpaquePointer?
+        if isScript {
+            result = PQexec(handle, sql)
+        } else {
+            let cValues: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
+            defer { cValues.forEach { free($0) } }
+            let constValues = cValues.map { $0.map { UnsafePointer($0) } }
+            result = PQexecParams(handle, sql, Int32(values.count), typeOIDs, constValues, nil, nil, 0)
+        }
+        let reason = control.withLock { control -> CancelReason? in
+            control.current = nil
+            control.sent = false
+            return control.cancelReason
+        }
+        guard let result else {
+            markBroken()
+            throw PostgresError(kind: .connectionLost, message: Self.errorMessage(handle))
+        }
+        defer { PQclear(result) }
+
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(rows: [], rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
+        case PGRES_TUPLES_OK:
+            return QueryResult(rows: Self.rows(result), rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            markBroken()  // the session is now in COPY mode and of no further use
+            throw PostgresError(kind: .invalidInput, message: "COPY is not supported")
+        default:
+            var error = Self.serverError(result)
+            if PQstatus(handle) != CONNECTION_OK || error.kind == .connectionLost {
+                markBroken()
+                error.kind = .connectionLost
+            } else if error.sqlState == "57014" {
+                switch reason {
+                case .deadline: error.kind = .deadlineExceeded
+                case .task: error.kind = .queryCanceled
+                case nil:
+                    // Our SET LOCAL statement_timeout fired (deadline enforced server-side).
+                    if error.message.contains("statement timeout") { error.kind = .deadlineExceeded }
+                }
+            }
+            throw error
+        }
+    }
+
+    // MARK: Result helpers
+
+    private static func rows(_ result: OpaquePointer) -> [PostgresRow] {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        var names: [String] = []
+        var oids: [UInt32] = []
+        names.reserveCapacity(columnCount)
+        oids.reserveCapacity(columnCount)
+        for column in 0..<columnCount {
+            names.append(PQfname(result, Int32(column)).map { String(cString: $0) } ?? "?column?")
+            oids.append(PQftype(result, Int32(column)))
+        }
+        let description = RowDescription(columns: names, typeOIDs: oids)
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) != 0 {
+                    values.append(nil)
+                } else {
+                    values.append(PQgetvalue(result, Int32(row), Int32(column)).map { String(cString: $0) } ?? "")
+                }
+            }
+            rows.append(PostgresRow(description: description, values: values))
+        }
+        return rows
+    }
+
+    private static func rowsAffected(_ result: OpaquePointer) -> Int {
+        PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
+    }
+
+    private static func commandTag(_ result: OpaquePointer) -> String {
+        PQcmdStatus(result).map { String(cString: $0) } ?? ""
+    }
+
+    private static func errorMessage(_ handle: OpaquePointer) -> String {
+        let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
+        let trimmed = message.trimmingTrailingNewlines()
+        return trimmed.isEmpty ? "connection error" : trimmed
+    }
+
+    static func serverError(_ result: OpaquePointer) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let ascii = code.asciiValue, let value = PQresultErrorField(result, Int32(ascii)) else { return nil }
+            return String(cString: value)
+        }
+        let sqlState = field("C")
+        let message = field("M")
+            ?? PQresultErrorMessage(result).map { String(cString: $0).trimmingTrailingNewlines() }
+            ?? "unknown error"
+        return PostgresError(
+            kind: sqlState.map(PostgresError.kind(forSQLState:)) ?? .connectionLost,
+            message: message.isEmpty ? "unknown error" : message,
+            sqlState: sqlState,
+            detail: field("D"),
+            constraint: field("n"),
+            table: field("t"),
+            column: field("c")
+        )
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingNewlines() -> String {
+        var text = Substring(self)
+        while let last = text.last, last.isNewline || last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}
+

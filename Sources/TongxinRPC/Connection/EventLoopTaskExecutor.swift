@@ -1,0 +1,23 @@
+import NIOCore
+
+/// Runs tasks on a channel's event loop, so that a handler that only awaits (the
+/// common case: decode, a little logic, a database call on a thread pool) never
+/// leaves the thread its connection lives on — no thread hop in, none out, and its
+/// response is written without a second trip through the event loop's queue.
+///
+/// The price is that a handler which blocks or burns CPU delays its connection's I/O;
+/// `RPCServer.Configuration.handlerExecution` chooses `.concurrent` for such servers.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        self.eventLoop.execute {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
+    }
+}

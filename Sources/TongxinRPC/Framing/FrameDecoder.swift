@@ -1,0 +1,95 @@
+import NIOCore
+import TongxinSchemas
+import TongxinWire
+
+/// Splits a TCP byte stream into `Frame`s: `uint32 big-endian length` then that many
+/// bytes of a protobuf `Frame` (Schemas/tongxin/rpc/v1/frame.proto).
+///
+/// The length is checked against `maxFrameSize` as soon as its four bytes are in — before
+/// anything is reserved or waited for — so a peer announcing a 5 MiB frame costs us four
+/// bytes, not five megabytes. Frames are parsed straight out of the receive buffer.
+struct FrameDecoder {
+    static let prefixLength = 4
+
+    let maxFrameSize: Int
+    private var buffer: ByteBuffer?
+
+    init(maxFrameSize: Int) {
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// True while the bytes of a started frame are buffered — the state a slow or
+    /// stalled peer leaves us in, watched by the frame read timeout.
+    var hasPartialFrame: Bool {
+        (self.buffer?.readableBytes ?? 0) > 0
+    }
+
+    /// The memory held for bytes not yet framed: what a peer can make us keep.
+    var bufferedCapacity: Int {
+        self.buffer?.capacity ?? 0
+    }
+
+    /// Adds bytes received from the peer. Takes the buffer as is when nothing is pending,
+    /// so the common case (whole frames per read) copies nothing.
+    mutating func append(_ incoming: ByteBuffer) {
+        if var buffered = self.buffer, buffered.readableBytes > 0 {
+            self.buffer = nil  // keep the storage uniquely referenced while writing
+            var incoming = incoming
+            buffered.writeBuffer(&incoming)
+            self.buffer = buffered
+        } else {
+            self.buffer = incoming
+        }
+    }
+
+    /// The next complete frame, or nil when more bytes are needed.
+    mutating func next() throws(FrameError) -> RpcV1.Frame? {
+        guard var buffer = self.buffer,
+              let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self)
+        else {
+            return nil
+        }
+        let frameLength = Int(length)
+        guard frameLength <= self.maxFrameSize else {
+            let payloadStart = buffer.readerIndex + Self.prefixLength
+            let available = buffer.getSlice(at: payloadStart, length: buffer.writerIndex - payloadStart)
+            throw .tooLarge(length: frameLength, limit: self.maxFrameSize, callID: available.flatMap(Self.peekCallID))
+        }
+        guard buffer.readableBytes >= Self.prefixLength + frameLength else {
+            return nil
+        }
+        self.buffer = nil
+        buffer.moveReaderIndex(forwardBy: Self.prefixLength)
+        let frame: RpcV1.Frame
+        do {
+            frame = try buffer.withUnsafeReadableBytes { bytes in
+                try RpcV1.Frame(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes.prefix(frameLength)))
+            }
+        } catch {
+            throw .unparsable(length: frameLength, reason: "\(error)")
+        }
+        buffer.moveReaderIndex(forwardBy: frameLength)
+        if buffer.readableBytes > 0 {
+            self.buffer = buffer
+        }
+        return frame
+    }
+
+    /// Reads `call_id` (field 1, a varint, written first by protobuf-c) from the start of
+    /// a frame's bytes, when they are there — so that even a frame we refuse to read can
+    /// be answered on its own call.
+    static func peekCallID(_ bytes: ByteBuffer) -> UInt64? {
+        var bytes = bytes
+        guard bytes.readInteger(as: UInt8.self) == 0x08 else { return nil }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while shift < 64, let byte = bytes.readInteger(as: UInt8.self) {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 {
+                return value
+            }
+            shift += 7
+        }
+        return nil
+    }
+}

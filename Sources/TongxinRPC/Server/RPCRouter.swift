@@ -1,0 +1,57 @@
+import TongxinWire
+
+/// A service as the server sees it: something that puts its methods into a router.
+/// Generated code (`Sources/TongxinAPI`) implements `register(into:)` for every service
+/// protocol, so a service type only writes its handlers.
+public protocol RPCService: Sendable {
+    func register(into router: inout RPCRouter)
+}
+
+/// Maps method paths to handlers, and is where messages are decoded and encoded, so
+/// that handlers and interceptors above it deal in values and never in bytes.
+public struct RPCRouter: Sendable {
+    /// A handler with its request and response types erased.
+    struct Handler: Sendable {
+        let idempotent: Bool
+        let run: @Sendable (_ payload: [UInt8], _ context: ServerCallContext) async throws -> [UInt8]
+    }
+
+    private(set) var handlers: [String: Handler] = [:]
+
+    public init() {}
+
+    /// Registers the handler of one method. Registering a path twice is a programming
+    /// error and stops the process at startup.
+    public mutating func register<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, ServerCallContext) async throws -> Response
+    ) {
+        precondition(self.handlers[method.path] == nil, "\(method.path) is registered twice")
+        let path = method.path
+        self.handlers[path] = Handler(idempotent: method.idempotent) { payload, context in
+            let request: Request
+            do {
+                request = try Request(serializedBytes: payload)
+            } catch {
+                throw RPCError(code: .internalError, message: "unparsable request for \(path): \(error)", cause: error)
+            }
+            let response = try await handler(request, context)
+            do {
+                return try response.serializedBytes()
+            } catch {
+                context.logger.error("response could not be encoded", metadata: ["error": "\(error)"])
+                throw RPCError(code: .internalError, message: "the response could not be encoded (trace id \(context.traceID))", cause: error)
+            }
+        }
+    }
+
+    /// Registers every method of `service`.
+    public mutating func register(_ service: any RPCService) {
+        service.register(into: &self)
+    }
+
+    /// The registered paths, sorted.
+    public var methods: [String] {
+        self.handlers.keys.sorted()
+    }
+}

@@ -1,0 +1,59 @@
+extension RPCServer {
+    /// Where a server listens and the limits that protect it from its peers.
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port (tests); read it back from ``RPCServer/port``.
+        public var port: Int
+        /// The largest frame accepted (and sent); larger ones are refused before
+        /// anything is allocated for them. 4 MiB, as in gRPC.
+        public var maxFrameSize: Int
+        /// Calls beyond this many in flight on one connection get RESOURCE_EXHAUSTED.
+        public var maxConcurrentCallsPerConnection: Int
+        /// A connection without calls for this long is sent a GOAWAY and closed.
+        public var idleTimeout: Duration?
+        /// A frame that has started arriving must be complete within this time, or the
+        /// connection is closed (slow or stalled peers).
+        public var frameReadTimeout: Duration?
+        /// How often the server pings each connection; nil disables.
+        public var keepAliveInterval: Duration?
+        /// How long a PING may go unanswered before the connection is closed.
+        public var keepAliveTimeout: Duration
+        /// How long a graceful shutdown waits for in-flight calls before cancelling them.
+        public var drainTimeout: Duration
+        /// Where handlers run.
+        public var handlerExecution: HandlerExecution
+
+        public init(
+            host: String = "0.0.0.0",
+            port: Int = 0,
+            maxFrameSize: Int = 4 * 1024 * 1024,
+            maxConcurrentCallsPerConnection: Int = 256,
+            idleTimeout: Duration? = .seconds(300),
+            frameReadTimeout: Duration? = .seconds(10),
+            keepAliveInterval: Duration? = .seconds(60),
+            keepAliveTimeout: Duration = .seconds(20),
+            drainTimeout: Duration = .seconds(30),
+            handlerExecution: HandlerExecution = .eventLoop
+        ) {
+            self.host = host
+            self.port = port
+            self.maxFrameSize = maxFrameSize
+            self.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection
+            self.idleTimeout = idleTimeout
+            self.frameReadTimeout = frameReadTimeout
+            self.keepAliveInterval = keepAliveInterval
+            self.keepAliveTimeout = keepAliveTimeout
+            self.drainTimeout = drainTimeout
+            self.handlerExecution = handlerExecution
+        }
+    }
+
+    /// Where a server runs its handlers.
+    public enum HandlerExecution: Sendable, Hashable {
+        /// On the event loop of the call's connection: no thread hops, the lowest
+        /// latency. Right when handlers only await (database calls go to a thread pool).
+        case eventLoop
+        /// On Swift's global concurrent executor: for handlers that block or compute.
+        case concurrent
+    }
+}

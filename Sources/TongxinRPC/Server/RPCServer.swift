@@ -1,0 +1,273 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Serves RPC services over TCP until it is told to shut down, then drains.
+///
+/// A `Service` of swift-service-lifecycle: `run()` binds, serves, and on graceful
+/// shutdown (SIGTERM in a `ServiceGroup`) stops accepting, sends every connection a
+/// GOAWAY, lets the calls in flight finish (up to `drainTimeout`, after which they are
+/// cancelled) and returns once every connection is closed. Cancelling `run()` closes
+/// everything at once.
+public final class RPCServer: Service, Sendable {
+    /// What every connection of this server shares.
+    struct Shared: Sendable {
+        let router: RPCRouter
+        let executor: ServerCallExecutor
+        let limits: FramedConnectionHandler.Limits
+        let maxConcurrentCalls: Int
+        let idleTimeout: Duration?
+        let handlerExecution: HandlerExecution
+        let logger: Logger
+    }
+
+    private struct Connection: Sendable {
+        let channel: any Channel
+        let handler: NIOLoopBound<ServerConnectionHandler>
+    }
+
+    private enum State {
+        case initial(shutdownRequested: Bool)
+        case running(listener: any Channel, connections: [ObjectIdentifier: Connection])
+        case draining(listenerClosed: Bool, connections: [ObjectIdentifier: Connection])
+        case finished
+    }
+
+    public let configuration: Configuration
+    private let shared: Shared
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State.initial(shutdownRequested: false))
+    private let bound = OneShot<SocketAddress>()
+    private let drained = OneShot<Void>()
+
+    /// - Parameters:
+    ///   - errorMapper: maps errors that are neither `RPCError` nor
+    ///     `RPCErrorConvertible` to a status; returning nil (the default) answers
+    ///     INTERNAL with only the trace id, so internals never reach the caller.
+    public init(
+        configuration: Configuration,
+        services: [any RPCService],
+        interceptors: [any ServerInterceptor] = [],
+        errorMapper: (@Sendable (any Error) -> RPCError?)? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "tongxin.rpc.server")
+    ) {
+        var router = RPCRouter()
+        for service in services {
+            router.register(service)
+        }
+        self.configuration = configuration
+        self.group = eventLoopGroup
+        self.logger = logger
+        self.shared = Shared(
+            router: router,
+            executor: ServerCallExecutor(interceptors: interceptors, errorMapper: errorMapper),
+            limits: .init(
+                maxFrameSize: configuration.maxFrameSize,
+                frameReadTimeout: configuration.frameReadTimeout,
+                keepAliveInterval: configuration.keepAliveInterval,
+                keepAliveTimeout: configuration.keepAliveTimeout
+            ),
+            maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
+            idleTimeout: configuration.idleTimeout,
+            handlerExecution: configuration.handlerExecution,
+            logger: logger
+        )
+    }
+
+    /// The address the server listens on, once it is bound.
+    public var localAddress: SocketAddress {
+        get async throws { try await self.bound.wait() }
+    }
+
+    /// The port the server listens on, once it is bound (useful with port 0).
+    public var port: Int {
+        get async throws {
+            guard let port = try await self.localAddress.port else {
+                throw RPCError(code: .internalError, message: "the server is not bound to an IP address")
+            }
+            return port
+        }
+    }
+
+    public func run() async throws {
+        let shutdownEarly: Bool = try self.state.withLockedValue { state in
+            guard case .initial(let requested) = state else {
+                throw RPCError(code: .failedPrecondition, message: "RPCServer.run() may only be called once")
+            }
+            return requested
+        }
+        if shutdownEarly {
+            self.state.withLockedValue { $0 = .finished }
+            self.bound.complete(.failure(RPCError(code: .unavailable, message: "the server was shut down before it started")))
+            return
+        }
+
+        let listener: any Channel
+        do {
+            listener = try await ServerBootstrap(group: self.group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try self.accept(channel)
+                    }
+                }
+                .bind(host: self.configuration.host, port: self.configuration.port)
+                .get()
+        } catch {
+            self.state.withLockedValue { $0 = .finished }
+            self.bound.complete(.failure(error))
+            throw RPCError(
+                code: .unavailable,
+                message: "cannot listen on \(self.configuration.host):\(self.configuration.port): \(error)",
+                cause: error
+            )
+        }
+
+        let shutdownRequested: Bool = self.state.withLockedValue { state in
+            guard case .initial(let requested) = state else { return true }
+            state = .running(listener: listener, connections: [:])
+            return requested
+        }
+        listener.closeFuture.whenComplete { _ in self.listenerClosed() }
+        if let address = listener.localAddress {
+            self.logger.info("listening", metadata: ["address": "\(address.displayString)"])
+            self.bound.complete(.success(address))
+        }
+        if shutdownRequested {
+            self.shutdownGracefully()
+        }
+
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await self.drained.wait()
+            } onGracefulShutdown: {
+                self.shutdownGracefully()
+            }
+        } onCancel: {
+            self.shutdownNow()
+        }
+        self.logger.info("stopped")
+    }
+
+    /// Stops accepting, sends every connection a GOAWAY, and closes each once its calls
+    /// are done; after `drainTimeout` whatever still runs is cancelled. `run()` returns
+    /// when the last connection is closed.
+    public func shutdownGracefully() {
+        guard let (listener, connections) = self.beginDrain() else { return }
+        self.logger.info("draining", metadata: ["connections": "\(connections.count)"])
+        listener?.close(promise: nil)
+        for connection in connections {
+            connection.handler.eventLoop.execute {
+                connection.handler.value.drain()
+            }
+        }
+        self.group.any().scheduleTask(in: TimeAmount(self.configuration.drainTimeout)) {
+            self.shutdownNow()
+        }
+        self.checkDrained()
+    }
+
+    /// Closes the listener and every connection at once.
+    private func shutdownNow() {
+        let listenerAndConnections = self.beginDrain()
+        let connections: [Connection] = self.state.withLockedValue { state in
+            guard case .draining(_, let connections) = state else { return [] }
+            return Array(connections.values)
+        }
+        listenerAndConnections?.0?.close(promise: nil)
+        if !connections.isEmpty {
+            self.logger.warning("cancelling calls still in flight", metadata: ["connections": "\(connections.count)"])
+        }
+        for connection in connections {
+            connection.handler.eventLoop.execute {
+                connection.handler.value.forceClose()
+            }
+        }
+        self.checkDrained()
+    }
+
+    /// Moves to draining; returns the listener (if still open) and the connections to
+    /// drain, or nil when a drain had already begun.
+    private func beginDrain() -> ((any Channel)?, [Connection])? {
+        self.state.withLockedValue { state in
+            switch state {
+            case .initial:
+                state = .initial(shutdownRequested: true)
+                return nil
+            case .running(let listener, let connections):
+                state = .draining(listenerClosed: false, connections: connections)
+                return (listener, Array(connections.values))
+            case .draining, .finished:
+                return nil
+            }
+        }
+    }
+
+    private func accept(_ channel: any Channel) throws {
+        let handler = ServerConnectionHandler(shared: self.shared)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let id = ObjectIdentifier(channel)
+        let connection = Connection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        let accepted: Bool = self.state.withLockedValue { state in
+            guard case .running(let listener, var connections) = state else { return false }
+            connections[id] = connection
+            state = .running(listener: listener, connections: connections)
+            return true
+        }
+        guard accepted else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { _ in
+            self.connectionClosed(id)
+        }
+    }
+
+    private func connectionClosed(_ id: ObjectIdentifier) {
+        self.state.withLockedValue { state in
+            switch state {
+            case .running(let listener, var connections):
+                connections[id] = nil
+                state = .running(listener: listener, connections: connections)
+            case .draining(let listenerClosed, var connections):
+                connections[id] = nil
+                state = .draining(listenerClosed: listenerClosed, connections: connections)
+            case .initial, .finished:
+                break
+            }
+        }
+        self.checkDrained()
+    }
+
+    private func listenerClosed() {
+        self.state.withLockedValue { state in
+            switch state {
+            case .draining(_, let connections):
+                state = .draining(listenerClosed: true, connections: connections)
+            case .running(_, let connections):
+                // Closed from elsewhere (an error): treat it as the start of a drain.
+                state = .draining(listenerClosed: true, connections: connections)
+            case .initial, .finished:
+                break
+            }
+        }
+        self.checkDrained()
+    }
+
+    private func checkDrained() {
+        let done: Bool = self.state.withLockedValue { state in
+            guard case .draining(true, let connections) = state, connections.isEmpty else { return false }
+            state = .finished
+            return true
+        }
+        if done {
+            self.drained.complete(.success(()))
+        }
+    }
+}

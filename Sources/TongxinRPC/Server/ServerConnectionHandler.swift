@@ -1,0 +1,233 @@
+import Logging
+import NIOCore
+import TongxinSchemas
+
+/// The server's end of one connection: admits calls (or refuses them: unknown method,
+/// too many in flight, draining), runs each as a task, and answers each exactly once —
+/// with the handler's outcome, or earlier with DEADLINE_EXCEEDED or CANCELLED, in which
+/// case the handler's task is cancelled and its eventual outcome dropped.
+///
+/// A call keeps its slot against `maxConcurrentCallsPerConnection` until its task has
+/// really finished, so handlers that ignore cancellation cannot exceed the cap.
+final class ServerConnectionHandler: FramedConnectionHandler {
+    private struct Call {
+        var task: Task<Void, Never>?
+        var answered = false
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    private enum State {
+        case serving
+        /// GOAWAY sent; new calls are refused and the connection closes when the last
+        /// call finishes.
+        case draining
+    }
+
+    private let shared: RPCServer.Shared
+    private var calls: [UInt64: Call] = [:]
+    private var highestCallID: UInt64 = 0
+    private var state = State.serving
+    private var peerWentAway = false
+    private var idleTimer: Scheduled<Void>?
+    private var peer = "unknown"
+    private var taskExecutor: EventLoopTaskExecutor?
+    private var loopBound: NIOLoopBound<ServerConnectionHandler>?
+
+    init(shared: RPCServer.Shared) {
+        self.shared = shared
+        super.init(limits: shared.limits, logger: shared.logger)
+    }
+
+    override var lastCallIDForGoAway: UInt64 { self.highestCallID }
+
+    override func connectionActive() {
+        guard let context else { return }
+        self.peer = context.channel.remoteAddress?.displayString ?? "unknown"
+        self.logger[metadataKey: "peer"] = "\(self.peer)"
+        self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        if case .eventLoop = self.shared.handlerExecution {
+            self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        }
+        self.armIdleTimer()
+    }
+
+    override func connectionInactive() {
+        self.idleTimer?.cancel()
+        let calls = self.calls
+        self.calls = [:]
+        for call in calls.values {
+            call.deadlineTimer?.cancel()
+            call.task?.cancel()
+        }
+        self.loopBound = nil
+    }
+
+    override func framingFailed(_ error: FrameError) {
+        if case .tooLarge(_, _, let callID?) = error, callID != 0, self.calls[callID] == nil {
+            self.send(.response(callID: callID, status: error.status))
+        }
+        super.framingFailed(error)
+    }
+
+    override func frameReceived(_ frame: RpcV1.Frame) {
+        switch frame.kind {
+        case .request:
+            self.requestReceived(frame)
+        case .cancel:
+            self.answerEarly(frame.callId, Status(code: .cancelled, message: "cancelled by the client"))
+        case .goaway:
+            self.peerWentAway = true
+            self.closeIfDone()
+        default:
+            // RESPONSE, UNSPECIFIED and kinds from a newer protocol mean nothing to a
+            // server; ignoring them keeps old servers talking to newer clients.
+            self.logger.debug("ignoring frame of kind \(frame.kind)")
+        }
+    }
+
+    // MARK: Calls
+
+    private func requestReceived(_ frame: RpcV1.Frame) {
+        let id = frame.callId
+        guard id != 0 else {
+            self.protocolViolation("REQUEST with call id 0")
+            return
+        }
+        guard self.calls[id] == nil else {
+            self.protocolViolation("call id \(id) is already in use")
+            return
+        }
+        self.highestCallID = max(self.highestCallID, id)
+
+        guard case .serving = self.state else {
+            self.send(.response(callID: id, status: Status(code: .unavailable, message: "the server is shutting down")))
+            return
+        }
+        guard self.calls.count < self.shared.maxConcurrentCalls else {
+            self.send(.response(
+                callID: id,
+                status: Status(code: .resourceExhausted, message: "too many calls in flight on this connection (limit \(self.shared.maxConcurrentCalls))")
+            ))
+            return
+        }
+        guard let handler = self.shared.router.handlers[frame.method] else {
+            self.send(.response(callID: id, status: Status(code: .unimplemented, message: "unknown method \(frame.method)")))
+            return
+        }
+        var deadline: ContinuousClock.Instant?
+        if frame.timeoutMicros != 0 {
+            guard frame.timeoutMicros > 0 else {
+                self.send(.response(callID: id, status: Status(code: .deadlineExceeded, message: "the deadline had passed before the call arrived")))
+                return
+            }
+            deadline = .now + .microseconds(frame.timeoutMicros)
+        }
+        guard let context, let loopBound else { return }
+
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+        var call = Call()
+        if deadline != nil {
+            let timeout = frame.timeoutMicros
+            call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(timeout)) {
+                self.answerEarly(id, Status(code: .deadlineExceeded, message: "deadline of \(Duration.microseconds(timeout)) exceeded"))
+            }
+        }
+        self.calls[id] = call
+
+        let callContext = ServerCallContext(
+            method: frame.method,
+            metadata: Metadata(wire: frame.metadata),
+            deadline: deadline,
+            callID: id,
+            peer: self.peer,
+            logger: self.shared.logger
+        )
+        let executor = self.shared.executor
+        let request = ServerRequest(payload: frame.payload)
+        self.calls[id]?.task = Task(executorPreference: self.taskExecutor) {
+            let outcome = await executor.execute(handler, request: request, context: callContext)
+            if loopBound.eventLoop.inEventLoop {
+                loopBound.value.callFinished(id, outcome)
+            } else {
+                loopBound.eventLoop.execute {
+                    loopBound.value.callFinished(id, outcome)
+                }
+            }
+        }
+    }
+
+    private func callFinished(_ id: UInt64, _ outcome: Result<ServerResponse, RPCError>) {
+        guard let call = self.calls.removeValue(forKey: id) else { return }
+        call.deadlineTimer?.cancel()
+        if !call.answered {
+            switch outcome {
+            case .success(let response):
+                let frame = RpcV1.Frame.response(callID: id, status: .ok, metadata: response.trailingMetadata, payload: response.payload)
+                if !self.send(frame), self.context?.channel.isActive == true {
+                    self.send(.response(callID: id, status: Status(
+                        code: .resourceExhausted,
+                        message: "response of \(response.payload.count) bytes exceeds the maximum frame size of \(self.limits.maxFrameSize) bytes"
+                    )))
+                }
+            case .failure(let error):
+                self.send(.response(callID: id, status: error.status, metadata: error.metadata))
+            }
+        }
+        self.closeIfDone()
+        if self.calls.isEmpty {
+            self.armIdleTimer()
+        }
+    }
+
+    /// Answers a call before its handler finished (deadline, client cancel) and cancels
+    /// the handler's task; the call keeps its slot until the task is done.
+    private func answerEarly(_ id: UInt64, _ status: Status) {
+        guard let call = self.calls[id], !call.answered else { return }
+        self.calls[id]?.answered = true
+        call.deadlineTimer?.cancel()
+        self.send(.response(callID: id, status: status))
+        call.task?.cancel()
+    }
+
+    private func protocolViolation(_ what: String) {
+        self.framingFailed(.protocolViolation(what))
+    }
+
+    // MARK: Draining and idleness
+
+    /// Starts a graceful drain: GOAWAY now, close once in-flight calls are done.
+    func drain(reason: String = "the server is shutting down") {
+        guard case .serving = self.state else { return }
+        self.state = .draining
+        self.send(.goAway(lastCallID: self.highestCallID, status: Status(code: .unavailable, message: reason)))
+        self.closeIfDone()
+    }
+
+    /// Ends the drain: cancels what still runs and closes.
+    func forceClose() {
+        self.context?.close(promise: nil)
+    }
+
+    private func closeIfDone() {
+        guard self.calls.isEmpty else { return }
+        guard case .draining = self.state else {
+            if self.peerWentAway {
+                self.context?.close(promise: nil)
+            }
+            return
+        }
+        self.context?.flush()
+        self.context?.close(promise: nil)
+    }
+
+    private func armIdleTimer() {
+        guard let idleTimeout = self.shared.idleTimeout, let context, self.idleTimer == nil else { return }
+        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(idleTimeout)) {
+            self.idleTimer = nil
+            guard self.calls.isEmpty else { return }
+            self.logger.debug("closing idle connection")
+            self.drain(reason: "the connection was idle for \(idleTimeout)")
+        }
+    }
+}

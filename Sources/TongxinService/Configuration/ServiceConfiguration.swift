@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+
+/// How one Tongxin service process is configured: read from environment variables, with
+/// documented defaults for everything that is safe to default (README "Configuration").
+///
+/// Secrets (auth secret, PII keys, database passwords) have no defaults: a service that
+/// lacks them refuses to start with a message naming the variable.
+public struct ServiceConfiguration: Sendable {
+    /// e.g. "membership"; upper-cased it prefixes the service's own variables.
+    public var serviceName: String
+    /// TONGXIN_HOST (default 127.0.0.1): the address the RPC and metrics ports bind to.
+    public var host: String
+    /// TONGXIN_<SERVICE>_PORT: the RPC port.
+    public var port: Int
+    /// TONGXIN_<SERVICE>_METRICS_PORT (0 disables): Prometheus text at /metrics, /healthz, /readyz.
+    public var metricsPort: Int
+    /// TONGXIN_<SERVICE>_DATABASE_URL: the service's login role (row-level security applies).
+    public var databaseURL: String?
+    /// TONGXIN_<SERVICE>_OWNER_DATABASE_URL: the schema owner, used only to migrate.
+    public var ownerDatabaseURL: String?
+    /// TONGXIN_AUDIT_OWNER_DATABASE_URL: the audit schema's owner, used only to migrate it.
+    public var auditOwnerDatabaseURL: String?
+    /// TONGXIN_DB_POOL_SIZE (default 8).
+    public var databasePoolSize: Int
+    /// TONGXIN_AUTH_SECRET: the HMAC key of caller tokens (at least 32 bytes).
+    public var authSecret: [UInt8]
+    /// TONGXIN_PII_KEY / TONGXIN_PII_HASH_KEY: 64 hex digits each (AES-256-GCM, HMAC-SHA256).
+    public var piiKey: [UInt8]?
+    public var piiHashKey: [UInt8]?
+    /// TONGXIN_LOG_LEVEL (default info); TONGXIN_LOG_FORMAT json|text (default json).
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// TONGXIN_DRAIN_SECONDS (default 10): how long in-flight calls may finish on SIGTERM.
+    public var drainTimeout: Duration
+    /// TONGXIN_MAX_FRAME_BYTES (default 4 MiB).
+    public var maxFrameSize: Int
+
+    public enum LogFormat: String, Sendable {
+        case json, text
+    }
+
+    public init(
+        serviceName: String, host: String = "127.0.0.1", port: Int, metricsPort: Int = 0,
+        databaseURL: String? = nil, ownerDatabaseURL: String? = nil, auditOwnerDatabaseURL: String? = nil,
+        databasePoolSize: Int = 8, authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
+        logLevel: Logger.Level = .info, logFormat: LogFormat = .json, drainTimeout: Duration = .seconds(10),
+        maxFrameSize: Int = 4 << 20
+    ) {
+        self.serviceName = serviceName
+        self.host = host
+        self.port = port
+        self.metricsPort = metricsPort
+        self.databaseURL = databaseURL
+        self.ownerDatabaseURL = ownerDatabaseURL
+        self.auditOwnerDatabaseURL = auditOwnerDatabaseURL
+        self.databasePoolSize = databasePoolSize
+        self.authSecret = authSecret
+        self.piiKey = piiKey
+        self.piiHashKey = piiHashKey
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.drainTimeout = drainTimeout
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// Reads the configuration of `service` from `environment`.
+    public static func fromEnvironment(
+        service: String, defaultPort: Int, defaultMetricsPort: Int = 0,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServiceConfiguration {
+        let env = EnvironmentReader(environment: environment, prefix: "TONGXIN_\(service.uppercased())_")
+        guard let secret = environment["TONGXIN_AUTH_SECRET"], secret.utf8.count >= 32 else {
+            throw ConfigurationError(variable: "TONGXIN_AUTH_SECRET", problem: "must be set to at least 32 characters")
+        }
+        return ServiceConfiguration(
+            serviceName: service,
+            host: environment["TONGXIN_HOST"] ?? "127.0.0.1",
+            port: try env.int("PORT", default: defaultPort, range: 0...65535),
+            metricsPort: try env.int("METRICS_PORT", default: defaultMetricsPort, range: 0...65535),
+            databaseURL: env.string("DATABASE_URL"),
+            ownerDatabaseURL: env.string("OWNER_DATABASE_URL"),
+            auditOwnerDatabaseURL: environment["TONGXIN_AUDIT_OWNER_DATABASE_URL"],
+            databasePoolSize: try env.global("TONGXIN_DB_POOL_SIZE", default: 8, range: 1...256),
+            authSecret: Array(secret.utf8),
+            piiKey: try env.hexKey("TONGXIN_PII_KEY"),
+            piiHashKey: try env.hexKey("TONGXIN_PII_HASH_KEY"),
+            logLevel: Logger.Level(rawValue: environment["TONGXIN_LOG_LEVEL"] ?? "info") ?? .info,
+            logFormat: LogFormat(rawValue: environment["TONGXIN_LOG_FORMAT"] ?? "json") ?? .json,
+            drainTimeout: .seconds(try env.global("TONGXIN_DRAIN_SECONDS", default: 10, range: 0...600)),
+            maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20))
+        )
+    }
+}
+
+/// A configuration variable that is missing or malformed.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var variable: String
+    public var problem: String
+    public var description: String { "\(variable) \(problem)" }
+}
+
+struct EnvironmentReader {
+    let environment: [String: String]
+    let prefix: String
+
+    func string(_ name: String) -> String? {
+        environment[prefix + name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func int(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        try global(prefix + name, default: value, range: range)
+    }
+
+    func global(_ variable: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = environment[variable], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(variable: variable, problem: "must be a whole number in \(range), not \"\(text)\"")
+        }
+        return number
+    }
+
+    func hexKey(_ variable: String) throws -> [UInt8]? {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let bytes = HexCoding.decode(text), bytes.count == 32 else {
+            throw ConfigurationError(variable: variable, problem: "must be 64 hexadecimal digits (32 bytes)")
+        }
+        return bytes
+    }
+}

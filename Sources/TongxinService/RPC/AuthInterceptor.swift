@@ -1,0 +1,67 @@
+import Foundation
+import TongxinRPC
+
+/// Verifies the caller token of every call (metadata `authorization: Bearer v1.…`) and
+/// binds the `Caller` for the handler (`Caller.current()`); a missing, forged or expired
+/// token is answered UNAUTHENTICATED before any handler runs.
+///
+/// `tongxin.health.v1.Health` stays open, as gRPC health is, so load balancers and the
+/// run script can probe a service without credentials.
+public struct AuthInterceptor: ServerInterceptor {
+    public let authority: TokenAuthority
+    public let openServices: Set<String>
+    private let now: @Sendable () -> Int64
+
+    public init(authority: TokenAuthority, openServices: Set<String> = ["tongxin.health.v1.Health"],
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.authority = authority
+        self.openServices = openServices
+        self.now = now
+    }
+
+    public func intercept(
+        request: ServerRequest,
+        context: ServerCallContext,
+        next: (ServerRequest, ServerCallContext) async throws -> ServerResponse
+    ) async throws -> ServerResponse {
+        let service = context.method.split(separator: "/").first.map(String.init) ?? ""
+        if openServices.contains(service) {
+            return try await next(request, context)
+        }
+        guard let header = context.metadata.authorization else {
+            throw RPCError(code: .unauthenticated, message: AuthenticationFailure.missing.description)
+        }
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+        let caller: Caller
+        do {
+            caller = try authority.verify(token, now: now())
+        } catch {
+            throw RPCError(code: .unauthenticated, message: error.description)
+        }
+        var context = context
+        context.metadata.principal = caller.principal
+        return try await Caller.$bound.withValue(caller) {
+            try await next(request, context)
+        }
+    }
+}
+
+extension Caller {
+    /// The caller of the current call, bound by `AuthInterceptor`.
+    @TaskLocal public static var bound: Caller?
+
+    /// The authenticated caller, or UNAUTHENTICATED (a handler reached without the interceptor).
+    public static func current() throws -> Caller {
+        guard let caller = bound else {
+            throw RPCError(code: .unauthenticated, message: AuthenticationFailure.missing.description)
+        }
+        return caller
+    }
+
+    /// Throws PERMISSION_DENIED unless the caller holds `permission`.
+    public func require(_ permission: String) throws {
+        guard has(permission) else {
+            throw RPCError(code: .permissionDenied, message: "permission \"\(permission)\" is required / 需要权限 \(permission)")
+        }
+    }
+}

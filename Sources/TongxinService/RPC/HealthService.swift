@@ -1,0 +1,46 @@
+import TongxinAPI
+import TongxinPostgres
+import TongxinRPC
+import TongxinSchemas
+
+/// `tongxin.health.v1.Health`, served by every service: Ping echoes (the benchmark's
+/// baseline call), Check reports the process and each dependency.
+public struct HealthService: HealthV1.Health.ServiceProtocol {
+    public let serviceName: String
+    public let version: String
+    private let pool: PostgresPool?
+
+    public init(serviceName: String, version: String = TongxinVersion.current, pool: PostgresPool?) {
+        self.serviceName = serviceName
+        self.version = version
+        self.pool = pool
+    }
+
+    public func ping(_ request: HealthV1.PingRequest, context: ServerCallContext) async throws -> HealthV1.PingResponse {
+        HealthV1.PingResponse(payload: request.payload)
+    }
+
+    public func check(_ request: HealthV1.CheckRequest, context: ServerCallContext) async throws -> HealthV1.CheckResponse {
+        guard request.service.isEmpty || request.service == serviceName || request.service == HealthV1.Health.serviceName else {
+            throw RPCError(code: .notFound, message: "service \"\(request.service)\" is not served here")
+        }
+        var dependencies: [HealthV1.DependencyStatus] = []
+        if let pool {
+            do {
+                _ = try await pool.query("SELECT 1", deadline: .now + .seconds(2))
+                dependencies.append(HealthV1.DependencyStatus(name: "postgres", status: .serving))
+            } catch {
+                dependencies.append(HealthV1.DependencyStatus(name: "postgres", status: .notServing, detail: "\(error)"))
+            }
+        }
+        let healthy = dependencies.allSatisfy { $0.status == .serving }
+        return HealthV1.CheckResponse(
+            status: healthy ? .serving : .notServing, version: version, service: serviceName, dependencies: dependencies
+        )
+    }
+}
+
+/// The build's version, reported by Health.Check and the `--version` flags.
+public enum TongxinVersion {
+    public static let current = "0.1.0"
+}

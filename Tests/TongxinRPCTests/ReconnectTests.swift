@@ -1,0 +1,106 @@
+import Testing
+import TongxinRPC
+import TongxinSchemas
+
+@Suite("Reconnection and retries")
+struct ReconnectTests {
+    @Test("the client reconnects after the server restarts")
+    func reconnectAfterRestart() async throws {
+        let first = try await RunningServer.start()
+        let port = first.port
+        let client = first.client()
+        #expect(try await client.unary(Test.echo, Test.request([1])).payload == [1])
+
+        try await first.stop()
+        #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
+
+        let second = try await RunningServer.start(.test(port: port))
+        let response = try await withTimeout(.seconds(3), "a call after the restart") {
+            try await client.unary(Test.echo, Test.request([2]), options: CallOptions(timeout: .seconds(2)))
+        }
+        #expect(response.payload == [2])
+        await client.close()
+        try await second.stop()
+    }
+
+    @Test("a call made while the server is down waits for it and succeeds once it is back")
+    func waitsThroughBackoff() async throws {
+        let probe = try await RunningServer.start()
+        let port = probe.port
+        try await probe.stop()
+
+        let client = RPCClient(
+            configuration: .test(port: port, retryPolicy: RetryPolicy(maxAttempts: 20, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))),
+            logger: quietLogger
+        )
+        let notIdempotent = Test.method("Create", idempotent: false)
+        let call = Task {
+            try await client.unary(notIdempotent, Test.request([3]), options: CallOptions(timeout: .seconds(3)))
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        let server = try await RunningServer.start(.test(port: port), services: [ClosureService(notIdempotent) { request, _ in
+            HealthV1.PingResponse(payload: request.payload)
+        }])
+        // Never sent before the server came up, so retrying was safe even though the
+        // method is not idempotent.
+        #expect(try await call.value.payload == [3])
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("a call that may have run is retried only when its method is idempotent")
+    func idempotentOnly() async throws {
+        let idempotentAttempts = Counter(), otherAttempts = Counter()
+        let idempotent = Test.method("Get", idempotent: true)
+        let other = Test.method("Create", idempotent: false)
+        let service = ClosureService([
+            (idempotent, { _, _ in
+                idempotentAttempts.increment()
+                throw RPCError(code: .unavailable, message: "busy")
+            }),
+            (other, { _, _ in
+                otherAttempts.increment()
+                throw RPCError(code: .unavailable, message: "busy")
+            }),
+        ])
+        let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(10))
+        let running = try await RunningServer.start(services: [service])
+        let client = running.client(retryPolicy: policy)
+        #expect(await code { _ = try await client.unary(idempotent, Test.request()) } == .unavailable)
+        #expect(await code { _ = try await client.unary(other, Test.request()) } == .unavailable)
+        #expect(idempotentAttempts.count == 3)
+        #expect(otherAttempts.count == 1)
+        await client.close()
+        try await running.stop()
+    }
+
+    @Test("codes outside the retryable set are not retried, and retries stop at the deadline")
+    func notRetryable() async throws {
+        let attempts = Counter()
+        let get = Test.method("Get", idempotent: true)
+        let service = ClosureService(get) { request, _ in
+            attempts.increment()
+            throw RPCError(code: request.payload.isEmpty ? .invalidArgument : .unavailable, message: "no")
+        }
+        let running = try await RunningServer.start(services: [service])
+        let client = running.client(retryPolicy: RetryPolicy(maxAttempts: 100, initialBackoff: .milliseconds(40), maxBackoff: .milliseconds(40), jitter: 0))
+        #expect(await code { _ = try await client.unary(get, Test.request()) } == .invalidArgument)
+        #expect(attempts.count == 1)
+
+        let start = ContinuousClock.now
+        #expect(await code { _ = try await client.unary(get, Test.request([1]), options: CallOptions(timeout: .milliseconds(200))) } == .unavailable)
+        #expect(ContinuousClock.now - start < .milliseconds(400))
+        #expect(attempts.count < 10)
+        await client.close()
+        try await running.stop()
+    }
+
+    @Test("a closed client refuses new calls with UNAVAILABLE")
+    func closedClient() async throws {
+        try await withServer { _, client in
+            _ = try await client.unary(Test.echo, Test.request())
+            await client.close()
+            #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Logging
+import TongxinRPC
+
+let quietLogger = Logger(label: "tongxin.rpc.test") { _ in SwiftLogNoOpLogHandler() }
+
+extension RPCServer.Configuration {
+    /// Loopback, an ephemeral port, and short timers so tests are fast.
+    static func test(
+        port: Int = 0,
+        maxConcurrentCallsPerConnection: Int = 256,
+        idleTimeout: Duration? = nil,
+        frameReadTimeout: Duration? = .milliseconds(300),
+        keepAliveInterval: Duration? = nil,
+        keepAliveTimeout: Duration = .seconds(1),
+        drainTimeout: Duration = .seconds(5)
+    ) -> Self {
+        .init(
+            host: "127.0.0.1",
+            port: port,
+            maxConcurrentCallsPerConnection: maxConcurrentCallsPerConnection,
+            idleTimeout: idleTimeout,
+            frameReadTimeout: frameReadTimeout,
+            keepAliveInterval: keepAliveInterval,
+            keepAliveTimeout: keepAliveTimeout,
+            drainTimeout: drainTimeout
+        )
+    }
+}
+
+extension RPCClient.Configuration {
+    static func test(
+        port: Int,
+        connections: Int = 1,
+        retryPolicy: RetryPolicy = .none,
+        backoff: Backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))
+    ) -> Self {
+        .init(
+            host: "127.0.0.1",
+            port: port,
+            connections: connections,
+            connectTimeout: .seconds(2),
+            keepAliveInterval: nil,
+            backoff: backoff,
+            defaultRetryPolicy: retryPolicy
+        )
+    }
+}
+
+/// A server running in the background for the duration of a test.
+struct RunningServer {
+    let server: RPCServer
+    let port: Int
+    let task: Task<Void, any Error>
+
+    static func start(
+        _ configuration: RPCServer.Configuration = .test(),
+        services: [any RPCService] = [ClosureService()],
+        interceptors: [any ServerInterceptor] = [],
+        errorMapper: (@Sendable (any Error) -> RPCError?)? = nil
+    ) async throws -> RunningServer {
+        let server = RPCServer(
+            configuration: configuration,
+            services: services,
+            interceptors: interceptors,
+            errorMapper: errorMapper,
+            logger: quietLogger
+        )
+        let task = Task { try await server.run() }
+        let port = try await server.port
+        return RunningServer(server: server, port: port, task: task)
+    }
+
+    func client(connections: Int = 1, retryPolicy: RetryPolicy = .none, interceptors: [any ClientInterceptor] = []) -> RPCClient {
+        RPCClient(configuration: .test(port: self.port, connections: connections, retryPolicy: retryPolicy), interceptors: interceptors, logger: quietLogger)
+    }
+
+    /// Drains and waits for `run()` to return.
+    func stop() async throws {
+        self.server.shutdownGracefully()
+        try await self.task.value
+    }
+}
+
+/// Runs `body` with a started server and a client, and tears both down.
+func withServer<T>(
+    _ configuration: RPCServer.Configuration = .test(),
+    services: [any RPCService] = [ClosureService()],
+    interceptors: [any ServerInterceptor] = [],
+    errorMapper: (@Sendable (any Error) -> RPCError?)? = nil,
+    clientInterceptors: [any ClientInterceptor] = [],
+    _ body: (RunningServer, RPCClient) async throws -> T
+) async throws -> T {
+    let running = try await RunningServer.start(configuration, services: services, interceptors: interceptors, errorMapper: errorMapper)
+    let client = running.client(interceptors: clientInterceptors)
+    do {
+        let result = try await body(running, client)
+        await client.close()
+        try await running.stop()
+        return result
+    } catch {
+        await client.close()
+        try? await running.stop()
+        throw error
+    }
+}

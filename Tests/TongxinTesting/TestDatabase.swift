@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import TongxinPostgres
+import TongxinService
+
+/// A fresh database on the test cluster, bootstrapped like production (roles, schemas,
+/// ltree, the audit log), for one test suite. Integration tests use real PostgreSQL only.
+///
+/// The cluster comes from `TONGXIN_TEST_DATABASE_URL` (a superuser URL; `Scripts/test.sh`
+/// sets it); without it, `Scripts/postgres.sh start` is run and its URL used.
+public final class TestDatabase: Sendable {
+    public static let servicePassword = "tongxin-test-svc"
+    public static let ownerPassword = "tongxin-test-owner"
+
+    /// The superuser URL of this database.
+    public let superuserURL: String
+    public let name: String
+    private let cluster: PostgresConfiguration
+
+    private init(cluster: PostgresConfiguration, name: String) {
+        self.cluster = cluster
+        self.name = name
+        var configuration = cluster
+        configuration.database = name
+        self.superuserURL = Self.url(configuration)
+    }
+
+    /// Creates `tx_<prefix>_<random>`, runs Scripts/sql/bootstrap.sql and the audit migrations.
+    public static func create(prefix: String) async throws -> TestDatabase {
+        let cluster = try PostgresConfiguration(url: try clusterURL())
+        let name = "tx_\(prefix.lowercased())_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = PostgresPool(configuration: cluster, maxConnections: 1, logger: logger)
+        defer { Task { await admin.close() } }
+        _ = try await admin.query("CREATE DATABASE \"\(name)\"")
+        let database = TestDatabase(cluster: cluster, name: name)
+        try runPSQL(url: database.superuserURL, file: repositoryRoot.appendingPathComponent("Scripts/sql/bootstrap.sql").path)
+        try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: database.url(role: "audit_owner"), logger: logger)
+        return database
+    }
+
+    /// The URL of a bootstrap role in this database: `<service>_svc` or `<service>_owner`.
+    public func url(role: String) -> String {
+        var configuration = cluster
+        configuration.database = name
+        configuration.user = role
+        configuration.password = role.hasSuffix("_owner") ? Self.ownerPassword : Self.servicePassword
+        return Self.url(configuration)
+    }
+
+    /// A pool connected as `role` (service roles are subject to row-level security).
+    public func pool(role: String, maxConnections: Int = 4) throws -> PostgresPool {
+        PostgresPool(configuration: try PostgresConfiguration(url: url(role: role)), maxConnections: maxConnections, logger: Self.logger)
+    }
+
+    /// A superuser pool on this database, for assertions about catalogs and for setup.
+    public func superuserPool() throws -> PostgresPool {
+        PostgresPool(configuration: try PostgresConfiguration(url: superuserURL), maxConnections: 2, logger: Self.logger)
+    }
+
+    public static let logger: Logger = {
+        var logger = Logger(label: "tongxin.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func clusterURL() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["TONGXIN_TEST_DATABASE_URL"], !url.isEmpty {
+            return url
+        }
+        let script = repositoryRoot.appendingPathComponent("Scripts/postgres.sh").path
+        _ = try run(script, ["start"])
+        return try run(script, ["url"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func runPSQL(url: String, file: String) throws {
+        _ = try run("/usr/bin/psql", [
+            url, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+            "-v", "svc_password=\(servicePassword)", "-v", "owner_password=\(ownerPassword)", "-f", file,
+        ])
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestDatabaseError(message: "\(executable) \(arguments.first ?? "") failed: \(String(decoding: err, as: UTF8.self))")
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func url(_ c: PostgresConfiguration) -> String {
+        func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+        return "postgres://\(escape(c.user)):\(escape(c.password))@\(c.host):\(c.port)/\(c.database)"
+    }
+}
+
+public struct TestDatabaseError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
