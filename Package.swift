@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "TongxinAPI", "TongxinSchemas",
+                "TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

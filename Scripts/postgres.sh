@@ -13,14 +13,15 @@
 # `postgres` OS user; the data and socket directories are owned by it.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+repo="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
 pgbin="/usr/lib/postgresql/15/bin"
 pgdata="${TONGXIN_PGDATA:-$repo/.tongxin/pgdata}"
 pgport="${TONGXIN_PGPORT:-55432}"
 superpass="${TONGXIN_PG_SUPERPASS:-tongxin-dev}"
 state_dir="$(dirname "$pgdata")"
 sockdir="$state_dir/pgsocket"
-logfile="$state_dir/postgres.log"
+cluster="$(basename "$pgdata")"
+logfile="$state_dir/$cluster.log"
 
 die() { echo "postgres.sh: $*" >&2; exit 1; }
 
@@ -69,9 +70,9 @@ init_cluster() {
         printf '%s\n' "$superpass" >"$pwfile"
         chmod 644 "$pwfile"
         if ! as_pg "$pgbin/initdb" -D "$pgdata" --auth=scram-sha-256 --username=postgres \
-            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >"$state_dir/initdb.log" 2>&1; then
+            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >"$state_dir/$cluster.initdb.log" 2>&1; then
             rm -f "$pwfile"
-            cat "$state_dir/initdb.log" >&2
+            cat "$state_dir/$cluster.initdb.log" >&2
             die "initdb failed"
         fi
         rm -f "$pwfile"

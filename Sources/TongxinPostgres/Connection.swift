@@ -1,5 +1,6 @@
 import CLibPQ
 import Dispatch
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -41,6 +42,8 @@ final class PostgresConnection: @unchecked Sendable {
         var pointer: OpaquePointer?
     }
     private let control = Mutex(Control())
+    /// Receives server notices; kept alive as long as the `PGconn` that points at it.
+    private let noticeSink: NoticeSink
 
     private struct Control {
         var nextToken: UInt64 = 0
@@ -55,9 +58,10 @@ final class PostgresConnection: @unchecked Sendable {
 
     enum CancelReason { case task, deadline }
 
-    private init(id: Int, handle: OpaquePointer) {
+    private init(id: Int, handle: OpaquePointer, noticeSink: NoticeSink) {
         self.id = id
         self.handle = handle
+        self.noticeSink = noticeSink
         self.cancelHandle = Mutex(CancelHandle(pointer: PQgetCancel(handle)))
     }
 
@@ -66,7 +70,9 @@ final class PostgresConnection: @unchecked Sendable {
     // MARK: Opening and closing
 
     /// Opens and prepares a session. Blocking: call it on the executor.
-    static func connect(_ configuration: PostgresConfiguration, id: Int) throws(PostgresError) -> PostgresConnection {
+    static func connect(
+        _ configuration: PostgresConfiguration, id: Int, logger: Logger
+    ) throws(PostgresError) -> PostgresConnection {
         var parameters: [(String, String)] = [
             ("host", configuration.host),
             ("port", String(configuration.port)),
@@ -102,6 +108,15 @@ final class PostgresConnection: @unchecked Sendable {
             PQfinish(handle)
             throw PostgresError(kind: .connectionFailed, message: message)
         }
+        // Server NOTICE/WARNING messages go to the log instead of libpq's default (stderr).
+        var noticeLogger = logger
+        noticeLogger[metadataKey: "connection"] = "\(id)"
+        let noticeSink = NoticeSink(logger: noticeLogger)
+        PQsetNoticeReceiver(handle, { context, result in
+            guard let context, let result else { return }
+            Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().receive(result)
+        }, Unmanaged.passUnretained(noticeSink).toOpaque())
+
         // Session settings every decoder relies on; constants, so plain PQexec is fine.
         let setup = PQexec(handle, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'")
         let ok = setup.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
@@ -112,7 +127,7 @@ final class PostgresConnection: @unchecked Sendable {
             setupError.kind = .connectionFailed
             throw setupError
         }
-        return PostgresConnection(id: id, handle: handle)
+        return PostgresConnection(id: id, handle: handle, noticeSink: noticeSink)
     }
 
     /// Closes the session (sends Terminate) and frees libpq's memory. Idempotent.
@@ -228,10 +243,19 @@ final class PostgresConnection: @unchecked Sendable {
             control.cancelReason = reason
             return control.sent
         }
-        guard send else { return }
+        guard send else { return }  // not on the wire yet: runBlocking sees the reason and cancels itself
         // PQcancel opens a new connection to the server: keep it off cooperative threads.
-        DispatchQueue.global().async { [self] in
-            self.cancelHandle.withLock { cancel in
+        DispatchQueue.global().async { [self] in self.sendCancel(ifRunning: token) }
+    }
+
+    /// Sends PQcancel while `token` is still the statement on the wire. Holding `control`
+    /// meanwhile keeps the statement from being marked finished, and so the connection from
+    /// being handed to the next caller, until the request has reached the server: a late
+    /// cancel can then not hit someone else's statement.
+    private func sendCancel(ifRunning token: UInt64) {
+        control.withLock { control in
+            guard control.current == token, control.sent, !control.finished else { return }
+            cancelHandle.withLock { cancel in
                 guard let pointer = cancel.pointer else { return }
                 var buffer = [CChar](repeating: 0, count: 256)
                 _ = PQcancel(pointer, &buffer, Int32(buffer.count))
@@ -239,15 +263,13 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// The blocking part, on an executor thread.
+    /// The blocking part, on an executor thread: send, then collect every result.
     private func runBlocking(
         token: UInt64, sql: String, isScript: Bool, typeOIDs: [UInt32], values: [String?]
     ) throws(PostgresError) -> QueryResult {
         let earlyCancel = control.withLock { control -> CancelReason?? in
             guard control.current == token, !control.finished else { return .some(nil) }
-            if let reason = control.cancelReason { return .some(reason) }
-            control.sent = true
-            return nil
+            return control.cancelReason.map { .some($0) }
         }
         if let earlyCancel {
             switch earlyCancel {
@@ -260,50 +282,71 @@ final class PostgresConnection: @unchecked Sendable {
             }
         }
 
-        let result: OpaquePointer?
+        let queued: Int32
         if isScript {
-            result = PQexec(handle, sql)
+            queued = PQsendQuery(handle, sql)
         } else {
             let cValues: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
             defer { cValues.forEach { free($0) } }
             let constValues = cValues.map { $0.map { UnsafePointer($0) } }
-            result = PQexecParams(handle, sql, Int32(values.count), typeOIDs, constValues, nil, nil, 0)
+            queued = PQsendQueryParams(handle, sql, Int32(values.count), typeOIDs, constValues, nil, nil, 0)
+        }
+        guard queued == 1 else {
+            control.withLock { $0.current = nil }
+            if PQstatus(handle) != CONNECTION_OK { markBroken() }
+            throw PostgresError(
+                kind: isBroken ? .connectionLost : .server, message: Self.errorMessage(handle))
+        }
+        // On the wire now; a cancel requested while sending was left for us to send.
+        let cancelPending = control.withLock { control -> Bool in
+            control.sent = true
+            return control.cancelReason != nil
+        }
+        if cancelPending { sendCancel(ifRunning: token) }
+
+        var outcome: QueryResult?
+        var failure: PostgresError?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                outcome = QueryResult(rows: [], rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
+            case PGRES_TUPLES_OK:
+                outcome = QueryResult(
+                    rows: Self.rows(result), rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                markBroken()  // the session is in COPY mode and of no further use
+                failure = failure ?? PostgresError(kind: .invalidInput, message: "COPY is not supported")
+            default:
+                failure = failure ?? Self.serverError(result)
+            }
+            if failure != nil, control.withLock({ $0.broken }) { break }
         }
         let reason = control.withLock { control -> CancelReason? in
             control.current = nil
             control.sent = false
             return control.cancelReason
         }
-        guard let result else {
+
+        if PQstatus(handle) != CONNECTION_OK { markBroken() }
+        guard var error = failure else {
+            if let outcome { return outcome }
             markBroken()
             throw PostgresError(kind: .connectionLost, message: Self.errorMessage(handle))
         }
-        defer { PQclear(result) }
-
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return QueryResult(rows: [], rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
-        case PGRES_TUPLES_OK:
-            return QueryResult(rows: Self.rows(result), rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
-        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-            markBroken()  // the session is now in COPY mode and of no further use
-            throw PostgresError(kind: .invalidInput, message: "COPY is not supported")
-        default:
-            var error = Self.serverError(result)
-            if PQstatus(handle) != CONNECTION_OK || error.kind == .connectionLost {
-                markBroken()
-                error.kind = .connectionLost
-            } else if error.sqlState == "57014" {
-                switch reason {
-                case .deadline: error.kind = .deadlineExceeded
-                case .task: error.kind = .queryCanceled
-                case nil:
-                    // Our SET LOCAL statement_timeout fired (deadline enforced server-side).
-                    if error.message.contains("statement timeout") { error.kind = .deadlineExceeded }
-                }
+        if isBroken || error.kind == .connectionLost {
+            markBroken()
+            error.kind = .connectionLost
+        } else if error.sqlState == "57014" {
+            switch reason {
+            case .deadline: error.kind = .deadlineExceeded
+            case .task: error.kind = .queryCanceled
+            case nil:
+                // Our SET LOCAL statement_timeout fired (the deadline enforced server-side).
+                if error.message.contains("statement timeout") { error.kind = .deadlineExceeded }
             }
-            throw error
         }
+        throw error
     }
 
     // MARK: Result helpers
@@ -369,6 +412,25 @@ final class PostgresConnection: @unchecked Sendable {
             table: field("t"),
             column: field("c")
         )
+    }
+}
+
+/// Forwards server notices to the pool's logger.
+private final class NoticeSink: Sendable {
+    let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    func receive(_ result: OpaquePointer) {
+        func field(_ code: Character) -> String? {
+            guard let ascii = code.asciiValue, let value = PQresultErrorField(result, Int32(ascii)) else { return nil }
+            return String(cString: value)
+        }
+        let severity = field("V") ?? "NOTICE"
+        let level: Logger.Level = severity == "WARNING" ? .notice : .debug
+        logger.log(
+            level: level, "PostgreSQL \(severity.lowercased()): \(field("M") ?? "")",
+            metadata: field("C").map { ["sqlstate": "\($0)"] } ?? [:])
     }
 }
 

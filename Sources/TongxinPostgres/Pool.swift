@@ -104,12 +104,13 @@ public final class PostgresPool: Sendable {
     /// short pause, since a server that is restarting refuses connections for a moment.
     private func open(deadline: ContinuousClock.Instant?) async throws -> PostgresConnection {
         let configuration = configuration
+        let logger = logger
         var attempt = 0
         while true {
             let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
             do {
                 let connection = try await executor.run { () throws(PostgresError) -> PostgresConnection in
-                    try PostgresConnection.connect(configuration, id: id)
+                    try PostgresConnection.connect(configuration, id: id, logger: logger)
                 }
                 logger.debug("opened a PostgreSQL connection", metadata: ["connection": "\(id)"])
                 return connection

@@ -42,7 +42,8 @@ struct RestartTests {
         "PostgreSQL restarted under the pool: the next calls succeed on fresh connections",
         .enabled(if: TestDatabase.postgresBinariesPresent, "needs the PostgreSQL 15 binaries (Scripts/setup.sh)"))
     func serverRestart() async throws {
-        let port = ProcessInfo.processInfo.environment["TONGXIN_RESTART_TEST_PGPORT"].flatMap(Int.init) ?? 55433
+        let port = try ProcessInfo.processInfo.environment["TONGXIN_RESTART_TEST_PGPORT"].flatMap(Int.init)
+            ?? TestDatabase.freePort()
         let environment = [
             "TONGXIN_PGDATA": TestDatabase.repositoryRoot + "/.tongxin/pgdata-restart-test",
             "TONGXIN_PGPORT": String(port),

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Testing
 import TongxinPostgres
@@ -6,8 +9,9 @@ import TongxinPostgres
 /// The database the integration tests use: `TONGXIN_TEST_DATABASE_URL`, or the local
 /// throwaway cluster of `Scripts/postgres.sh`, started once per test process.
 enum TestDatabase {
+    /// The repository root, with symlinks resolved (tests may be built through a scratch package).
     static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
+        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
@@ -17,53 +21,94 @@ enum TestDatabase {
     static let postgresBinariesPresent = FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/15/bin/postgres")
 
     /// Computed once; parallel tests share it. Starting the cluster blocks this thread ~1 s once.
-    static let url: String = {
+    private static let resolvedURL: Result<String, any Error> = Result {
         if let url = ProcessInfo.processInfo.environment["TONGXIN_TEST_DATABASE_URL"], !url.isEmpty { return url }
-        do {
-            _ = try runScript(["start"])
-            return try runScript(["url"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        } catch {
-            return "postgres://unavailable:unavailable@127.0.0.1:1/unavailable  (\(error))"
-        }
-    }()
+        try runScript(["start"])
+        return try runScript(["url"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func url() throws -> String { try resolvedURL.get() }
 
     static func configuration() throws -> PostgresConfiguration {
-        var configuration = try PostgresConfiguration(url: url)
+        var configuration = try PostgresConfiguration(url: url())
         configuration.applicationName = "tongxin-postgres-tests"
         return configuration
     }
 
     /// Runs `Scripts/postgres.sh` with extra environment; returns stdout, throws on failure.
+    /// Uses posix_spawn + waitpid directly: Foundation's Process can hang in waitUntilExit
+    /// on Linux when used from several threads.
     @discardableResult
     static func runScript(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailure(
-                arguments: arguments, status: process.terminationStatus,
-                stderr: String(decoding: stderr, as: UTF8.self))
+        let base = NSTemporaryDirectory() + "/" + uniqueName("pgscript")
+        let outPath = base + ".out"
+        let errPath = base + ".err"
+        defer {
+            unlink(outPath)
+            unlink(errPath)
         }
-        return String(decoding: stdout, as: UTF8.self)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw ScriptFailure(arguments: arguments, status: -1, stderr: "posix_spawn failed: \(spawned)")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw ScriptFailure(arguments: arguments, status: -1, stderr: "waitpid failed") }
+        }
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            throw ScriptFailure(arguments: arguments, status: exited ? code : -1, stderr: stderr)
+        }
+        return stdout
     }
 
-    @discardableResult
     /// Runs the script off the cooperative pool (it blocks for a second or more).
+    @discardableResult
     static func runScriptAsync(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try runScript(arguments, environment: environment) })
             }
         }
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw ScriptFailure(arguments: ["freePort"], status: -1, stderr: "socket failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
+        }
+        guard bound == 0 else { throw ScriptFailure(arguments: ["freePort"], status: -1, stderr: "bind failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
+        }
+        guard named == 0 else { throw ScriptFailure(arguments: ["freePort"], status: -1, stderr: "getsockname failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     struct ScriptFailure: Error, CustomStringConvertible {

@@ -30,16 +30,20 @@ struct CallTests {
 
     @Test("many calls share one connection and are answered out of order")
     func multiplexedOutOfOrder() async throws {
-        let order = NIOLockedValueBox<[UInt8]>([])
         let peers = NIOLockedValueBox<Set<String>>([])
+        let lastDone = Flag()
         let slow = Test.method("Slow")
         let service = ClosureService(slow) { request, context in
             peers.withLockedValue { _ = $0.insert(context.peer) }
-            // The first call sent sleeps longest, so it finishes last.
-            try await Task.sleep(for: .milliseconds(20 * Int(10 - request.payload[0])))
-            order.withLockedValue { $0.append(request.payload[0]) }
+            // Every call but the last one sent waits until the last one is answered.
+            if request.payload[0] == 9 {
+                lastDone.raise()
+            } else {
+                try await lastDone.wait()
+            }
             return HealthV1.PingResponse(payload: request.payload)
         }
+        let answered = NIOLockedValueBox<[UInt8]>([])
         try await withServer(services: [service]) { _, client in
             _ = try await client.unary(Test.echo, Test.request())  // connect first
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -47,14 +51,14 @@ struct CallTests {
                     group.addTask {
                         let response = try await client.unary(slow, Test.request([i]))
                         #expect(response.payload == [i])
+                        answered.withLockedValue { $0.append(i) }
                     }
-                    try await Task.sleep(for: .milliseconds(2))
                 }
                 try await group.waitForAll()
             }
         }
-        #expect(order.withLockedValue { $0 } != Array(0..<10))
-        #expect(order.withLockedValue { $0.count } == 10)
+        #expect(answered.withLockedValue { $0.first } == 9)
+        #expect(answered.withLockedValue { Set($0) } == Set(0..<10))
         #expect(peers.withLockedValue { $0.count } == 1)
     }
 
@@ -131,9 +135,9 @@ struct CallTests {
         let secret = Test.method("Secret")
         let mapped = Test.method("Mapped")
         let service = ClosureService([
-            (domain, { _, _ in throw Domain.missing }),
-            (secret, { _, _ in throw Secret() }),
-            (mapped, { _, _ in throw Mapped() }),
+            (domain, { @Sendable _, _ in throw Domain.missing }),
+            (secret, { @Sendable _, _ in throw Secret() }),
+            (mapped, { @Sendable _, _ in throw Mapped() }),
         ])
         let mapper: @Sendable (any Error) -> RPCError? = { error in
             error is Mapped ? RPCError(code: .aborted, message: "mapped") : nil
@@ -164,7 +168,8 @@ struct CallTests {
         }
         try await withServer(services: [service]) { _, client in
             #expect(await code { _ = try await client.unary(big, Test.request()) } == .resourceExhausted)
-            #expect(try await client.unary(Test.echo, Test.request([1])).payload == [1])
+            let after = try await client.unary(Test.echo, Test.request([1]))
+            #expect(after.payload == [1])
         }
     }
 
@@ -173,7 +178,8 @@ struct CallTests {
         try await withServer { _, client in
             let huge = Test.request([UInt8](repeating: 0, count: 5 << 20))
             #expect(await code { _ = try await client.unary(Test.echo, huge) } == .resourceExhausted)
-            #expect(try await client.unary(Test.echo, Test.request([1])).payload == [1])
+            let after = try await client.unary(Test.echo, Test.request([1]))
+            #expect(after.payload == [1])
         }
     }
 
@@ -200,7 +206,8 @@ struct CallTests {
         var configuration = RPCServer.Configuration.test()
         configuration.handlerExecution = .concurrent
         try await withServer(configuration) { _, client in
-            #expect(try await client.unary(Test.echo, Test.request([4])).payload == [4])
+            let response = try await client.unary(Test.echo, Test.request([4]))
+            #expect(response.payload == [4])
         }
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Testing
-import TongxinRPC
+@testable import TongxinRPC
 import TongxinSchemas
 
 @Suite("Graceful drain")
@@ -21,9 +21,10 @@ struct DrainTests {
         try await started.wait()
 
         running.server.shutdownGracefully()
-        try await Task.sleep(for: .milliseconds(50))
-        // New calls: the connection is draining (GOAWAY) and the listener is closed.
-        #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
+        // New calls, once the drain has reached the connection (GOAWAY) and the listener.
+        try await eventually("calls to be refused") {
+            await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable
+        }
         let other = running.client()
         #expect(await code { _ = try await other.unary(Test.echo, Test.request()) } == .unavailable)
 

@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 import Testing
-import TongxinRPC
+@testable import TongxinRPC
 import TongxinSchemas
 
 @Suite("Interceptors")

@@ -128,9 +128,12 @@ struct LimitTests {
         try await peer.send(.request(callID: 3, method: Test.echo.path, metadata: [:], timeoutMicros: 0, payload: []))
         #expect(try await peer.nextFrame()?.statusCode == .resourceExhausted)
         stop.raise()
-        try await Task.sleep(for: .milliseconds(50))
-        try await peer.send(.request(callID: 5, method: Test.echo.path, metadata: [:], timeoutMicros: 0, payload: []))
-        #expect(try await peer.nextFrame()?.statusCode == .ok)
+        var id: UInt64 = 5
+        try await eventually("the slot to be free again") {
+            try? await peer.send(.request(callID: id, method: Test.echo.path, metadata: [:], timeoutMicros: 0, payload: []))
+            id += 2
+            return (try? await peer.nextFrame())??.statusCode == .ok
+        }
         await peer.close()
         try await running.stop()
     }

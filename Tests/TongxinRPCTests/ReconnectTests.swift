@@ -1,5 +1,6 @@
+import NIOConcurrencyHelpers
 import Testing
-import TongxinRPC
+@testable import TongxinRPC
 import TongxinSchemas
 
 @Suite("Reconnection and retries")
@@ -30,7 +31,7 @@ struct ReconnectTests {
         try await probe.stop()
 
         let client = RPCClient(
-            configuration: .test(port: port, retryPolicy: RetryPolicy(maxAttempts: 20, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))),
+            configuration: .test(port: port, retryPolicy: RetryPolicy(maxAttempts: 1000, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))),
             logger: quietLogger
         )
         let notIdempotent = Test.method("Create", idempotent: false)
@@ -54,11 +55,11 @@ struct ReconnectTests {
         let idempotent = Test.method("Get", idempotent: true)
         let other = Test.method("Create", idempotent: false)
         let service = ClosureService([
-            (idempotent, { _, _ in
+            (idempotent, { @Sendable _, _ in
                 idempotentAttempts.increment()
                 throw RPCError(code: .unavailable, message: "busy")
             }),
-            (other, { _, _ in
+            (other, { @Sendable _, _ in
                 otherAttempts.increment()
                 throw RPCError(code: .unavailable, message: "busy")
             }),
@@ -102,5 +103,30 @@ struct ReconnectTests {
             await client.close()
             #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
         }
+    }
+}
+
+@Suite("Idle connections")
+struct IdleReconnectTests {
+    @Test("after the server closes an idle connection with GOAWAY, the next call opens a new one")
+    func reconnectAfterIdleGoAway() async throws {
+        let peers = Counter()
+        let who = Test.method("Who")
+        let seen = NIOLockedValueBox<Set<String>>([])
+        let service = ClosureService(who) { _, context in
+            seen.withLockedValue { _ = $0.insert(context.peer) }
+            peers.increment()
+            return HealthV1.PingResponse()
+        }
+        let running = try await RunningServer.start(.test(idleTimeout: .milliseconds(100)), services: [service])
+        // The default policy: a call racing the GOAWAY is refused unrun and retried.
+        let client = running.client(retryPolicy: .default)
+        _ = try await client.unary(who, Test.request())
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await client.unary(who, Test.request())
+        await client.close()
+        try await running.stop()
+        #expect(peers.count == 2)
+        #expect(seen.withLockedValue { $0.count } == 2)
     }
 }

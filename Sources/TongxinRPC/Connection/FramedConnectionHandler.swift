@@ -201,7 +201,7 @@ class FramedConnectionHandler: ChannelInboundHandler {
     /// A frame that has started must be complete within `frameReadTimeout`; otherwise a
     /// peer could hold a connection (and its buffer) forever with a few bytes.
     private func watchPartialFrame(restart: Bool) {
-        guard let timeout = self.limits.frameReadTimeout, let context else { return }
+        guard let timeout = self.limits.frameReadTimeout, let context, !self.readingStopped else { return }
         guard self.decoder.hasPartialFrame else {
             self.frameReadTimer?.cancel()
             self.frameReadTimer = nil

@@ -42,6 +42,7 @@ public final class RPCServer: Service, Sendable {
     private let state = NIOLockedValueBox(State.initial(shutdownRequested: false))
     private let bound = OneShot<SocketAddress>()
     private let drained = OneShot<Void>()
+    private let drainTimer = NIOLockedValueBox<Scheduled<Void>?>(nil)
 
     /// - Parameters:
     ///   - errorMapper: maps errors that are neither `RPCError` nor
@@ -167,9 +168,10 @@ public final class RPCServer: Service, Sendable {
                 connection.handler.value.drain()
             }
         }
-        self.group.any().scheduleTask(in: TimeAmount(self.configuration.drainTimeout)) {
+        let timer = self.group.any().scheduleTask(in: TimeAmount(self.configuration.drainTimeout)) {
             self.shutdownNow()
         }
+        self.drainTimer.withLockedValue { $0 = timer }
         self.checkDrained()
     }
 
@@ -246,16 +248,17 @@ public final class RPCServer: Service, Sendable {
     }
 
     private func listenerClosed() {
+        let unexpected: Bool = self.state.withLockedValue { state in
+            if case .running = state { return true }
+            return false
+        }
+        if unexpected {
+            self.logger.error("the listening socket closed unexpectedly; draining")
+            self.shutdownGracefully()
+        }
         self.state.withLockedValue { state in
-            switch state {
-            case .draining(_, let connections):
-                state = .draining(listenerClosed: true, connections: connections)
-            case .running(_, let connections):
-                // Closed from elsewhere (an error): treat it as the start of a drain.
-                state = .draining(listenerClosed: true, connections: connections)
-            case .initial, .finished:
-                break
-            }
+            guard case .draining(_, let connections) = state else { return }
+            state = .draining(listenerClosed: true, connections: connections)
         }
         self.checkDrained()
     }
@@ -267,6 +270,7 @@ public final class RPCServer: Service, Sendable {
             return true
         }
         if done {
+            self.drainTimer.withLockedValue { $0 }?.cancel()
             self.drained.complete(.success(()))
         }
     }

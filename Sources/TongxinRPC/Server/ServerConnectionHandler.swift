@@ -23,10 +23,14 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         case draining
     }
 
+    /// A year: longer timeouts are treated as this one.
+    static let maxTimeoutMicros: Int64 = 365 * 24 * 3600 * 1_000_000
+
     private let shared: RPCServer.Shared
     private var calls: [UInt64: Call] = [:]
     private var highestCallID: UInt64 = 0
     private var state = State.serving
+    private var drainReason = "the server is shutting down"
     private var peerWentAway = false
     private var idleTimer: Scheduled<Void>?
     private var peer = "unknown"
@@ -100,7 +104,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.highestCallID = max(self.highestCallID, id)
 
         guard case .serving = self.state else {
-            self.send(.response(callID: id, status: Status(code: .unavailable, message: "the server is shutting down")))
+            self.send(.response(callID: id, status: Status(code: .unavailable, message: self.drainReason)))
             return
         }
         guard self.calls.count < self.shared.maxConcurrentCalls else {
@@ -115,12 +119,14 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             return
         }
         var deadline: ContinuousClock.Instant?
-        if frame.timeoutMicros != 0 {
-            guard frame.timeoutMicros > 0 else {
+        // Capped so that no peer-chosen number can overflow a timer.
+        let timeoutMicros = min(frame.timeoutMicros, Self.maxTimeoutMicros)
+        if timeoutMicros != 0 {
+            guard timeoutMicros > 0 else {
                 self.send(.response(callID: id, status: Status(code: .deadlineExceeded, message: "the deadline had passed before the call arrived")))
                 return
             }
-            deadline = .now + .microseconds(frame.timeoutMicros)
+            deadline = .now + .microseconds(timeoutMicros)
         }
         guard let context, let loopBound else { return }
 
@@ -128,7 +134,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.idleTimer = nil
         var call = Call()
         if deadline != nil {
-            let timeout = frame.timeoutMicros
+            let timeout = timeoutMicros
             call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(timeout)) {
                 self.answerEarly(id, Status(code: .deadlineExceeded, message: "deadline of \(Duration.microseconds(timeout)) exceeded"))
             }
@@ -200,6 +206,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
     func drain(reason: String = "the server is shutting down") {
         guard case .serving = self.state else { return }
         self.state = .draining
+        self.drainReason = reason
         self.send(.goAway(lastCallID: self.highestCallID, status: Status(code: .unavailable, message: reason)))
         self.closeIfDone()
     }
@@ -209,14 +216,10 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.context?.close(promise: nil)
     }
 
+    /// Closes once no call is left, if a drain or the peer's GOAWAY asked for it.
     private func closeIfDone() {
         guard self.calls.isEmpty else { return }
-        guard case .draining = self.state else {
-            if self.peerWentAway {
-                self.context?.close(promise: nil)
-            }
-            return
-        }
+        if case .serving = self.state, !self.peerWentAway { return }
         self.context?.flush()
         self.context?.close(promise: nil)
     }

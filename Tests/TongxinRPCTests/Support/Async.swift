@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import TongxinRPC
+@testable import TongxinRPC
 
 struct TimedOut: Error, CustomStringConvertible {
     let what: String
@@ -23,29 +23,57 @@ func withTimeout<T: Sendable>(
     }
 }
 
-/// Something a handler reports to the test (it started, it saw cancellation, …),
-/// waited for with a timeout.
+/// Something a handler reports to the test (it started, it saw cancellation, …) or the
+/// test tells handlers (release), waited for by any number of tasks, with a timeout.
 final class Flag: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-    private let raised = NIOLockedValueBox(false)
-
-    init() {
-        (self.stream, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private struct State {
+        var raised = false
+        var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+        var nextID = 0
     }
+
+    private let state = NIOLockedValueBox(State())
 
     func raise() {
-        self.raised.withLockedValue { $0 = true }
-        self.continuation.yield()
+        let waiters = self.state.withLockedValue { state in
+            state.raised = true
+            defer { state.waiters = [:] }
+            return state.waiters.values
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
     }
 
-    var isRaised: Bool { self.raised.withLockedValue { $0 } }
+    var isRaised: Bool { self.state.withLockedValue { $0.raised } }
 
+    /// Returns once raised; throws on timeout or when the waiting task is cancelled.
     func wait(_ limit: Duration = .seconds(5), _ what: String = "a flag") async throws {
-        if self.isRaised { return }
-        let stream = self.stream
         try await withTimeout(limit, what) {
-            for await _ in stream { return }
+            try await self.waitUntilRaised()
+        }
+    }
+
+    private func waitUntilRaised() async throws {
+        let id = self.state.withLockedValue { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Result<Void, any Error>? = self.state.withLockedValue { state in
+                    if state.raised { return .success(()) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let resumeNow {
+                    continuation.resume(with: resumeNow)
+                }
+            }
+        } onCancel: {
+            let waiter = self.state.withLockedValue { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 }
@@ -67,5 +95,15 @@ func code(of body: () async throws -> Void) async -> Status.Code? {
         return error.code
     } catch {
         return .unknown
+    }
+}
+
+/// Polls `condition` until it holds, for effects that land a little after the call that
+/// caused them (a frame the peer has yet to read).
+func eventually(_ what: String, within limit: Duration = .seconds(2), _ condition: () async -> Bool) async throws {
+    let end = ContinuousClock.now + limit
+    while await !condition() {
+        guard ContinuousClock.now < end else { throw TimedOut(what: what) }
+        try await Task.sleep(for: .milliseconds(5))
     }
 }

@@ -7,56 +7,77 @@ import TongxinSchemas
 /// (garbage, half frames, oversize prefixes, protocol violations), and reads back
 /// whatever the server answers as frames.
 final class RawPeer: Sendable {
-    private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    private let inbound: Inbound
+    /// Decodes what the server sends into a stream of frames that ends when the
+    /// connection closes.
+    private final class Collector: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
 
-    /// The frames received so far, pulled from the channel one by one.
-    private actor Inbound {
-        var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-        var decoder = FrameDecoder(maxFrameSize: 16 << 20)
-        var closed = false
+        private var decoder = FrameDecoder(maxFrameSize: 16 << 20)
+        private let continuation: AsyncStream<RpcV1.Frame>.Continuation
 
-        init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator) {
-            self.iterator = iterator
+        init(_ continuation: AsyncStream<RpcV1.Frame>.Continuation) {
+            self.continuation = continuation
         }
 
-        /// The next frame, or nil once the server closed the connection.
-        func next() async throws -> RpcV1.Frame? {
-            while true {
-                if let frame = try self.decoder.next() {
-                    return frame
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            self.decoder.append(self.unwrapInboundIn(data))
+            do {
+                while let frame = try self.decoder.next() {
+                    self.continuation.yield(frame)
                 }
-                if self.closed { return nil }
-                do {
-                    guard let buffer = try await self.iterator.next() else {
-                        self.closed = true
-                        continue
-                    }
-                    self.decoder.append(buffer)
-                } catch {
-                    self.closed = true
-                }
+            } catch {
+                self.continuation.finish()
+                context.close(promise: nil)
             }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            self.continuation.finish()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            self.continuation.finish()
+            context.close(promise: nil)
         }
     }
 
-    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+    private actor Inbound {
+        private var iterator: AsyncStream<RpcV1.Frame>.Iterator
+
+        init(_ stream: AsyncStream<RpcV1.Frame>) {
+            self.iterator = stream.makeAsyncIterator()
+        }
+
+        func next() async -> RpcV1.Frame? {
+            var iterator = self.iterator
+            defer { self.iterator = iterator }
+            return await iterator.next(isolation: self)
+        }
+    }
+
+    private let channel: any Channel
+    private let inbound: Inbound
+
+    private init(channel: any Channel, frames: AsyncStream<RpcV1.Frame>) {
         self.channel = channel
-        self.inbound = Inbound(channel.inbound.makeAsyncIterator())
+        self.inbound = Inbound(frames)
     }
 
     static func connect(port: Int) async throws -> RawPeer {
+        let (frames, continuation) = AsyncStream.makeStream(of: RpcV1.Frame.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(Collector(continuation))
                 }
             }
-        return RawPeer(channel: channel)
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        return RawPeer(channel: channel, frames: frames)
     }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await self.channel.outbound.write(ByteBuffer(bytes: bytes))
+        try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
     func send(_ frame: RpcV1.Frame) async throws {
@@ -73,7 +94,7 @@ final class RawPeer: Sendable {
     func nextFrame(within limit: Duration = .seconds(5)) async throws -> RpcV1.Frame? {
         let inbound = self.inbound
         return try await withTimeout(limit, "a frame from the server") {
-            try await inbound.next()
+            await inbound.next()
         }
     }
 
@@ -89,12 +110,12 @@ final class RawPeer: Sendable {
     func waitForClose(within limit: Duration = .seconds(5)) async throws {
         let inbound = self.inbound
         try await withTimeout(limit, "the server to close the connection") {
-            while try await inbound.next() != nil {}
+            while await inbound.next() != nil {}
         }
     }
 
     func close() async {
-        try? await self.channel.channel.close()
+        try? await self.channel.close()
     }
 }
 

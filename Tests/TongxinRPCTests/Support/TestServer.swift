@@ -1,5 +1,5 @@
 import Logging
-import TongxinRPC
+@testable import TongxinRPC
 
 let quietLogger = Logger(label: "tongxin.rpc.test") { _ in SwiftLogNoOpLogHandler() }
 

@@ -1,4 +1,4 @@
-import TongxinRPC
+@testable import TongxinRPC
 import TongxinSchemas
 
 /// Test methods reuse the Health messages under a test service name: the bytes of
@@ -25,7 +25,8 @@ struct ClosureService: RPCService {
     var handlers: [(TestMethod, TestHandler)]
 
     init(_ handlers: [(TestMethod, TestHandler)] = []) {
-        self.handlers = [(Test.echo, { request, _ in HealthV1.PingResponse(payload: request.payload) })] + handlers
+        let echo: TestHandler = { request, _ in HealthV1.PingResponse(payload: request.payload) }
+        self.handlers = [(Test.echo, echo)] + handlers
     }
 
     init(_ method: TestMethod, _ handler: @escaping TestHandler) {

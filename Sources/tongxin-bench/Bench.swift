@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import TongxinAPI
+import TongxinRPC
+import TongxinSchemas
+
+/// `tongxin-bench`: N connections × M calls in flight of one RPC for T seconds, against a
+/// running service; prints throughput and p50/p90/p99/max latency, then one final line
+/// `RESULT {json}` for scripts (BENCHMARKS.md records the figures with the exact command).
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tongxin-bench",
+        abstract: "Load generator for Tongxin services (unary calls over the Tongxin wire)."
+    )
+
+    @Option(help: "Service host.") var host = "127.0.0.1"
+    @Option(help: "Service RPC port.") var port = 7101
+    @Option(help: "TCP connections (the client's pool).") var connections = 1
+    @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
+    @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
+    @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
+    @Option(help: "ping | check | get-council | check-composition") var method = "ping"
+    @Option(help: "Ping payload bytes.") var payloadBytes = 0
+    @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
+    @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
+
+    func run() async throws {
+        let client = RPCClient(configuration: .init(host: host, port: port, connections: max(1, connections), connectTimeout: .seconds(2)))
+        let runner = Task { try await client.run() }
+        defer { runner.cancel() }
+        if probe {
+            _ = try await HealthV1.Health.Client(client).ping(HealthV1.PingRequest(), options: CallOptions(timeout: .seconds(1)))
+            await client.close()
+            return
+        }
+        let call = try await makeCall(client)
+        _ = try await call()  // fail fast with a clear error before measuring
+        let clock = ContinuousClock()
+        if warmup > 0 { _ = await load(call, until: clock.now + .milliseconds(Int(warmup * 1000))) }
+        let start = clock.now
+        let result = await load(call, until: start + .milliseconds(Int(duration * 1000)))
+        let elapsed = clock.now - start
+        await client.close()
+        report(result, elapsed: elapsed)
+    }
+
+    typealias Call = @Sendable () async throws -> Void
+
+    struct Outcome: Sendable {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var errors: [String: Int] = [:]
+    }
+
+    /// `concurrency` workers, each with one call in flight, until `deadline`.
+    func load(_ call: @escaping Call, until deadline: ContinuousClock.Instant) async -> Outcome {
+        await withTaskGroup(of: Outcome.self) { group in
+            for _ in 0..<max(1, concurrency) {
+                group.addTask {
+                    var outcome = Outcome()
+                    let clock = ContinuousClock()
+                    while clock.now < deadline {
+                        let begin = clock.now
+                        do {
+                            try await call()
+                            let micros = (clock.now - begin) / .microseconds(1)
+                            _ = outcome.histogram.record(UInt64(max(1, micros.rounded())))
+                        } catch let error as RPCError {
+                            outcome.errors[error.code.description, default: 0] += 1
+                        } catch {
+                            outcome.errors["\(type(of: error))", default: 0] += 1
+                        }
+                    }
+                    return outcome
+                }
+            }
+            var total = Outcome()
+            for await part in group {
+                total.histogram.add(part.histogram)
+                total.errors.merge(part.errors, uniquingKeysWith: +)
+            }
+            return total
+        }
+    }
+
+    func report(_ outcome: Outcome, elapsed: Duration) {
+        let seconds = elapsed / .seconds(1)
+        let h = outcome.histogram
+        let calls = h.totalCount
+        let errors = outcome.errors.values.reduce(0, +)
+        let throughput = Double(calls) / seconds
+        print("method \(method)  connections \(connections)  in flight \(concurrency)  duration \(String(format: "%.1f", seconds)) s")
+        print("calls \(calls)  errors \(errors)\(outcome.errors.isEmpty ? "" : " \(outcome.errors)")  throughput \(String(format: "%.0f", throughput)) calls/s")
+        print("latency µs  p50 \(h.valueAtPercentile(50))  p90 \(h.valueAtPercentile(90))  p99 \(h.valueAtPercentile(99))  max \(h.max)")
+        print("RESULT {\"method\":\"\(method)\",\"connections\":\(connections),\"concurrency\":\(concurrency),\"seconds\":\(String(format: "%.3f", seconds)),\"calls\":\(calls),\"errors\":\(errors),\"calls_per_second\":\(String(format: "%.1f", throughput)),\"p50_us\":\(h.valueAtPercentile(50)),\"p90_us\":\(h.valueAtPercentile(90)),\"p99_us\":\(h.valueAtPercentile(99)),\"max_us\":\(h.max)}")
+    }
+
+    func makeCall(_ client: RPCClient) async throws -> Call {
+        switch method {
+        case "ping":
+            let health = HealthV1.Health.Client(client)
+            let request = HealthV1.PingRequest(payload: Array(repeating: 0x5A, count: payloadBytes))
+            return { _ = try await health.ping(request) }
+        case "check":
+            let health = HealthV1.Health.Client(client)
+            return { _ = try await health.check(HealthV1.CheckRequest()) }
+        case "get-council", "check-composition":
+            let fixture = try await CouncilFixture.create(client: client, members: councilSize)
+            let membership = MembershipV1.Membership.Client(client)
+            let options = fixture.options
+            if method == "get-council" {
+                let request = MembershipV1.GetCouncilRequest(councilId: fixture.councilID)
+                return { _ = try await membership.getCouncil(request, options: options) }
+            }
+            let request = MembershipV1.CheckCompositionRequest(councilId: fixture.councilID, includeNominees: true)
+            return { _ = try await membership.checkComposition(request, options: options) }
+        default:
+            throw ValidationError("unknown --method \(method): ping | check | get-council | check-composition")
+        }
+    }
+}

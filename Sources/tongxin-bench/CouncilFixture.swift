@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import TongxinAPI
+import TongxinRPC
+import TongxinSchemas
+import TongxinService
+
+/// A county → town → village with a village council of `members` nominated people,
+/// created through the membership API, for the membership benchmarks. Each run uses a
+/// fresh random county code so runs never collide.
+struct CouncilFixture {
+    var councilID: String
+    var options: CallOptions
+
+    static func create(client: RPCClient, members: Int) async throws -> CouncilFixture {
+        guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
+            throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
+        }
+        let prefix = String(format: "%02d%04d", Int.random(in: 11...65), Int.random(in: 100...9999))
+        let county = prefix + "000000"
+        let town = prefix + "001000"
+        let village = prefix + "001001"
+        let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
+                            permissions: ["membership.write", "pii.read"], expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
+        var metadata = Metadata()
+        metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+        let options = CallOptions(timeout: .seconds(10), metadata: metadata)
+        let api = MembershipV1.Membership.Client(client)
+
+        _ = try await api.createUnit(.init(divisionCode: county, name: "基准县", level: .county), options: options)
+        _ = try await api.createUnit(.init(divisionCode: town, name: "基准镇", level: .town,
+                                           parent: .init(divisionCode: county)), options: options)
+        let unit = try await api.createUnit(.init(divisionCode: village, name: "基准村", level: .village,
+                                                  parent: .init(divisionCode: town), householdCount: 600), options: options)
+        let council = try await api.createCouncil(.init(unit: .init(id: unit.id), kind: .villageCouncil, name: "基准村民主协商议事会",
+                                                        termStartsOn: .init(year: 2026, month: 1, day: 1),
+                                                        termEndsOn: .init(year: 2030, month: 12, day: 31)), options: options)
+        for index in 0..<members {
+            let person = try await api.createPerson(.init(
+                unit: .init(id: unit.id), name: "成员\(index)", gender: index % 2 == 0 ? .female : .male,
+                birthYear: 1960 + Int32(index % 40), phone: "138\(String(format: "%08d", index))",
+                idNumber: idNumber(region: String(prefix.prefix(6)), index: index),
+                household: "户\(index)", partyMember: index % 3 == 0, grassrootsCadre: index % 5 == 0, sector: "villagerRepresentative"
+            ), options: options)
+            _ = try await api.nominateMember(.init(councilId: council.id, personId: person.id, role: .fixedMember), options: options)
+        }
+        return CouncilFixture(councilID: council.id, options: options)
+    }
+
+    /// A valid 18-character resident ID number (GB 11643-1999 MOD 11-2 check character).
+    static func idNumber(region: String, index: Int) -> String {
+        let birth = String(format: "19%02d0%d1%d", 60 + index % 40, 1 + index % 9, index % 10)
+        let body = region + birth + String(format: "%03d", index % 1000)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        let check = Array("10X98765432")[sum % 11]
+        return body + String(check)
+    }
+}
