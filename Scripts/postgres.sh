@@ -91,6 +91,10 @@ wait_ready() {
 }
 
 start() {
+    mkdir -p "$state_dir"
+    # Serialize concurrent starts of the same cluster (parallel test processes).
+    exec 9>"$state_dir/.$cluster.lock"
+    flock 9
     init_cluster
     touch "$logfile"
     if [[ "$(id -u)" == 0 ]]; then chown postgres:postgres "$logfile"; fi

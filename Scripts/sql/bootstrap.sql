@@ -11,10 +11,11 @@
 
 \set ON_ERROR_STOP on
 
+SET client_min_messages TO warning;
 CREATE EXTENSION IF NOT EXISTS ltree;
 
-SELECT set_config('tongxin.svc_password', :'svc_password', false),
-       set_config('tongxin.owner_password', :'owner_password', false);
+SET tongxin.svc_password TO :'svc_password';
+SET tongxin.owner_password TO :'owner_password';
 
 DO $bootstrap$
 DECLARE

@@ -195,8 +195,9 @@ enum PostgresArrayLiteral {
                     element.append(scalars[index])
                     index += 1
                 }
-                let value = String(element).trimmingCharacters(in: .whitespaces)
-                elements.append(value.caseInsensitiveCompare("NULL") == .orderedSame ? nil : value)
+                while let last = element.last, last == " " { element.removeLast() }
+                let value = String(element)
+                elements.append(value.utf8.count == 4 && value.uppercased() == "NULL" ? nil : value)
             }
             if index == scalars.endIndex { return elements }
             guard scalars[index] == "," else { throw decodingError(text, as: [String].self) }

@@ -130,7 +130,12 @@ public struct Migrator: Sendable {
         while true {
             let next: Migration? = try await pool.transaction { transaction in
                 _ = try await transaction.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("tongxin.migrate." + schema)])
-                try await transaction.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+                // The bootstrap usually created the schema for its owner role, which then
+                // lacks (and needs no) CREATE on the database: only create what is missing.
+                let exists = try await transaction.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)])
+                if exists.isEmpty {
+                    try await transaction.execute("CREATE SCHEMA \"\(schema)\"")
+                }
                 try await transaction.execute(
                     """
                     CREATE TABLE IF NOT EXISTS \(table) (

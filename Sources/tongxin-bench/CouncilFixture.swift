@@ -16,7 +16,8 @@ struct CouncilFixture {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
             throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
         }
-        let prefix = String(format: "%02d%04d", Int.random(in: 11...65), Int.random(in: 100...9999))
+        let provinces = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
+        let prefix = String(format: "%02d%02d%02d", provinces.randomElement()!, Int.random(in: 1...99), Int.random(in: 1...99))
         let county = prefix + "000000"
         let town = prefix + "001000"
         let village = prefix + "001001"

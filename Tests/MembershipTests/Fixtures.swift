@@ -87,10 +87,15 @@ final class MembershipHarness: Sendable {
     /// The harness of the running suite (see ``MembershipServiceTrait``).
     static var current: MembershipHarness {
         get throws {
-            guard let bound else { throw TestDatabaseError(message: "the suite lacks the .membershipService trait") }
+            guard let bound else { throw MissingHarness() }
             return bound
         }
     }
+}
+
+/// Thrown by ``MembershipHarness/current`` in a suite without `.membershipService(_:)`.
+struct MissingHarness: Error, CustomStringConvertible {
+    var description: String { "the suite lacks the .membershipService trait" }
 }
 
 /// Starts one ``MembershipHarness`` around a whole suite and closes it afterwards:

@@ -32,7 +32,7 @@ struct RosterTests {
         #expect(may2024.entries.contains { $0.personId == members[19].id })
         #expect(!may2024.entries.contains { $0.personId == newcomer.id })
         #expect(may2024.entries.filter { $0.role == .chair }.map(\.personId) == [members[0].id])
-        #expect(may2024.entries.allSatisfy(\.voting))
+        #expect(may2024.entries.allSatisfy { $0.voting })
 
         let duringNotice = try await county.api.getRoster(.init(councilId: council.id, on: .init(year: 2024, month: 3, day: 7)), options: county.admin)
         #expect(duringNotice.entries.isEmpty)

@@ -122,10 +122,14 @@ struct CancellationTests {
     @Test("waiting for a connection respects the deadline")
     func waitingForConnectionDeadline() async throws {
         try await withPool(maxConnections: 1) { pool in
+            let holding = Barrier(count: 2)
             let holder = Task {
-                try await pool.transaction { transaction in _ = try await transaction.query("SELECT pg_sleep(1.5)") }
+                try await pool.transaction { transaction in
+                    await holding.arriveAndWait()
+                    _ = try await transaction.query("SELECT pg_sleep(1.5)")
+                }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            await holding.arriveAndWait()  // the only connection is now leased
             let error = await expectPostgresError {
                 _ = try await pool.query("SELECT 1", deadline: .now + .milliseconds(200))
             }

@@ -21,7 +21,13 @@ struct RestartTests {
                     "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1",
                     [.text(marker)])
                 #expect(try killed.first?["n"].decode(Int.self) == 2)
-                try await Task.sleep(for: .milliseconds(200))
+                // pg_terminate_backend only signals: wait until both backends have exited.
+                for _ in 0..<100 {
+                    let left = try await pool.query(
+                        "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1", [.text(marker)])
+                    if try left.first?["n"].decode(Int.self) == 0 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
 
                 for _ in 0..<3 {
                     let pid = try await victim.query("SELECT pg_backend_pid() AS pid").first?["pid"].decode(Int.self)

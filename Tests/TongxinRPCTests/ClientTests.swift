@@ -25,21 +25,24 @@ struct ClientTests {
         let requests = server.frames.filter { $0.kind == .request }
         #expect(requests.map(\.callId) == [1, 3, 5])
         #expect(requests.allSatisfy { $0.method == Test.echo.path })
-        #expect(requests.allSatisfy { $0.timeoutMicros > 900_000 && $0.timeoutMicros <= 1_000_000 })
+        #expect(requests.allSatisfy { $0.timeoutMicros > 0 && $0.timeoutMicros <= 1_000_000 })
         await client.close()
         await server.stop()
     }
 
     @Test("when the deadline passes the client fails the call and sends CANCEL")
     func deadlineSendsCancel() async throws {
-        let server = try await FakeServer.start { _, _ in }
+        let server = try await FakeServer.start { frame, connection in
+            if frame.kind == .request, frame.method == Test.echo.path { connection.send(echo(frame)) }
+        }
         let client = self.client(server.port)
+        _ = try await client.unary(Test.echo, Test.request())  // connected
         let start = ContinuousClock.now
-        #expect(await code { _ = try await client.unary(Test.echo, Test.request(), options: CallOptions(timeout: .milliseconds(100))) } == .deadlineExceeded)
+        #expect(await code { _ = try await client.unary(Test.method("Hang"), Test.request(), options: CallOptions(timeout: .milliseconds(100))) } == .deadlineExceeded)
         #expect(ContinuousClock.now - start < .seconds(1))
-        try await eventually("the CANCEL to arrive") { server.frames.count == 2 }
-        #expect(server.frames.map(\.kind) == [.request, .cancel])
-        #expect(server.frames.last?.callId == 1)
+        try await eventually("the CANCEL to arrive") { server.frames.count == 3 }
+        #expect(server.frames.map(\.kind) == [.request, .request, .cancel])
+        #expect(server.frames.last?.callId == 3)
         await client.close()
         await server.stop()
     }
@@ -125,6 +128,29 @@ struct ClientTests {
         #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .resourceExhausted)
         #expect(await first.value == .unavailable)
         await client.close()
+        await server.stop()
+    }
+
+    @Test("garbage from the server fails the calls on that connection with UNAVAILABLE")
+    func garbageFromServer() async throws {
+        let server = try await FakeServer.start { frame, connection in
+            if frame.kind == .request { connection.send([0, 0, 0, 3, 0xFF, 0xFF, 0xFF]) }
+        }
+        let client = self.client(server.port)
+        #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test("closing the client tells the server with a GOAWAY")
+    func closeSendsGoAway() async throws {
+        let server = try await FakeServer.start { frame, connection in
+            if frame.kind == .request { connection.send(echo(frame)) }
+        }
+        let client = self.client(server.port)
+        _ = try await client.unary(Test.echo, Test.request())
+        await client.close()
+        try await eventually("the GOAWAY to arrive") { server.frames.last?.kind == .goaway }
         await server.stop()
     }
 

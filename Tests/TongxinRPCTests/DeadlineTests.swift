@@ -50,6 +50,7 @@ struct DeadlineTests {
         let hang = Test.method("Hang")
         let service = ClosureService(hang, Self.hanging(started: started, cancelled: cancelled))
         try await withServer(services: [service]) { _, client in
+            _ = try await client.unary(Test.echo, Test.request())  // connected
             let start = ContinuousClock.now
             let result = await code {
                 _ = try await client.unary(hang, Test.request(), options: CallOptions(timeout: .milliseconds(150)))

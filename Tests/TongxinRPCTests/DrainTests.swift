@@ -103,6 +103,26 @@ struct DrainTests {
         await client.close()
     }
 
+    @Test("a client run as a service closes on graceful shutdown, or when its task is cancelled")
+    func clientAsService() async throws {
+        try await withServer { running, _ in
+            let client = running.client()
+            let group = ServiceGroup(services: [client], logger: quietLogger)
+            let task = Task { try await group.run() }
+            _ = try await client.unary(Test.echo, Test.request())
+            await group.triggerGracefulShutdown()
+            try await withTimeout(.seconds(2), "the client to close") { try await task.value }
+            #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
+
+            let other = running.client()
+            let runner = Task { try await other.run() }
+            _ = try await other.unary(Test.echo, Test.request())
+            runner.cancel()
+            try await withTimeout(.seconds(2), "the client to close") { try await runner.value }
+            #expect(await code { _ = try await other.unary(Test.echo, Test.request()) } == .unavailable)
+        }
+    }
+
     @Test("shutting down a server that was never started is harmless")
     func neverStarted() async throws {
         let server = RPCServer(configuration: .test(), services: [], logger: quietLogger)

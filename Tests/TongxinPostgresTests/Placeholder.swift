@@ -1,1 +1,0 @@
-// Placeholder until this target has sources (removed by the lead at integration).
