@@ -110,7 +110,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
-        .testTarget(name: "TongxinRPCTests", dependencies: ["TongxinRPC", "TongxinAPI", "TongxinSchemas"] + nio, swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TongxinRPCTests",
+            dependencies: ["TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TongxinPostgresTests", dependencies: ["TongxinPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(

@@ -88,4 +88,45 @@ struct ConstitutedCouncilTests {
             try await county.nominate(expert, to: council, as: .adHocMember, topic: "topic-road")
         }
     }
+
+    /// A constituted 村务监督委员会 of three in a new village, and a villagers' committee
+    /// member who does not sit on it.
+    func supervisionCommittee(_ county: County) async throws -> (MembershipV1.Council, [MembershipV1.Person], MembershipV1.Person) {
+        let village = try await county.village(1)
+        let committeeMember = try await county.person("村委委员", in: village, posts: ["villagersCommitteeMember"])
+        let council = try await county.council(.supervisionCommittee, at: village, name: "村务监督委员会")
+        var members: [MembershipV1.Person] = []
+        for (index, role) in [MembershipV1.CouncilRole.chair, .fixedMember, .fixedMember].enumerated() {
+            let member = try await county.person("监委\(index)", in: village)
+            try await county.nominate(member, to: council, as: role)
+            members.append(member)
+        }
+        #expect(try await county.constitute(council).status == .constituted)
+        return (council, members, committeeMember)
+    }
+
+    @Test("recording that a supervisor is a villagers' committee member's close relative is refused (art. 32)")
+    func kinshipBreaksSupervision() async throws {
+        let county = try await MembershipHarness.current.county()
+        let (council, members, committeeMember) = try await supervisionCommittee(county)
+        await expectStatus(.failedPrecondition, "[composition.committee_kin_excluded]", "近亲属") {
+            try await county.api.addKinship(
+                .init(personId: members[1].id, relativeId: committeeMember.id, relation: "spouse"), options: county.admin)
+        }
+        #expect(try await county.check(council, includeNominees: false).satisfied)
+    }
+
+    @Test("making a supervisor's close relative a villagers' committee member is refused (art. 32)")
+    func postBreaksSupervision() async throws {
+        let county = try await MembershipHarness.current.county()
+        let (council, members, _) = try await supervisionCommittee(county)
+        let village = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1))), options: county.admin)
+        let brother = try await county.person("监委之兄", in: village)
+        _ = try await county.api.addKinship(.init(personId: members[2].id, relativeId: brother.id, relation: "sibling"), options: county.admin)
+        await expectStatus(.failedPrecondition, "[composition.committee_kin_excluded]", "兄弟姐妹") {
+            try await county.api.updatePerson(
+                .init(personId: brother.id, replacePosts: true, posts: ["villagersCommitteeMember"]), options: county.admin)
+        }
+        #expect(try await county.check(council, includeNominees: false).satisfied)
+    }
 }

@@ -96,6 +96,11 @@ struct PeopleTests {
             #expect(!stored.lowercased().contains(hex(secret)), "the clear value's bytes are in the row")
         }
         #expect(try row["phone_masked"].decode(String.self) == "138****5678")
+        // Nor does the audit log repeat them.
+        let audited = try await harness.superuser.count(
+            "SELECT count(*) FROM audit.entries WHERE detail::text LIKE $1 OR detail::text LIKE $2",
+            [.text("%\(Self.phone)%"), .text("%\(idNumber)%")])
+        #expect(audited == 0)
         #expect(try row["phone_cipher"].decode([UInt8].self).count > Self.phone.utf8.count)
         #expect(try row["id_cipher"].decode([UInt8].self).count > idNumber.utf8.count)
     }

@@ -44,15 +44,15 @@ struct UnitTests {
     }
 
     @Test("a malformed division code is INVALID_ARGUMENT naming division_code", arguments: [
-        "33100100100",      // 11 digits
-        "3310010010001",    // 13 digits
-        "991001001000",     // no such province
-        "3310a1001000",     // not a digit
-        "330000000000",     // a province is not a unit
+        ("33100100100", "区划代码应为12位数字"),            // 11 digits
+        ("3310010010001", "区划代码应为12位数字"),          // 13 digits
+        ("3310a1001000", "区划代码应为12位数字"),           // not a digit
+        ("991001001000", "省级代码（前2位）不存在"),        // no such province
+        ("330000000000", "省级区划不能作为单位"),           // a province is not a unit
     ])
-    func malformedCode(code: String) async throws {
+    func malformedCode(code: String, problem: String) async throws {
         let county = try await MembershipHarness.current.county()
-        await expectStatus(.invalidArgument, "division_code", "区划代码") {
+        await expectStatus(.invalidArgument, "division_code:", problem) {
             try await county.unit(code, "坏代码", under: county.code)
         }
     }

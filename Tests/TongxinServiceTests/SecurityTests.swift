@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinService
+@testable import TongxinService
 
 @Suite("Caller tokens and personal-data encryption")
 struct SecurityTests {

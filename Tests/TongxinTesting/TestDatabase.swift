@@ -33,7 +33,9 @@ public final class TestDatabase: Sendable {
         defer { Task { await admin.close() } }
         _ = try await admin.query("CREATE DATABASE \"\(name)\"")
         let database = TestDatabase(cluster: cluster, name: name)
-        try runPSQL(url: database.superuserURL, file: repositoryRoot.appendingPathComponent("Scripts/sql/bootstrap.sql").path)
+        try await bootstrapGate.run {
+            try runPSQL(url: database.superuserURL, file: repositoryRoot.appendingPathComponent("Scripts/sql/bootstrap.sql").path)
+        }
         try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: database.url(role: "audit_owner"), logger: logger)
         return database
     }
@@ -56,6 +58,11 @@ public final class TestDatabase: Sendable {
     public func superuserPool() throws -> PostgresPool {
         PostgresPool(configuration: try PostgresConfiguration(url: superuserURL), maxConnections: 2, logger: Self.logger)
     }
+
+    /// Roles are cluster-wide, so two bootstraps at once race on CREATE/ALTER ROLE ("tuple
+    /// concurrently updated"): suites running in parallel bootstrap one at a time, and a
+    /// clash with another process is retried.
+    private static let bootstrapGate = SerialGate()
 
     public static let logger: Logger = {
         var logger = Logger(label: "tongxin.test")
@@ -106,7 +113,35 @@ public final class TestDatabase: Sendable {
     }
 }
 
+/// Runs blocking work one piece at a time, in call order, without blocking the callers' threads.
+actor SerialGate {
+    private var tail: Task<Void, Never>?
+
+    func run<T: Sendable>(attempts: Int = 3, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let previous = tail
+        let task = Task { () throws -> T in
+            _ = await previous?.value
+            var attempt = 1
+            while true {
+                do {
+                    return try body()
+                } catch let error as TestDatabaseError where attempt < attempts && error.isConcurrentUpdate {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(50 * attempt))
+                }
+            }
+        }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
+    }
+}
+
 public struct TestDatabaseError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    /// A catalog row changed under us by a concurrent bootstrap (another process).
+    var isConcurrentUpdate: Bool {
+        message.contains("tuple concurrently updated") || message.contains("pg_authid_rolname_index")
+    }
 }

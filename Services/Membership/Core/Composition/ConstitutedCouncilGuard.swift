@@ -13,14 +13,19 @@ struct ConstitutedCouncilGuard {
     let scope: CallScope
     let rules: CompositionDefaults
 
-    /// Constituted councils where `person` holds a seated seat.
-    func councilsSeating(person: UUID) async throws -> [CouncilRecord] {
+    /// Constituted councils a change to `people` can break: those seating one of them, and
+    /// those bound to a unit they live in or under — the supervision committee's rule looks
+    /// at the villagers' committee and its close relatives (Organic Law art. 32) whether or
+    /// not they sit on it.
+    func councilsAffected(by people: [UUID]) async throws -> [CouncilRecord] {
         let rows = try await scope.tx.query(
             """
             SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from)
-             WHERE c.status = 3 AND c.id IN (SELECT council_id FROM membership.seats WHERE person_id = $1 AND status = 3)
+             WHERE c.status = 3
+               AND (c.id IN (SELECT council_id FROM membership.seats WHERE person_id = ANY($1::uuid[]) AND status = 3)
+                    OR EXISTS (SELECT 1 FROM membership.people p WHERE p.id = ANY($1::uuid[]) AND p.unit_path <@ c.unit_path))
             """,
-            [.uuid(person)])
+            [.textArray(people.map(\.lowercased))])
         return try rows.map(CouncilRecord.init(row:))
     }
 

@@ -87,7 +87,7 @@ struct PersonOperations {
         let store = PersonStore(tx: scope.tx)
         let before = try await store.find(id, forUpdate: true)
         let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
-        let councils = try await guardian.councilsSeating(person: id)
+        let councils = try await guardian.councilsAffected(by: [id])
         let violationsBefore = try await guardian.violations(councils)
         var binds: [PostgresValue] = [.uuid(id), .timestamp(scope.now)]
         var sets: [String] = ["updated_at = $2"]
@@ -168,7 +168,7 @@ struct PersonOperations {
             page: CommonV1.PageInfo(nextPageToken: rows.count > page.size ? String(offset + page.size) : "", totalCount: Int64(total)))
     }
 
-    func addKinship(_ request: MembershipV1.AddKinshipRequest) async throws -> MembershipV1.AddKinshipResponse {
+    func addKinship(_ request: MembershipV1.AddKinshipRequest, rules: CompositionDefaults) async throws -> MembershipV1.AddKinshipResponse {
         let personID = try Validate.id(request.personId, field: "person_id")
         let relativeID = try Validate.id(request.relativeId, field: "relative_id")
         guard personID != relativeID else {
@@ -182,6 +182,10 @@ struct PersonOperations {
         let person = try await store.find(personID)
         let relative: PersonRecord
         do { relative = try await store.find(relativeID) } catch MembershipError.notFound { throw MembershipError.notFound(what: "relative") }
+        // A new close-relative link can break a constituted supervision committee (art. 32).
+        let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
+        let councils = try await guardian.councilsAffected(by: [personID, relativeID])
+        let violationsBefore = try await guardian.violations(councils)
         for (a, b, rel) in [(person, relative, relation), (relative, person, relation.inverse)] {
             try await scope.tx.execute(
                 """
@@ -191,6 +195,7 @@ struct PersonOperations {
                 """,
                 [.uuid(a.id), .uuid(b.id), .text(rel.rawValue), .text(a.unitPath), .timestamp(scope.now)])
         }
+        try await guardian.refuseNewViolations(councils, before: violationsBefore)
         try await scope.audit("AddKinship", target: "person/\(personID.lowercased)", unitPath: person.unitPath,
                               ["relative": relativeID.lowercased, "relation": relation.rawValue])
         return MembershipV1.AddKinshipResponse()

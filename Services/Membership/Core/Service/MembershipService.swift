@@ -77,7 +77,9 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     }
 
     public func addKinship(_ request: MembershipV1.AddKinshipRequest, context: ServerCallContext) async throws -> MembershipV1.AddKinshipResponse {
-        try await run(context, writes: true) { try await PersonOperations(scope: $0, vault: environment.vault).addKinship(request) }
+        try await run(context, writes: true) {
+            try await PersonOperations(scope: $0, vault: environment.vault).addKinship(request, rules: rules)
+        }
     }
 
     // MARK: Councils
