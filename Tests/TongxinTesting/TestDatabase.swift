@@ -138,6 +138,7 @@ actor SerialGate {
 
 public struct TestDatabaseError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 
     /// A catalog row changed under us by a concurrent bootstrap (another process).

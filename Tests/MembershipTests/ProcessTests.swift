@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TongxinAPI
+import TongxinPostgres
+import TongxinRPC
+import TongxinSchemas
+import TongxinService
+import TongxinTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `tongxin-membership` executable, as `Scripts/run.sh` starts it: configuration
+/// from the environment, migrations as the owner roles, serving as `membership_svc`.
+private final class MembershipProcess: @unchecked Sendable {
+    let process = Process()
+    let log = Pipe()
+    private(set) var port = 0
+    private var buffered = ""
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("tongxin-membership")
+    }
+
+    init(database: TestDatabase, secret: String) throws {
+        process.executableURL = Self.executable
+        process.environment = [
+            "TONGXIN_MEMBERSHIP_PORT": "0",
+            "TONGXIN_MEMBERSHIP_METRICS_PORT": "0",
+            "TONGXIN_MEMBERSHIP_DATABASE_URL": database.url(role: "membership_svc"),
+            "TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL": database.url(role: "membership_owner"),
+            "TONGXIN_AUDIT_OWNER_DATABASE_URL": database.url(role: "audit_owner"),
+            "TONGXIN_AUTH_SECRET": secret,
+            "TONGXIN_PII_KEY": String(repeating: "1f", count: 32),
+            "TONGXIN_PII_HASH_KEY": String(repeating: "2e", count: 32),
+            "TONGXIN_DRAIN_SECONDS": "2",
+        ]
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Reads JSON log lines until the "ready" line, and takes the RPC port from it.
+    func waitUntilReady() throws {
+        let handle = log.fileHandleForReading
+        while port == 0 {
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { throw TestDatabaseError(message: "tongxin-membership exited before it was ready:\n\(buffered)") }
+            buffered += String(decoding: chunk, as: UTF8.self)
+            for line in buffered.split(separator: "\n") where line.contains("\"msg\":\"ready\"") {
+                if let range = line.range(of: #""rpc":"[^"]*:(\d+)""#, options: .regularExpression) {
+                    let text = line[range]
+                    port = Int(text.split(separator: ":").last!.dropLast()) ?? 0
+                }
+            }
+        }
+    }
+
+    /// SIGTERM, then the exit status (waits at most 15 s).
+    func terminate() -> Int32 {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        return process.isRunning ? -1 : process.terminationStatus
+    }
+
+    var output: String {
+        buffered + String(decoding: (try? log.fileHandleForReading.readToEnd()) ?? Data(), as: UTF8.self)
+    }
+}
+
+@Suite("The tongxin-membership process", .serialized)
+struct ProcessTests {
+    let secret = "process-test-secret-0123456789abcdef"
+
+    @Test("starts with migrations, answers Health, keeps data across a restart, and exits cleanly on SIGTERM")
+    func lifecycle() async throws {
+        let database = try await TestDatabase.create(prefix: "process")
+        let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.write"], expiresAt: TestServer.farFuture)
+        var metadata = Metadata()
+        metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+        let options = CallOptions(timeout: .seconds(10), metadata: metadata)
+
+        // First run: migrate, serve, create a unit.
+        let first = try MembershipProcess(database: database, secret: secret)
+        try first.waitUntilReady()
+        let client = RPCClient(configuration: .init(host: "127.0.0.1", port: first.port))
+        let health = try await HealthV1.Health.Client(client).check(HealthV1.CheckRequest())
+        #expect(health.status == .serving)
+        #expect(health.service == "membership")
+        #expect(health.dependencies.map(\.name) == ["postgres"])
+        let created = try await MembershipV1.Membership.Client(client).createUnit(
+            .init(divisionCode: "330100000000", name: "杭州市", level: .county), options: options)
+        await client.close()
+        #expect(first.terminate() == 0)
+        #expect(first.output.contains("\"msg\":\"stopped\""))
+
+        // Second run on the same database: migrations are a no-op, the unit is still there.
+        let second = try MembershipProcess(database: database, secret: secret)
+        try second.waitUntilReady()
+        let again = RPCClient(configuration: .init(host: "127.0.0.1", port: second.port))
+        let unit = try await MembershipV1.Membership.Client(again).getUnit(.init(unit: .init(id: created.id)), options: options)
+        #expect(unit.name == "杭州市")
+        #expect(unit.divisionCode == "330100000000")
+        // Calls without a token are refused by the real process too.
+        await #expect(throws: RPCError.self) {
+            _ = try await MembershipV1.Membership.Client(again).getUnit(.init(unit: .init(id: created.id)))
+        }
+        await again.close()
+        #expect(second.terminate() == 0)
+    }
+
+    @Test("refuses to start without its secrets, naming the variable")
+    func missingSecret() throws {
+        let process = Process()
+        process.executableURL = MembershipProcess.executable
+        process.environment = [:]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 78)
+        #expect(text.contains("TONGXIN_AUTH_SECRET"))
+    }
+}
