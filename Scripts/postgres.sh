@@ -99,8 +99,10 @@ start() {
     touch "$logfile"
     if [[ "$(id -u)" == 0 ]]; then chown postgres:postgres "$logfile"; fi
     if ! is_running; then
+        # 9>&-: the server must not inherit the lock's descriptor, or it would hold the
+        # lock for as long as it runs and the next `start` would wait forever.
         as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
-            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir" start >/dev/null \
+            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir" start >/dev/null 9>&- \
             || { tail -n 20 "$logfile" >&2; die "server did not start"; }
     fi
     wait_ready || { tail -n 20 "$logfile" >&2; die "server not ready on port $pgport"; }
