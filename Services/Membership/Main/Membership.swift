@@ -8,7 +8,8 @@ import TongxinService
 ///
 /// Besides the variables of `ServiceConfiguration`, it reads
 /// TONGXIN_MEMBERSHIP_RULES_FILE: a JSON file of deployment-wide composition rules
-/// overriding the seeds' defaults per council kind (DOMAIN.md principle 8).
+/// overriding the seeds' defaults per council kind (DOMAIN.md principle 8), and
+/// TONGXIN_MEMBERSHIP_NOTICE_DAYS / TONGXIN_MEMBERSHIP_HOLIDAYS_FILE (`NoticeSettings`).
 @main
 struct MembershipMain {
     static func main() async {
@@ -27,7 +28,9 @@ struct MembershipMain {
                 rules = try CompositionDefaults(json: try Data(contentsOf: URL(fileURLWithPath: path)))
             }
             let environment = MembershipEnvironment(
-                pool: pool, tokens: context.tokens, vault: vault, rules: rules, logger: context.logger
+                pool: pool, tokens: context.tokens, vault: vault, rules: rules,
+                notice: try NoticeSettings.fromEnvironment(ProcessInfo.processInfo.environment),
+                logger: context.logger
             )
             return [MembershipService(environment: environment)]
         }
