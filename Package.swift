@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
+        .executable(name: "tongxinctl", targets: ["tongxinctl"]),
         .library(name: "TongxinRPC", targets: ["TongxinRPC"]),
         .library(name: "TongxinPostgres", targets: ["TongxinPostgres"]),
     ],
@@ -71,6 +72,16 @@ let package = Package(
             dependencies: [
                 "TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The administrators' command-line client.
+        .executableTarget(
+            name: "tongxinctl",
+            dependencies: [
+                "TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

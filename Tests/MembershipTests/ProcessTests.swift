@@ -91,8 +91,17 @@ struct ProcessTests {
         #expect(health.status == .serving)
         #expect(health.service == "membership")
         #expect(health.dependencies.map(\.name) == ["postgres"])
+        // The admin CLI against the real process.
+        let cliHealth = try runCLI(["health", "--port", String(first.port)])
+        #expect(cliHealth.status == 0)
+        #expect(cliHealth.output.contains("membership 0.1.0: serving"))
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID()).csv")
+        try "code,name,parent_code\n330100000000,杭州市,\n330102000000,上城区,330100000000\n".write(to: csv, atomically: true, encoding: .utf8)
+        let imported = try runCLI(["import-units", "--port", String(first.port), "--unit-path", "u330100000000", csv.path], secret: secret)
+        #expect(imported.status == 0)
+        #expect(imported.output.contains("created 2, unchanged 0, committed true"))
         let created = try await MembershipV1.Membership.Client(client).createUnit(
-            .init(divisionCode: "330100000000", name: "杭州市", level: .county), options: options)
+            .init(divisionCode: "330102001000", name: "清波街道", level: .town, parent: .init(divisionCode: "330102000000")), options: options)
         await client.close()
         #expect(first.terminate() == 0)
         #expect(first.output.contains("\"msg\":\"stopped\""))
@@ -102,14 +111,28 @@ struct ProcessTests {
         try second.waitUntilReady()
         let again = RPCClient(configuration: .init(host: "127.0.0.1", port: second.port))
         let unit = try await MembershipV1.Membership.Client(again).getUnit(.init(unit: .init(id: created.id)), options: options)
-        #expect(unit.name == "杭州市")
-        #expect(unit.divisionCode == "330100000000")
+        #expect(unit.name == "清波街道")
+        #expect(unit.divisionCode == "330102001000")
         // Calls without a token are refused by the real process too.
         await #expect(throws: RPCError.self) {
             _ = try await MembershipV1.Membership.Client(again).getUnit(.init(unit: .init(id: created.id)))
         }
         await again.close()
         #expect(second.terminate() == 0)
+    }
+
+    @Test("tongxinctl issues tokens that the services accept, and refuses without the secret")
+    func cliToken() throws {
+        let issued = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.write", "--ttl", "60"], secret: secret)
+        #expect(issued.status == 0)
+        let caller = try TokenAuthority(secret: Array(secret.utf8))
+            .verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines), now: Int64(Date().timeIntervalSince1970))
+        #expect(caller.principal == "clerk")
+        #expect(caller.unitPath == "u330100000000")
+        #expect(caller.permissions == ["membership.write"])
+        let refused = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000"])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("TONGXIN_AUTH_SECRET"))
     }
 
     @Test("refuses to start without its secrets, naming the variable")
@@ -125,4 +148,19 @@ struct ProcessTests {
         #expect(process.terminationStatus == 78)
         #expect(text.contains("TONGXIN_AUTH_SECRET"))
     }
+}
+
+/// Runs `tongxinctl` (built beside the tests) and returns its exit status and output.
+private func runCLI(_ arguments: [String], secret: String? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = MembershipProcess.executable.deletingLastPathComponent().appendingPathComponent("tongxinctl")
+    process.arguments = arguments
+    process.environment = secret.map { ["TONGXIN_AUTH_SECRET": $0] } ?? [:]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

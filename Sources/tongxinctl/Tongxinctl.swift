@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import TongxinAPI
+import TongxinRPC
+import TongxinSchemas
+import TongxinService
+
+/// `tongxinctl`: the administrators' command-line client — health of a service, caller
+/// tokens for administrators, bulk import of the unit tree, and composition checks.
+///
+/// Calls that need a caller take `--token` (or TONGXIN_TOKEN); without one, a token is
+/// minted from TONGXIN_AUTH_SECRET for `--principal` and `--unit-path`, so an operator on
+/// the server itself can act without the gateway.
+@main
+struct Tongxinctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tongxinctl",
+        abstract: "Administer a Tongxin deployment.",
+        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self]
+    )
+}
+
+/// Where a service listens and who is calling.
+struct Connection: ParsableArguments {
+    @Option(help: "Service host.") var host = "127.0.0.1"
+    @Option(help: "Service RPC port (membership: 7101).") var port = 7101
+    @Option(help: "Caller token (default: $TONGXIN_TOKEN, or one minted from $TONGXIN_AUTH_SECRET).") var token: String?
+    @Option(help: "Principal of a minted token.") var principal = "tongxinctl"
+    @Option(help: "Unit scope (ltree path) of a minted token, e.g. u330100000000.") var unitPath: String?
+    @Option(parsing: .upToNextOption, help: "Permissions of a minted token.") var permission: [String] = ["membership.write"]
+
+    func withClient<T>(_ body: (RPCClient, CallOptions) async throws -> T) async throws -> T {
+        let client = RPCClient(configuration: .init(host: host, port: port, connectTimeout: .seconds(3)))
+        defer { Task { await client.close() } }
+        var metadata = Metadata()
+        if let bearer = try callerToken() {
+            metadata.authorization = "Bearer " + bearer
+        }
+        return try await body(client, CallOptions(timeout: .seconds(30), metadata: metadata))
+    }
+
+    func callerToken() throws -> String? {
+        if let token { return token }
+        if let token = ProcessInfo.processInfo.environment["TONGXIN_TOKEN"], !token.isEmpty { return token }
+        guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"], let unitPath else { return nil }
+        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission),
+                            expiresAt: Int64(Date().timeIntervalSince1970) + 900)
+        return TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+    }
+}
+
+struct Health: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a service and its dependencies; exit 1 unless serving.")
+    @OptionGroup var connection: Connection
+
+    func run() async throws {
+        let response = try await connection.withClient { client, options in
+            try await HealthV1.Health.Client(client).check(HealthV1.CheckRequest(), options: options)
+        }
+        print("\(response.service) \(response.version): \(response.status)")
+        for dependency in response.dependencies {
+            print("  \(dependency.name): \(dependency.status)\(dependency.detail.isEmpty ? "" : " (\(dependency.detail))")")
+        }
+        if response.status != .serving { throw ExitCode(1) }
+    }
+}
+
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Issue a caller token (needs TONGXIN_AUTH_SECRET).")
+    @Option(help: "Who the token is for.") var principal: String
+    @Option(help: "The unit subtree the caller may act in (ltree path).") var unitPath: String
+    @Option(parsing: .upToNextOption, help: "Permissions, e.g. membership.write pii.read.") var permission: [String] = []
+    @Option(help: "Lifetime in seconds.") var ttl = 3600
+
+    func run() throws {
+        guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"], secret.utf8.count >= 32 else {
+            throw ValidationError("TONGXIN_AUTH_SECRET must be set (at least 32 characters)")
+        }
+        guard (1...86_400 * 30).contains(ttl) else { throw ValidationError("--ttl must be 1 s to 30 days") }
+        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission),
+                            expiresAt: Int64(Date().timeIntervalSince1970) + Int64(ttl))
+        print(TokenAuthority(secret: Array(secret.utf8)).issue(caller))
+    }
+}
+
+struct ImportUnits: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-units",
+        abstract: "Import units from CSV (code,name,parent code); all rows or none.")
+    @OptionGroup var connection: Connection
+    @Argument(help: "The CSV file.") var file: String
+    @Flag(help: "Check every row and report, writing nothing.") var dryRun = false
+
+    func run() async throws {
+        let csv = try String(contentsOfFile: file, encoding: .utf8)
+        let response = try await connection.withClient { client, options in
+            try await MembershipV1.Membership.Client(client).importUnits(.init(csv: csv, dryRun: dryRun), options: options)
+        }
+        print("created \(response.created), unchanged \(response.unchanged), committed \(response.committed)")
+        for error in response.errors {
+            print("  line \(error.line) \(error.divisionCode) \(error.field): \(error.message?.zh ?? "") / \(error.message?.en ?? error.reason)")
+        }
+        if !response.errors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct ListUnits: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list-units", abstract: "List the unit tree under a unit.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Division code of the root (default: the caller's scope).") var root: String?
+
+    func run() async throws {
+        try await connection.withClient { client, options in
+            var token = ""
+            repeat {
+                let response = try await MembershipV1.Membership.Client(client).listUnits(.init(
+                    root: root.map { CommonV1.UnitRef(divisionCode: $0) },
+                    page: CommonV1.PageRequest(pageSize: 500, pageToken: token)), options: options)
+                for unit in response.units {
+                    let depth = unit.path.split(separator: ".").count - 1
+                    print(String(repeating: "  ", count: depth) + "\(unit.divisionCode) \(unit.name)\(unit.retired ? " (retired)" : "")")
+                }
+                token = response.page?.nextPageToken ?? ""
+            } while !token.isEmpty
+        }
+    }
+}
+
+struct CheckComposition: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-composition", abstract: "Check a council against its composition rules; exit 1 on a violation.")
+    @OptionGroup var connection: Connection
+    @Argument(help: "The council id.") var councilID: String
+    @Flag(help: "Count nominees as if confirmed.") var includeNominees = false
+
+    func run() async throws {
+        let response = try await connection.withClient { client, options in
+            try await MembershipV1.Membership.Client(client).checkComposition(
+                .init(councilId: councilID, includeNominees: includeNominees), options: options)
+        }
+        print(response.satisfied ? "satisfied (\(response.countedMembers) members)" : "violated (\(response.countedMembers) members):")
+        for violation in response.violations {
+            print("  \(violation.ruleId): \(violation.message?.zh ?? "") / \(violation.message?.en ?? "")")
+        }
+        if !response.satisfied { throw ExitCode(1) }
+    }
+}
