@@ -127,6 +127,15 @@ struct UnitTests {
             .init(page: .init(pageSize: 4, pageToken: paged.page?.nextPageToken ?? "")), options: county.admin)
         #expect(rest.units.map(\.divisionCode) == [county.townCode(2), v21.divisionCode])
     }
+
+    @Test("a page token that is not a unit path of the listed subtree is INVALID_ARGUMENT, not INTERNAL",
+          arguments: ["not a path", "u1.", "x330000", "u' OR 1=1 --", "u999999999999"])
+    func malformedPageToken(token: String) async throws {
+        let county = try await MembershipHarness.current.county()
+        await expectStatus(.invalidArgument, "page.page_token", "分页标记无效") {
+            try await county.api.listUnits(.init(page: .init(pageSize: 2, pageToken: token)), options: county.admin)
+        }
+    }
 }
 
 /// 批量导入 (issue 3 §1): CSV `code,name,parent_code`, idempotent, all or nothing.

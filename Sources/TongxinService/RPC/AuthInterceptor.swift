@@ -28,13 +28,9 @@ public struct AuthInterceptor: ServerInterceptor {
         if openServices.contains(service) {
             return try await next(request, context)
         }
-        guard let header = context.metadata.authorization else {
-            throw RPCError(code: .unauthenticated, message: AuthenticationFailure.missing.description)
-        }
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
         let caller: Caller
         do {
-            caller = try authority.verify(token, now: now())
+            caller = try authority.verify(authorization: context.metadata.authorization, now: now())
         } catch {
             throw RPCError(code: .unauthenticated, message: error.description)
         }

@@ -97,7 +97,7 @@ public enum ServiceRunner {
             if let port = try? await server.port {
                 logger.info("ready", metadata: [
                     "rpc": "\(configuration.host):\(port)", "metrics_port": "\(configuration.metricsPort)",
-                    "startup_ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                    "startup_ms": "\(Int(((ContinuousClock.now - started) / .milliseconds(1)).rounded()))",
                 ])
             }
         }

@@ -19,6 +19,14 @@ public struct TokenAuthority: Sendable {
         return "v1." + Base64URL.encode(payload) + "." + Base64URL.encode(Data(mac))
     }
 
+    /// The caller of an `authorization` metadata value (`Bearer v1.…`, the prefix optional),
+    /// or why it is refused: the one check every service and interceptor uses.
+    public func verify(authorization header: String?, now: Int64) throws(AuthenticationFailure) -> Caller {
+        guard let header, !header.isEmpty else { throw .missing }
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : header
+        return try verify(token, now: now)
+    }
+
     /// The caller of a token, or why it is refused.
     public func verify(_ token: String, now: Int64) throws(AuthenticationFailure) -> Caller {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)

@@ -103,6 +103,11 @@ struct UnitOperations {
             root = scope.caller.unitPath
         }
         let page = try Paging(request.page)
+        // The token is the last unit path of the previous page; anything else is refused
+        // here rather than failing the ltree cast in SQL.
+        if let token = page.token, !Self.isUnitPath(token, under: root) {
+            throw MembershipError.invalidArgument(field: "page.page_token", zh: "分页标记无效", en: "invalid page token")
+        }
         let (units, total) = try await store.list(
             under: root, includeRetired: request.includeRetired, after: page.token, limit: page.size + 1)
         let shown = Array(units.prefix(page.size))
@@ -110,6 +115,15 @@ struct UnitOperations {
         return MembershipV1.ListUnitsResponse(
             units: shown.map(\.wire),
             page: CommonV1.PageInfo(nextPageToken: next, totalCount: Int64(total)))
+    }
+
+    /// A unit path (`u<code>` labels joined by dots) inside `root`'s subtree.
+    static func isUnitPath(_ text: String, under root: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let wellFormed = labels.allSatisfy { label in
+            label.count > 1 && label.count <= 32 && label.first == "u" && label.dropFirst().allSatisfy(\.isASCII) && label.dropFirst().allSatisfy(\.isNumber)
+        }
+        return wellFormed && (text == root || text.hasPrefix(root + "."))
     }
 
     // MARK: - Rules of placement
