@@ -7,7 +7,7 @@ import TongxinSchemas
 struct ReconnectTests {
     @Test("the client reconnects after the server restarts")
     func reconnectAfterRestart() async throws {
-        let first = try await RunningServer.start()
+        let first = try await RunningServer.startOnStablePort()
         let port = first.port
         let client = first.client()
         #expect(try await client.unary(Test.echo, Test.request([1])).payload == [1])
@@ -26,7 +26,7 @@ struct ReconnectTests {
 
     @Test("a call made while the server is down waits for it and succeeds once it is back")
     func waitsThroughBackoff() async throws {
-        let probe = try await RunningServer.start()
+        let probe = try await RunningServer.startOnStablePort()
         let port = probe.port
         try await probe.stop()
 
@@ -88,9 +88,13 @@ struct ReconnectTests {
         #expect(await code { _ = try await client.unary(get, Test.request()) } == .invalidArgument)
         #expect(attempts.count == 1)
 
+        // Without the deadline, 100 attempts 40 ms apart would take 4 s. With it the call ends
+        // with the last attempt's UNAVAILABLE, or DEADLINE_EXCEEDED when the deadline falls
+        // during an attempt (which one depends on scheduling on a loaded machine).
         let start = ContinuousClock.now
-        #expect(await code { _ = try await client.unary(get, Test.request([1]), options: CallOptions(timeout: .milliseconds(200))) } == .unavailable)
-        #expect(ContinuousClock.now - start < .milliseconds(400))
+        let ended = await code { _ = try await client.unary(get, Test.request([1]), options: CallOptions(timeout: .milliseconds(200))) }
+        #expect(ended == .unavailable || ended == .deadlineExceeded, "ended with \(String(describing: ended))")
+        #expect(ContinuousClock.now - start < .seconds(2))
         #expect(attempts.count < 10)
         await client.close()
         try await running.stop()

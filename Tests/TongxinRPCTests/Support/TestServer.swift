@@ -52,6 +52,21 @@ struct RunningServer {
     let port: Int
     let task: Task<Void, any Error>
 
+    /// A server on a port below the kernel's ephemeral range (32768–60999 here), for tests
+    /// that stop a server and start it again on the same port: an ephemeral port can be
+    /// taken by any client connection of the tests running in parallel in between.
+    static func startOnStablePort(services: [any RPCService] = [ClosureService()]) async throws -> RunningServer {
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                return try await start(.test(port: Int.random(in: 20_000..<30_000)), services: services)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? RPCError(code: .unavailable, message: "no stable port found")
+    }
+
     static func start(
         _ configuration: RPCServer.Configuration = .test(),
         services: [any RPCService] = [ClosureService()],
