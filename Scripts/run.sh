@@ -87,6 +87,7 @@ bin="$(swift build -c release --show-bin-path)"
 pgport="${TONGXIN_PGPORT:-55432}"
 db_url() { echo "postgres://$1:$2@127.0.0.1:$pgport/tongxin"; }
 export TONGXIN_AUDIT_OWNER_DATABASE_URL="$(db_url audit_owner "$TONGXIN_DB_OWNER_PASSWORD")"
+export TONGXIN_KIT_OWNER_DATABASE_URL="$(db_url kit_owner "$TONGXIN_DB_OWNER_PASSWORD")"
 
 stop_services
 for entry in "${services[@]}"; do

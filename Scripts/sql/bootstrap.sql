@@ -5,6 +5,9 @@
 -- service connects as (owns nothing, no SUPERUSER, no BYPASSRLS, so row-level security
 -- always applies to it). Passwords come from psql variables (:svc_password, :owner_password).
 --
+-- Shared schemas: audit (the audit log) and kit (tenancy helper, idempotency keys), each
+-- with an owner role that only migrates it.
+--
 -- Group roles:
 --   tongxin_service  every *_svc login role; may append to the audit log
 --   tongxin_auditor  may read the audit log (county auditors, the supervision service)
@@ -30,7 +33,7 @@ BEGIN
         CREATE ROLE tongxin_auditor NOLOGIN;
     END IF;
 
-    FOREACH service IN ARRAY ARRAY['audit', 'membership', 'agenda', 'session', 'supervision', 'gateway'] LOOP
+    FOREACH service IN ARRAY ARRAY['audit', 'kit', 'membership', 'agenda', 'session', 'supervision', 'gateway'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = service || '_owner') THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', service || '_owner');
         END IF;
@@ -39,7 +42,9 @@ BEGIN
         EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', service, service || '_owner');
         EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', service || '_owner');
 
-        CONTINUE WHEN service = 'audit';
+        CONTINUE WHEN service IN ('audit', 'kit');
+        -- Owners call kit.protect from their migrations.
+        EXECUTE format('GRANT USAGE ON SCHEMA kit TO %I', service || '_owner');
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = service || '_svc') THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', service || '_svc');
         END IF;
@@ -50,6 +55,7 @@ BEGIN
         -- The owner grants its service role what each migration needs; the audit schema
         -- is reached only through audit.append (SECURITY DEFINER).
         EXECUTE format('GRANT USAGE ON SCHEMA audit TO %I', service || '_svc');
+        EXECUTE format('GRANT USAGE ON SCHEMA kit TO %I', service || '_svc');
     END LOOP;
     GRANT USAGE ON SCHEMA audit TO tongxin_auditor;
     GRANT tongxin_auditor TO supervision_svc;

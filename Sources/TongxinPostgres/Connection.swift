@@ -11,21 +11,6 @@ import Musl
 import Darwin
 #endif
 
-/// What a connection is asked to run.
-enum Statement: Sendable {
-    /// One statement with bound parameters (PQexecParams): the normal path.
-    case params(String, [PostgresValue])
-    /// Multi-statement SQL without parameters (PQexec): trusted migration files only.
-    case script(String)
-}
-
-/// The outcome of one statement, copied out of the `PGresult`.
-struct QueryResult: Sendable {
-    var rows: [PostgresRow]
-    var rowsAffected: Int
-    var commandTag: String
-}
-
 /// One libpq session.
 ///
 /// A connection is used by one caller at a time (the pool hands it out exclusively), so the
@@ -33,7 +18,7 @@ struct QueryResult: Sendable {
 /// (task-cancellation handlers and deadline watchdogs), which is what `control` guards.
 final class PostgresConnection: @unchecked Sendable {
     let id: Int
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// `PGcancel`, freed by `finish()`; guarded because PQcancel runs on other threads.
     private let cancelHandle: Mutex<CancelHandle>
 
@@ -41,11 +26,15 @@ final class PostgresConnection: @unchecked Sendable {
     private struct CancelHandle: @unchecked Sendable {
         var pointer: OpaquePointer?
     }
-    private let control = Mutex(Control())
+    let control = Mutex(Control())
     /// Receives server notices; kept alive as long as the `PGconn` that points at it.
     private let noticeSink: NoticeSink
+    /// Statements prepared on this session (key: SQL and parameter types → name). Only the
+    /// caller holding the lease touches it, from one executor thread at a time.
+    var prepared: [String: String] = [:]
+    var nextPreparedID = 0
 
-    private struct Control {
+    struct Control {
         var nextToken: UInt64 = 0
         /// The statement currently registered for cancellation, if any.
         var current: UInt64?
@@ -176,65 +165,7 @@ final class PostgresConnection: @unchecked Sendable {
         return false
     }
 
-    // MARK: Running statements
-
-    /// Runs a statement on the executor, stoppable by task cancellation (if `cancellable`)
-    /// and by `deadline` (a watchdog sends PQcancel when it passes).
-    func execute(
-        _ statement: Statement, deadline: ContinuousClock.Instant?, cancellable: Bool, executor: BlockingExecutor
-    ) async throws(PostgresError) -> QueryResult {
-        if cancellable, Task.isCancelled {
-            throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
-        }
-        if let deadline, deadline <= .now { throw .deadlineExceeded() }
-
-        // Encode before registering, so a bad value costs no round trip.
-        let sql: String
-        var typeOIDs: [UInt32] = []
-        var values: [String?] = []
-        let isScript: Bool
-        switch statement {
-        case .params(let text, let binds):
-            sql = text
-            isScript = false
-            typeOIDs.reserveCapacity(binds.count)
-            values.reserveCapacity(binds.count)
-            for bind in binds {
-                typeOIDs.append(bind.typeOID)
-                values.append(try bind.encoded())
-            }
-        case .script(let text):
-            sql = text
-            isScript = true
-        }
-        if sql.utf8.contains(0) { throw PostgresError(kind: .invalidInput, message: "SQL text cannot contain NUL") }
-
-        let token = control.withLock { control in
-            control.nextToken &+= 1
-            control.current = control.nextToken
-            control.sent = false
-            control.cancelReason = nil
-            return control.nextToken
-        }
-        let watchdog = deadline.map { deadline in
-            Task { [self] in
-                do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
-                self.requestCancel(token: token, reason: .deadline)
-            }
-        }
-        defer { watchdog?.cancel() }
-
-        let work: @Sendable () throws(PostgresError) -> QueryResult = { [self, sql, typeOIDs, values] () throws(PostgresError) -> QueryResult in
-            try self.runBlocking(token: token, sql: sql, isScript: isScript, typeOIDs: typeOIDs, values: values)
-        }
-        if !cancellable { return try await executor.run(work) }
-        let result: Result<QueryResult, PostgresError> = await withTaskCancellationHandler {
-            do throws(PostgresError) { return .success(try await executor.run(work)) } catch { return .failure(error) }
-        } onCancel: {
-            self.requestCancel(token: token, reason: .task)
-        }
-        return try result.get()
-    }
+    // MARK: Cancelling
 
     /// Asks the server to stop the statement `token`, if it is still the running one.
     func requestCancel(token: UInt64, reason: CancelReason) {
@@ -252,7 +183,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// meanwhile keeps the statement from being marked finished, and so the connection from
     /// being handed to the next caller, until the request has reached the server: a late
     /// cancel can then not hit someone else's statement.
-    private func sendCancel(ifRunning token: UInt64) {
+    func sendCancel(ifRunning token: UInt64) {
         control.withLock { control in
             guard control.current == token, control.sent, !control.finished else { return }
             cancelHandle.withLock { cancel in
@@ -261,91 +192,5 @@ final class PostgresConnection: @unchecked Sendable {
                 _ = PQcancel(pointer, &buffer, Int32(buffer.count))
             }
         }
-    }
-
-    /// The blocking part, on an executor thread: send, then collect every result.
-    private func runBlocking(
-        token: UInt64, sql: String, isScript: Bool, typeOIDs: [UInt32], values: [String?]
-    ) throws(PostgresError) -> QueryResult {
-        let earlyCancel = control.withLock { control -> CancelReason?? in
-            guard control.current == token, !control.finished else { return .some(nil) }
-            return control.cancelReason.map { .some($0) }
-        }
-        if let earlyCancel {
-            switch earlyCancel {
-            case .task:
-                throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
-            case .deadline:
-                throw .deadlineExceeded()
-            case nil:
-                throw PostgresError(kind: .connectionLost, message: "the connection was closed")
-            }
-        }
-
-        let queued: Int32
-        if isScript {
-            queued = PQsendQuery(handle, sql)
-        } else {
-            let cValues: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
-            defer { cValues.forEach { free($0) } }
-            let constValues = cValues.map { $0.map { UnsafePointer($0) } }
-            queued = PQsendQueryParams(handle, sql, Int32(values.count), typeOIDs, constValues, nil, nil, 0)
-        }
-        guard queued == 1 else {
-            control.withLock { $0.current = nil }
-            if PQstatus(handle) != CONNECTION_OK { markBroken() }
-            throw PostgresError(
-                kind: isBroken ? .connectionLost : .server, message: Self.errorMessage(handle))
-        }
-        // On the wire now; a cancel requested while sending was left for us to send.
-        let cancelPending = control.withLock { control -> Bool in
-            control.sent = true
-            return control.cancelReason != nil
-        }
-        if cancelPending { sendCancel(ifRunning: token) }
-
-        var outcome: QueryResult?
-        var failure: PostgresError?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                outcome = QueryResult(rows: [], rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
-            case PGRES_TUPLES_OK:
-                outcome = QueryResult(
-                    rows: Self.rows(result), rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                markBroken()  // the session is in COPY mode and of no further use
-                failure = failure ?? PostgresError(kind: .invalidInput, message: "COPY is not supported")
-            default:
-                failure = failure ?? Self.serverError(result)
-            }
-            if failure != nil, control.withLock({ $0.broken }) { break }
-        }
-        let reason = control.withLock { control -> CancelReason? in
-            control.current = nil
-            control.sent = false
-            return control.cancelReason
-        }
-
-        if PQstatus(handle) != CONNECTION_OK { markBroken() }
-        guard var error = failure else {
-            if let outcome { return outcome }
-            markBroken()
-            throw PostgresError(kind: .connectionLost, message: Self.errorMessage(handle))
-        }
-        if isBroken || error.kind == .connectionLost {
-            markBroken()
-            error.kind = .connectionLost
-        } else if error.sqlState == "57014" {
-            switch reason {
-            case .deadline: error.kind = .deadlineExceeded
-            case .task: error.kind = .queryCanceled
-            case nil:
-                // Our SET LOCAL statement_timeout fired (the deadline enforced server-side).
-                if error.message.contains("statement timeout") { error.kind = .deadlineExceeded }
-            }
-        }
-        throw error
     }
 }

@@ -15,6 +15,8 @@ public final class PostgresPool: Sendable {
     let logger: Logger
     let executor: BlockingExecutor
     let state: PoolState
+    /// Round trips made by transactions of this pool (one per pipeline sent).
+    public let roundTrips = RoundTripCounter()
     private let closed = Atomic<Bool>(false)
     private let nextConnectionID = Atomic<Int>(0)
 

@@ -23,11 +23,13 @@ public struct TenantScope: Sendable, Hashable {
 public enum IsolationLevel: Sendable, Hashable {
     case readCommitted, repeatableRead, serializable
 
-    var beginSQL: String {
+    func beginSQL(readOnly: Bool) -> String {
+        let level: String
         switch self {
-        case .readCommitted: return "BEGIN ISOLATION LEVEL READ COMMITTED"
-        case .repeatableRead: return "BEGIN ISOLATION LEVEL REPEATABLE READ"
-        case .serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        case .readCommitted: level = "BEGIN ISOLATION LEVEL READ COMMITTED"
+        case .repeatableRead: level = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+        case .serializable: level = "BEGIN ISOLATION LEVEL SERIALIZABLE"
         }
+        return readOnly ? level + " READ ONLY" : level
     }
 }

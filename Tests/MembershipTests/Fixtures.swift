@@ -50,7 +50,8 @@ final class MembershipHarness: Sendable {
         let environment = MembershipEnvironment(
             pool: pool, tokens: authority, vault: vault, clock: clock, logger: TestDatabase.logger)
         let server = try await TestServer.start(
-            services: [MembershipService(environment: environment)], serviceName: "membership", pool: pool, authority: authority)
+            services: [MembershipService(environment: environment)], serviceName: "membership", pool: pool, authority: authority,
+            clock: clock)
         return MembershipHarness(
             database: database, servicePool: pool, superuser: try database.superuserPool(), clock: clock, server: server)
     }

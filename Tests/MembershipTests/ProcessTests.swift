@@ -32,6 +32,7 @@ private final class MembershipProcess: @unchecked Sendable {
             "TONGXIN_MEMBERSHIP_DATABASE_URL": database.url(role: "membership_svc"),
             "TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL": database.url(role: "membership_owner"),
             "TONGXIN_AUDIT_OWNER_DATABASE_URL": database.url(role: "audit_owner"),
+            "TONGXIN_KIT_OWNER_DATABASE_URL": database.url(role: "kit_owner"),
             "TONGXIN_AUTH_SECRET": secret,
             "TONGXIN_PII_KEY": String(repeating: "1f", count: 32),
             "TONGXIN_PII_HASH_KEY": String(repeating: "2e", count: 32),

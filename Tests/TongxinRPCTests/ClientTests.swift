@@ -7,7 +7,7 @@ struct ClientTests {
     private func client(_ port: Int, retryPolicy: RetryPolicy = .none, keepAlive: Duration? = nil) -> RPCClient {
         var configuration = RPCClient.Configuration.test(port: port, retryPolicy: retryPolicy)
         configuration.keepAliveInterval = keepAlive
-        configuration.keepAliveTimeout = .milliseconds(100)
+        configuration.keepAliveTimeout = .seconds(3)
         return RPCClient(configuration: configuration, logger: quietLogger)
     }
 

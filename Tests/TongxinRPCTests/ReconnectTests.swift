@@ -122,11 +122,11 @@ struct IdleReconnectTests {
             peers.increment()
             return HealthV1.PingResponse()
         }
-        let running = try await RunningServer.start(.test(idleTimeout: .milliseconds(100)), services: [service])
+        let running = try await RunningServer.start(.test(idleTimeout: .milliseconds(500)), services: [service])
         // The default policy: a call racing the GOAWAY is refused unrun and retried.
         let client = running.client(retryPolicy: .default)
         _ = try await client.unary(who, Test.request())
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(1500))
         _ = try await client.unary(who, Test.request())
         await client.close()
         try await running.stop()

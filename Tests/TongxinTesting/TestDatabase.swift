@@ -25,7 +25,7 @@ public final class TestDatabase: Sendable {
         self.superuserURL = Self.url(configuration)
     }
 
-    /// Creates `tx_<prefix>_<random>`, runs Scripts/sql/bootstrap.sql and the audit migrations.
+    /// Creates `tx_<prefix>_<random>`, runs Scripts/sql/bootstrap.sql and the audit and kit migrations.
     public static func create(prefix: String) async throws -> TestDatabase {
         let cluster = try PostgresConfiguration(url: try clusterURL())
         let name = "tx_\(prefix.lowercased())_\(UInt32.random(in: 0...UInt32.max))"
@@ -37,6 +37,7 @@ public final class TestDatabase: Sendable {
             try runPSQL(url: database.superuserURL, file: repositoryRoot.appendingPathComponent("Scripts/sql/bootstrap.sql").path)
         }
         try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: database.url(role: "audit_owner"), logger: logger)
+        try await SharedMigrations.apply(try SharedMigrations.kit(), schema: "kit", ownerURL: database.url(role: "kit_owner"), logger: logger)
         return database
     }
 

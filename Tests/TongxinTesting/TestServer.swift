@@ -43,6 +43,7 @@ public final class TestServer: Sendable {
         serviceName: String = "test",
         pool: PostgresPool? = nil,
         authority: TokenAuthority = TokenAuthority(secret: TestServer.defaultSecret),
+        clock: any ServiceClock = SystemClock(),
         logger: Logger = TestServer.quietLogger
     ) async throws -> TestServer {
         let metrics = MetricsRegistry()
@@ -50,7 +51,7 @@ public final class TestServer: Sendable {
             configuration: RPCServer.Configuration(
                 host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5)),
             services: services + [HealthService(serviceName: serviceName, pool: pool)],
-            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: authority)],
+            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: authority, clock: clock)],
             logger: logger
         )
         let task = Task { try await server.run() }

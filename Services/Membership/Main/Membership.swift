@@ -28,7 +28,7 @@ struct MembershipMain {
                 rules = try CompositionDefaults(json: try Data(contentsOf: URL(fileURLWithPath: path)))
             }
             let environment = MembershipEnvironment(
-                pool: pool, tokens: context.tokens, vault: vault, rules: rules,
+                pool: pool, tokens: context.tokens, vault: vault, clock: context.clock, rules: rules,
                 notice: try NoticeSettings.fromEnvironment(ProcessInfo.processInfo.environment),
                 logger: context.logger
             )

@@ -28,7 +28,18 @@ public enum AuditLog {
         }
     }
 
-    /// Appends `entry` by `caller` in `transaction`; returns its sequence number in its chain.
+    /// Appends `entry` by `caller` with `transaction`'s `COMMIT` (the same round trip): the
+    /// entry and the mutation commit together or not at all. What handlers use.
+    public static func deferRecord(_ entry: Entry, by caller: Caller, in transaction: PostgresTransaction) throws {
+        let detail = String(decoding: try JSONEncoder.sorted.encode(entry.detail), as: UTF8.self)
+        try transaction.deferUntilCommit(
+            "SELECT audit.append($1, $2::ltree, $3, $4, $5, $6::jsonb, $7)",
+            [.text(caller.principal), .text(entry.unitPath), .text(entry.service), .text(entry.method),
+             .text(entry.target), .jsonb(detail), .text(entry.traceID)]
+        )
+    }
+
+    /// Appends `entry` by `caller` in `transaction` now; returns its sequence number in its chain.
     @discardableResult
     public static func record(_ entry: Entry, by caller: Caller, in transaction: PostgresTransaction) async throws -> Int64 {
         let detail = String(decoding: try JSONEncoder.sorted.encode(entry.detail), as: UTF8.self)

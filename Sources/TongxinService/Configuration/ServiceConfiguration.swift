@@ -21,6 +21,9 @@ public struct ServiceConfiguration: Sendable {
     public var ownerDatabaseURL: String?
     /// TONGXIN_AUDIT_OWNER_DATABASE_URL: the audit schema's owner, used only to migrate it.
     public var auditOwnerDatabaseURL: String?
+    /// TONGXIN_KIT_OWNER_DATABASE_URL: the kit schema's owner (tenancy helper, idempotency
+    /// keys), used only to migrate it.
+    public var kitOwnerDatabaseURL: String?
     /// TONGXIN_DB_POOL_SIZE (default 8).
     public var databasePoolSize: Int
     /// TONGXIN_AUTH_SECRET: the HMAC key of caller tokens (at least 32 bytes).
@@ -43,6 +46,7 @@ public struct ServiceConfiguration: Sendable {
     public init(
         serviceName: String, host: String = "127.0.0.1", port: Int, metricsPort: Int = 0,
         databaseURL: String? = nil, ownerDatabaseURL: String? = nil, auditOwnerDatabaseURL: String? = nil,
+        kitOwnerDatabaseURL: String? = nil,
         databasePoolSize: Int = 8, authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
         logLevel: Logger.Level = .info, logFormat: LogFormat = .json, drainTimeout: Duration = .seconds(10),
         maxFrameSize: Int = 4 << 20
@@ -54,6 +58,7 @@ public struct ServiceConfiguration: Sendable {
         self.databaseURL = databaseURL
         self.ownerDatabaseURL = ownerDatabaseURL
         self.auditOwnerDatabaseURL = auditOwnerDatabaseURL
+        self.kitOwnerDatabaseURL = kitOwnerDatabaseURL
         self.databasePoolSize = databasePoolSize
         self.authSecret = authSecret
         self.piiKey = piiKey
@@ -81,6 +86,7 @@ public struct ServiceConfiguration: Sendable {
             databaseURL: env.string("DATABASE_URL"),
             ownerDatabaseURL: env.string("OWNER_DATABASE_URL"),
             auditOwnerDatabaseURL: environment["TONGXIN_AUDIT_OWNER_DATABASE_URL"],
+            kitOwnerDatabaseURL: environment["TONGXIN_KIT_OWNER_DATABASE_URL"],
             databasePoolSize: try env.global("TONGXIN_DB_POOL_SIZE", default: 8, range: 1...256),
             authSecret: Array(secret.utf8),
             piiKey: try env.hexKey("TONGXIN_PII_KEY"),

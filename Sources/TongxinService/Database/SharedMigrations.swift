@@ -2,12 +2,18 @@ import Foundation
 import Logging
 import TongxinPostgres
 
-/// Migrations of the shared infrastructure schemas (today: `audit`), shipped as resources
+/// Migrations of the shared infrastructure schemas (`audit`, `kit`), shipped as resources
 /// of this module and applied by whichever service starts first (idempotent, under the
 /// migrator's advisory lock).
 public enum SharedMigrations {
     public static func audit() throws -> [Migration] {
         try load(resource: "Migrations/audit", bundle: .module)
+    }
+
+    /// The service kit's schema: `kit.protect` (tenancy) and idempotency keys. Service
+    /// migrations call `kit.protect`, so this runs before them.
+    public static func kit() throws -> [Migration] {
+        try load(resource: "Migrations/kit", bundle: .module)
     }
 
     /// Loads `NNNN_name.sql` files from a folder of a resource bundle.

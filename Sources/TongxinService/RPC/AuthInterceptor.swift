@@ -19,6 +19,11 @@ public struct AuthInterceptor: ServerInterceptor {
         self.now = now
     }
 
+    /// Verifies expiry against `clock`, the same clock the service's handlers read.
+    public init(authority: TokenAuthority, openServices: Set<String> = ["tongxin.health.v1.Health"], clock: any ServiceClock) {
+        self.init(authority: authority, openServices: openServices, now: { Int64(clock.now().timeIntervalSince1970) })
+    }
+
     public func intercept(
         request: ServerRequest,
         context: ServerCallContext,

@@ -21,6 +21,8 @@ public enum ServiceRunner {
         public var tokens: TokenAuthority
         public var pool: PostgresPool?
         public var vault: PIIVault?
+        /// The clock handlers and token checks read (the wall clock in production).
+        public var clock: any ServiceClock
     }
 
     public typealias Factory = @Sendable (Context) async throws -> [any RPCService]
@@ -57,6 +59,9 @@ public enum ServiceRunner {
         if let auditOwner = configuration.auditOwnerDatabaseURL {
             try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: auditOwner, logger: logger)
         }
+        if let kitOwner = configuration.kitOwnerDatabaseURL {
+            try await SharedMigrations.apply(try SharedMigrations.kit(), schema: "kit", ownerURL: kitOwner, logger: logger)
+        }
         if let owner = configuration.ownerDatabaseURL, !migrations.isEmpty {
             try await SharedMigrations.apply(migrations, schema: configuration.serviceName, ownerURL: owner, logger: logger)
         }
@@ -68,7 +73,9 @@ public enum ServiceRunner {
         }
         let metrics = MetricsRegistry()
         let tokens = TokenAuthority(secret: configuration.authSecret)
-        let context = Context(configuration: configuration, logger: logger, metrics: metrics, tokens: tokens, pool: pool, vault: vault)
+        let clock: any ServiceClock = SystemClock()
+        let context = Context(
+            configuration: configuration, logger: logger, metrics: metrics, tokens: tokens, pool: pool, vault: vault, clock: clock)
         let services = try await makeServices(context) + [HealthService(serviceName: configuration.serviceName, pool: pool)]
 
         let server = RPCServer(
@@ -77,7 +84,7 @@ public enum ServiceRunner {
                 drainTimeout: configuration.drainTimeout
             ),
             services: services,
-            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens)],
+            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, clock: clock)],
             errorMapper: ServiceErrors.map,
             logger: logger
         )

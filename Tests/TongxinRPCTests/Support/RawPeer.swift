@@ -91,7 +91,7 @@ final class RawPeer: Sendable {
     }
 
     /// The next frame from the server; nil when it closed the connection instead.
-    func nextFrame(within limit: Duration = .seconds(5)) async throws -> RpcV1.Frame? {
+    func nextFrame(within limit: Duration = .seconds(15)) async throws -> RpcV1.Frame? {
         let inbound = self.inbound
         return try await withTimeout(limit, "a frame from the server") {
             await inbound.next()
@@ -107,7 +107,7 @@ final class RawPeer: Sendable {
     }
 
     /// Waits until the server closes the connection, skipping any frames it sends.
-    func waitForClose(within limit: Duration = .seconds(5)) async throws {
+    func waitForClose(within limit: Duration = .seconds(15)) async throws {
         let inbound = self.inbound
         try await withTimeout(limit, "the server to close the connection") {
             while await inbound.next() != nil {}

@@ -4,14 +4,15 @@ import Logging
 let quietLogger = Logger(label: "tongxin.rpc.test") { _ in SwiftLogNoOpLogHandler() }
 
 extension RPCServer.Configuration {
-    /// Loopback, an ephemeral port, and short timers so tests are fast.
+    /// Loopback, an ephemeral port, and timers with margins that hold on a busy machine
+    /// (seconds, not tens of milliseconds); tests that exercise a timer set it themselves.
     static func test(
         port: Int = 0,
         maxConcurrentCallsPerConnection: Int = 256,
         idleTimeout: Duration? = nil,
-        frameReadTimeout: Duration? = .milliseconds(300),
+        frameReadTimeout: Duration? = .seconds(5),
         keepAliveInterval: Duration? = nil,
-        keepAliveTimeout: Duration = .seconds(1),
+        keepAliveTimeout: Duration = .seconds(5),
         drainTimeout: Duration = .seconds(5)
     ) -> Self {
         .init(

@@ -1,3 +1,4 @@
+import TongxinService
 import Foundation
 import MembershipRules
 import TongxinPostgres

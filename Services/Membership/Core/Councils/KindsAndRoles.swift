@@ -1,3 +1,4 @@
+import TongxinService
 import MembershipRules
 import TongxinSchemas
 
@@ -6,7 +7,7 @@ import TongxinSchemas
 /// database stores the same numbers.
 extension CouncilKind {
     init(sqlValue: Int) throws {
-        guard (1...Self.allCases.count).contains(sqlValue) else { throw MembershipError.internal("council kind \(sqlValue)") }
+        guard (1...Self.allCases.count).contains(sqlValue) else { throw ServiceFailure.internal(reference: "council kind \(sqlValue)") }
         self = Self.allCases[sqlValue - 1]
     }
 
@@ -25,7 +26,7 @@ extension CouncilKind {
 
 extension CouncilRole {
     init(sqlValue: Int) throws {
-        guard (1...Self.allCases.count).contains(sqlValue) else { throw MembershipError.internal("council role \(sqlValue)") }
+        guard (1...Self.allCases.count).contains(sqlValue) else { throw ServiceFailure.internal(reference: "council role \(sqlValue)") }
         self = Self.allCases[sqlValue - 1]
     }
 

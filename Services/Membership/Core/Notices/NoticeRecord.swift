@@ -1,4 +1,5 @@
 import Foundation
+import TongxinService
 import MembershipRules
 import TongxinPostgres
 import TongxinSchemas
@@ -27,7 +28,7 @@ struct NoticeRecord: Sendable {
         publishedAt = try row["published_at"].decode(Date.self)
         guard let first = LocalDate(sqlText: try row["first_day"].decode(String.self)),
               let last = LocalDate(sqlText: try row["last_day"].decode(String.self))
-        else { throw MembershipError.internal("notice dates") }
+        else { throw ServiceFailure.internal(reference: "notice dates") }
         firstDay = first
         lastDay = last
         closesAt = try row["closes_at"].decode(Date.self)

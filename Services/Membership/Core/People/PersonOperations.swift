@@ -64,7 +64,7 @@ struct PersonOperations {
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Self.duplicate(error)
         }
-        guard let row = rows.first else { throw MembershipError.internal("insert returned no row") }
+        guard let row = rows.first else { throw ServiceFailure.internal(reference: "insert returned no row") }
         let person = try PersonRecord(row: row)
         try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path, ["name": name])
         return try person.wire(revealingWith: revealing)

@@ -11,7 +11,7 @@ public struct MembershipEnvironment: Sendable {
     public var pool: PostgresPool
     public var tokens: TokenAuthority
     public var vault: PIIVault
-    public var clock: any MembershipClock
+    public var clock: any ServiceClock
     public var rules: CompositionDefaults
     public var notice: NoticeSettings
     public var logger: Logger
@@ -20,7 +20,7 @@ public struct MembershipEnvironment: Sendable {
         pool: PostgresPool,
         tokens: TokenAuthority,
         vault: PIIVault,
-        clock: any MembershipClock = SystemClock(),
+        clock: any ServiceClock = SystemClock(),
         rules: CompositionDefaults = CompositionDefaults(),
         notice: NoticeSettings = NoticeSettings(),
         logger: Logger

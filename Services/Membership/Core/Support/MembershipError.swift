@@ -1,8 +1,10 @@
 import MembershipRules
 import TongxinRPC
 
-/// 错误 — everything the membership service refuses, typed, and mapped to a canonical
-/// status once, here (STYLE.md, "Errors are typed and mapped once"; issue 3, "Bad input").
+/// 错误 — everything the membership service refuses for domain reasons, typed, and mapped
+/// to a canonical status once, here (STYLE.md, "Errors are typed and mapped once"; issue 3,
+/// "Bad input"). Authentication, permissions and infrastructure failures are the kit's
+/// (``ServiceFailure``).
 ///
 /// - Unknown unit, person, council, notice, objection — or one outside the caller's
 ///   subtree — is `notFound` (NOT_FOUND, never PERMISSION_DENIED: existence must not leak).
@@ -15,13 +17,6 @@ public enum MembershipError: Error, Sendable, Equatable {
     case notFound(what: String)
     case alreadyExists(field: String, zh: String, en: String)
     case failedPrecondition(rule: String, zh: String, en: String)
-    case permissionDenied(permission: String)
-    case unauthenticated(String)
-    case unavailable(String)
-    case deadlineExceeded
-    case cancelled
-    case aborted(String)
-    case `internal`(String)
 
     /// A field-level violation from MembershipRules (ID number, phone, division code).
     static func invalid(_ violation: DomainViolation) -> MembershipError {
@@ -58,20 +53,6 @@ extension MembershipError: RPCErrorConvertible {
             RPCError(code: .alreadyExists, message: "\(field): \(zh) / \(en)")
         case .failedPrecondition(let rule, let zh, let en):
             RPCError(code: .failedPrecondition, message: "[\(rule)] \(zh) / \(en)")
-        case .permissionDenied(let permission):
-            RPCError(code: .permissionDenied, message: "缺少权限 \(permission) / permission \(permission) required")
-        case .unauthenticated(let detail):
-            RPCError(code: .unauthenticated, message: detail)
-        case .unavailable(let detail):
-            RPCError(code: .unavailable, message: "database unavailable: \(detail)")
-        case .deadlineExceeded:
-            RPCError(code: .deadlineExceeded, message: "deadline exceeded")
-        case .cancelled:
-            RPCError(code: .cancelled, message: "cancelled")
-        case .aborted(let detail):
-            RPCError(code: .aborted, message: "concurrent change, retry: \(detail)")
-        case .internal(let detail):
-            RPCError(code: .internalError, message: "internal error: \(detail)")
         }
     }
 

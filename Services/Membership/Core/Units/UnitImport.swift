@@ -1,3 +1,4 @@
+import TongxinService
 import Foundation
 import MembershipRules
 import TongxinSchemas
@@ -176,6 +177,6 @@ struct UnitImport {
 
 /// Thrown inside the import's transaction to roll it back while still answering with the
 /// report (bad rows, or a dry run).
-struct ImportRejected: Error {
+struct ImportRejected: RolledBackResult {
     let response: MembershipV1.ImportUnitsResponse
 }
