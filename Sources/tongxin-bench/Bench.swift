@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Histogram
+import Synchronization
 import TongxinAPI
 import TongxinRPC
 import TongxinSchemas
@@ -21,7 +22,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-council | check-composition") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
@@ -115,8 +116,55 @@ struct Bench: AsyncParsableCommand {
             }
             let request = MembershipV1.CheckCompositionRequest(councilId: fixture.councilID, includeNominees: true)
             return { _ = try await membership.checkComposition(request, options: options) }
+        case "get-unit":
+            // A single-row read: one primary-key SELECT under the caller's scope.
+            let units = try await UnitFixture.create(client: client)
+            let membership = MembershipV1.Membership.Client(client)
+            let request = MembershipV1.GetUnitRequest(unit: .init(id: units.village.id))
+            let options = units.options
+            return { _ = try await membership.getUnit(request, options: options) }
+        case "create-person":
+            // A single-row write: one INSERT (phone and ID number encrypted and hashed) plus
+            // its audit record, committed together.
+            let units = try await UnitFixture.create(client: client)
+            let membership = MembershipV1.Membership.Client(client)
+            let options = units.options
+            let village = units.village.id
+            let region = String(units.prefix.prefix(6))
+            let counter = PersonCounter()
+            return {
+                let index = counter.next()
+                _ = try await membership.createPerson(.init(
+                    unit: .init(id: village), name: "居民\(index)", gender: index % 2 == 0 ? .female : .male,
+                    birthYear: 1950, phone: "139\(String(format: "%08d", index % 100_000_000))",
+                    idNumber: PersonCounter.idNumber(region: region, index: index), household: "户\(index)"
+                ), options: options)
+            }
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-council | check-composition")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition")
         }
+    }
+}
+
+/// Numbers the people `create-person` registers, so each has its own phone and ID number.
+final class PersonCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func next() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
+
+    /// A valid resident ID number unique for every index below 36.5 million: the birth date
+    /// moves one day per thousand people from 1950-01-01, the sequence number is the rest.
+    static func idNumber(region: String, index: Int) -> String {
+        var components = DateComponents(calendar: Calendar(identifier: .gregorian), year: 1950, month: 1, day: 1)
+        components.timeZone = TimeZone(identifier: "UTC")
+        let start = components.date!
+        let birthday = start.addingTimeInterval(Double(index / 1000) * 86_400)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: birthday)
+        let body = region + String(format: "%04d%02d%02d%03d", parts.year!, parts.month!, parts.day!, index % 1000)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return body + String(Array("10X98765432")[sum % 11])
     }
 }

@@ -5,34 +5,18 @@ import TongxinRPC
 import TongxinSchemas
 import TongxinService
 
-/// A county → town → village with a village council of `members` nominated people,
-/// created through the membership API, for the membership benchmarks. Each run uses a
-/// fresh random county code so runs never collide.
+/// A village council of `members` nominated people in a fresh ``UnitFixture``, created
+/// through the membership API, for the GetCouncil and CheckComposition benchmarks.
 struct CouncilFixture {
     var councilID: String
     var options: CallOptions
 
     static func create(client: RPCClient, members: Int) async throws -> CouncilFixture {
-        guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
-            throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
-        }
-        let provinces = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
-        let prefix = String(format: "%02d%02d%02d", provinces.randomElement()!, Int.random(in: 1...99), Int.random(in: 1...99))
-        let county = prefix + "000000"
-        let town = prefix + "001000"
-        let village = prefix + "001001"
-        let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
-                            permissions: ["membership.write", "pii.read"], expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
-        var metadata = Metadata()
-        metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
-        let options = CallOptions(timeout: .seconds(10), metadata: metadata)
+        let units = try await UnitFixture.create(client: client)
         let api = MembershipV1.Membership.Client(client)
-
-        _ = try await api.createUnit(.init(divisionCode: county, name: "基准县", level: .county), options: options)
-        _ = try await api.createUnit(.init(divisionCode: town, name: "基准镇", level: .town,
-                                           parent: .init(divisionCode: county)), options: options)
-        let unit = try await api.createUnit(.init(divisionCode: village, name: "基准村", level: .village,
-                                                  parent: .init(divisionCode: town), householdCount: 600), options: options)
+        let options = units.options
+        let prefix = units.prefix
+        let unit = units.village
         let council = try await api.createCouncil(.init(unit: .init(id: unit.id), kind: .villageCouncil, name: "基准村民主协商议事会",
                                                         termStartsOn: .init(year: 2026, month: 1, day: 1),
                                                         termEndsOn: .init(year: 2030, month: 12, day: 31)), options: options)
@@ -56,5 +40,38 @@ struct CouncilFixture {
         let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
         let check = Array("10X98765432")[sum % 11]
         return body + String(check)
+    }
+}
+
+/// A county → town → village created through the membership API. Each run uses a fresh
+/// random county code so runs never collide.
+struct UnitFixture {
+    var prefix: String
+    var village: MembershipV1.Unit
+    var options: CallOptions
+
+    static func create(client: RPCClient) async throws -> UnitFixture {
+        guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
+            throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
+        }
+        let provinces = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
+        let prefix = String(format: "%02d%02d%02d", provinces.randomElement()!, Int.random(in: 1...99), Int.random(in: 1...99))
+        let county = prefix + "000000"
+        let town = prefix + "001000"
+        let village = prefix + "001001"
+        let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
+                            permissions: ["membership.read", "membership.write", "pii.read"],
+                            expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
+        var metadata = Metadata()
+        metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+        let options = CallOptions(timeout: .seconds(10), metadata: metadata)
+        let api = MembershipV1.Membership.Client(client)
+
+        _ = try await api.createUnit(.init(divisionCode: county, name: "基准县", level: .county), options: options)
+        _ = try await api.createUnit(.init(divisionCode: town, name: "基准镇", level: .town,
+                                           parent: .init(divisionCode: county)), options: options)
+        let unit = try await api.createUnit(.init(divisionCode: village, name: "基准村", level: .village,
+                                                  parent: .init(divisionCode: town), householdCount: 600), options: options)
+        return UnitFixture(prefix: prefix, village: unit, options: options)
     }
 }

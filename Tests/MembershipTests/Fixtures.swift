@@ -294,6 +294,7 @@ extension County {
 
 /// Permission names the membership service checks.
 enum Permissions {
+    static let read = "membership.read"
     static let write = "membership.write"
     static let readPII = Permission.readPII
 }

@@ -20,8 +20,11 @@ extension RPCServer {
         public var keepAliveTimeout: Duration
         /// How long a graceful shutdown waits for in-flight calls before cancelling them.
         public var drainTimeout: Duration
-        /// Where handlers run.
+        /// Where handlers run by default.
         public var handlerExecution: HandlerExecution
+        /// Services whose handlers run on the connection's event loop whatever the default:
+        /// light ones that only await (Health), where a thread hop would be most of the cost.
+        public var eventLoopServices: Set<String>
 
         public init(
             host: String = "0.0.0.0",
@@ -33,7 +36,8 @@ extension RPCServer {
             keepAliveInterval: Duration? = .seconds(60),
             keepAliveTimeout: Duration = .seconds(20),
             drainTimeout: Duration = .seconds(30),
-            handlerExecution: HandlerExecution = .eventLoop
+            handlerExecution: HandlerExecution = .concurrent,
+            eventLoopServices: Set<String> = ["tongxin.health.v1.Health"]
         ) {
             self.host = host
             self.port = port
@@ -45,6 +49,7 @@ extension RPCServer {
             self.keepAliveTimeout = keepAliveTimeout
             self.drainTimeout = drainTimeout
             self.handlerExecution = handlerExecution
+            self.eventLoopServices = eventLoopServices
         }
     }
 
@@ -53,7 +58,9 @@ extension RPCServer {
         /// On the event loop of the call's connection: no thread hops, the lowest
         /// latency. Right when handlers only await (database calls go to a thread pool).
         case eventLoop
-        /// On Swift's global concurrent executor: for handlers that block or compute.
+        /// On Swift's global concurrent executor: for handlers that compute (CSV import,
+        /// composition checks, AES-GCM), so that they never stall the other connections of
+        /// their event loop. The default.
         case concurrent
     }
 }

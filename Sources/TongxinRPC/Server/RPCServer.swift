@@ -20,7 +20,16 @@ public final class RPCServer: Service, Sendable {
         let maxConcurrentCalls: Int
         let idleTimeout: Duration?
         let handlerExecution: HandlerExecution
+        let eventLoopServices: Set<String>
         let logger: Logger
+
+        /// Whether the handler of `method` (`/package.Service/Method`) runs on the event loop.
+        func runsOnEventLoop(_ method: String) -> Bool {
+            if case .eventLoop = handlerExecution { return true }
+            guard !eventLoopServices.isEmpty else { return false }
+            let service = method.dropFirst().split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            return eventLoopServices.contains(service)
+        }
     }
 
     private struct Connection: Sendable {
@@ -75,6 +84,7 @@ public final class RPCServer: Service, Sendable {
             maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
             idleTimeout: configuration.idleTimeout,
             handlerExecution: configuration.handlerExecution,
+            eventLoopServices: configuration.eventLoopServices,
             logger: logger
         )
     }

@@ -51,6 +51,8 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         if case .eventLoop = self.shared.handlerExecution {
             self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        } else if !self.shared.eventLoopServices.isEmpty {
+            self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
         }
         self.armIdleTimer()
     }
@@ -151,7 +153,8 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         )
         let executor = self.shared.executor
         let request = ServerRequest(payload: frame.payload)
-        self.calls[id]?.task = Task(executorPreference: self.taskExecutor) {
+        let preference = self.shared.runsOnEventLoop(frame.method) ? self.taskExecutor : nil
+        self.calls[id]?.task = Task(executorPreference: preference) {
             let outcome = await executor.execute(handler, request: request, context: callContext)
             if loopBound.eventLoop.inEventLoop {
                 loopBound.value.callFinished(id, outcome)

@@ -1,0 +1,76 @@
+import Logging
+import NIOPosix
+import Testing
+@testable import TongxinRPC
+import TongxinSchemas
+
+/// A handler that computes (a large import, a composition check, AES-GCM) must not stall
+/// the other connections of its event loop: by default handlers run on the task pool, and
+/// only the light services named in `eventLoopServices` (Health) run on the loop.
+@Suite("Where handlers run")
+struct HandlerPlacementTests {
+    /// Burns CPU without ever suspending, like a long synchronous computation.
+    static func spin(for duration: Duration) -> UInt64 {
+        let clock = ContinuousClock()
+        let end = clock.now + duration
+        var x: UInt64 = 1
+        while clock.now < end {
+            for _ in 0..<10_000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        }
+        return x
+    }
+
+    /// Starts a server on ONE event loop thread (so every connection shares it), runs a
+    /// 3-second CPU-bound call on one connection, and times an echo on another.
+    private func echoLatencyBesideHeavyCall(_ execution: RPCServer.HandlerExecution) async throws -> Duration {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let started = Flag()
+        let heavy = Test.method("Heavy")
+        let service = ClosureService(heavy) { _, _ in
+            started.raise()
+            _ = Self.spin(for: .seconds(3))
+            return HealthV1.PingResponse()
+        }
+        var configuration = RPCServer.Configuration.test()
+        configuration.handlerExecution = execution
+        let server = RPCServer(configuration: configuration, services: [service], eventLoopGroup: group, logger: quietLogger)
+        let task = Task { try await server.run() }
+        let port = try await server.port
+        let running = RunningServer(server: server, port: port, task: task)
+        let heavyClient = running.client()
+        let echoClient = running.client()
+        _ = try await echoClient.unary(Test.echo, Test.request([0]))  // connected before the heavy call starts
+
+        let heavyCall = Task { try await heavyClient.unary(heavy, Test.request(), options: CallOptions(timeout: .seconds(30))) }
+        try await started.wait()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        _ = try await echoClient.unary(Test.echo, Test.request([1]), options: CallOptions(timeout: .seconds(30)))
+        let latency = clock.now - begin
+        _ = try await heavyCall.value
+        await heavyClient.close()
+        await echoClient.close()
+        try await running.stop()
+        try await group.shutdownGracefully()
+        return latency
+    }
+
+    @Test("by default a CPU-bound handler does not delay a call on another connection of the same event loop")
+    func heavyHandlerOffTheLoop() async throws {
+        let latency = try await echoLatencyBesideHeavyCall(.concurrent)
+        #expect(latency < .milliseconds(1500), "echo took \(latency) beside a 3 s computation")
+    }
+
+    @Test("on the event loop, the same handler holds the other connection until it finishes (why the default is the pool)")
+    func heavyHandlerOnTheLoopBlocks() async throws {
+        let latency = try await echoLatencyBesideHeavyCall(.eventLoop)
+        #expect(latency >= .milliseconds(1500), "echo took \(latency)")
+    }
+
+    @Test("Health stays on the event loop by default; other services do not")
+    func placementByService() {
+        let configuration = RPCServer.Configuration()
+        #expect(configuration.handlerExecution == .concurrent)
+        #expect(configuration.eventLoopServices == ["tongxin.health.v1.Health"])
+    }
+}
