@@ -87,8 +87,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The shared domain vocabulary: thresholds, Civil Code periods, dates, violations. No dependencies.
+        .target(name: "TongxinRules", swiftSettings: swiftSettings),
+
         // Membership (谁来协商): units, people, councils, composition rules, notice, terms.
-        .target(name: "MembershipRules", path: "Services/Membership/Rules", swiftSettings: swiftSettings),
+        .target(name: "MembershipRules", dependencies: ["TongxinRules"], path: "Services/Membership/Rules", swiftSettings: swiftSettings),
         .target(
             name: "MembershipCore",
             dependencies: [
@@ -129,6 +132,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TongxinPostgresTests", dependencies: ["TongxinPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "TongxinRulesTests", dependencies: ["TongxinRules"], swiftSettings: swiftSettings),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",

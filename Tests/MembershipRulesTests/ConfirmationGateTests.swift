@@ -68,4 +68,28 @@ struct ConfirmationGateTests {
         #expect(Objection.canBeRaised(at: lastInstant, during: notice))
         #expect(!Objection.canBeRaised(at: afterwards, during: notice))
     }
+
+    func checkList(_ nominees: [PersonID], _ objections: [Objection], at instant: Date) -> [String] {
+        ConfirmationGate.check(list: nominees, endsAt: notice.endsAt, lastDay: notice.lastDay, objections: objections, at: instant)
+            .map(\.rule)
+    }
+
+    @Test("a list: refused at the last instant of the window as published, allowed from the first after")
+    func listWindow() {
+        #expect(checkList(["a", "b"], [], at: lastInstant) == ["confirmation.notice_open"])
+        #expect(checkList(["a", "b"], [], at: afterwards).isEmpty)
+    }
+
+    @Test("a list: any open objection blocks it, even one naming someone no longer on it")
+    func listOpenObjections() {
+        #expect(checkList(["a"], [objection("gone")], at: afterwards) == ["confirmation.objection_open"])
+        #expect(checkList(["a"], [objection("gone", .dismissed)], at: afterwards).isEmpty)
+    }
+
+    @Test("a list: an upheld objection blocks only if its nominee is still being confirmed")
+    func listUpheld() {
+        #expect(checkList(["b"], [objection("a", .upheld)], at: afterwards).isEmpty)
+        #expect(checkList(["a", "b"], [objection("a", .upheld)], at: afterwards) == ["confirmation.objection_upheld"])
+        #expect(checkList([], [objection(nil, .upheld)], at: afterwards).isEmpty)
+    }
 }

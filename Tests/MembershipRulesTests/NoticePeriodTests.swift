@@ -15,100 +15,20 @@ struct NoticePeriodTests {
         #expect(notice.endsAt == Fixture.instant("2024-03-07T00:00:00+08:00"))
     }
 
-    @Test("open at the last instant of the last day, closed at midnight after it")
-    func boundary() throws {
-        let notice = try NoticePeriod(publishedAt: published)
-        let midnight = Fixture.instant("2024-03-07T00:00:00+08:00")
-        #expect(notice.isOpen(at: midnight.addingTimeInterval(-0.001)))
-        #expect(notice.isOpen(at: Fixture.instant("2024-03-06T23:59:59+08:00")))
-        #expect(!notice.isOpen(at: midnight))
-        #expect(notice.hasEnded(at: midnight))
-        #expect(!notice.hasEnded(at: midnight.addingTimeInterval(-0.001)))
-    }
-
-    @Test("open from the instant of publication, not before")
-    func start() throws {
-        let notice = try NoticePeriod(publishedAt: published)
-        #expect(notice.isOpen(at: published))
-        #expect(!notice.isOpen(at: published.addingTimeInterval(-1)))
-    }
-
-    @Test("published one minute before midnight still ends at the end of day 5 after that day")
-    func lateInTheDay() throws {
-        let notice = try NoticePeriod(publishedAt: Fixture.instant("2024-03-01T23:59:00+08:00"))
-        #expect(notice.lastDay == LocalDate(2024, 3, 6))
-    }
-
-    @Test("days are Beijing days: 20:00 UTC on 1 March is already 2 March in Asia/Shanghai")
-    func timeZone() throws {
-        let notice = try NoticePeriod(publishedAt: Fixture.instant("2024-03-01T20:00:00Z"))
-        #expect(notice.publicationDay == LocalDate(2024, 3, 2))
-        #expect(notice.endsAt == Fixture.instant("2024-03-08T00:00:00+08:00"))
-    }
-
-    @Test("a last day on a single holiday moves to the next day")
-    func singleHoliday() throws {
+    @Test("the counting is CivilCodePeriod's: a holiday last day moves the notice too")
+    func countedAsACivilCodePeriod() throws {
         let holidays = HolidayCalendar(restDays: [LocalDate(2024, 3, 6)])
         let notice = try NoticePeriod(publishedAt: published, holidays: holidays)
-        #expect(notice.nominalLastDay == LocalDate(2024, 3, 6))
         #expect(notice.lastDay == LocalDate(2024, 3, 7))
+        #expect(notice.period == (try CivilCodePeriod(startsAt: published, days: 5, holidays: holidays)))
         #expect(notice.isOpen(at: Fixture.instant("2024-03-07T23:59:59+08:00")))
-        #expect(!notice.isOpen(at: Fixture.instant("2024-03-08T00:00:00+08:00")))
-    }
-
-    @Test("a last day inside the National Day week moves to the day after the whole run")
-    func holidayRun() throws {
-        let holidays = HolidayCalendar().adding(LocalDate(2024, 10, 1)...LocalDate(2024, 10, 7))
-        let notice = try NoticePeriod(publishedAt: Fixture.instant("2024-09-26T09:00:00+08:00"), holidays: holidays)
-        #expect(notice.nominalLastDay == LocalDate(2024, 10, 1))
-        #expect(notice.lastDay == LocalDate(2024, 10, 8))
-        #expect(notice.endsAt == Fixture.instant("2024-10-09T00:00:00+08:00"))
-    }
-
-    @Test("holidays inside the period do not lengthen it; only the last day matters")
-    func holidayInside() throws {
-        let holidays = HolidayCalendar(restDays: [LocalDate(2024, 3, 3), LocalDate(2024, 3, 4)])
-        #expect(try NoticePeriod(publishedAt: published, holidays: holidays).lastDay == LocalDate(2024, 3, 6))
-    }
-
-    @Test("with weekends as rest days a Saturday end moves to Monday, but a 调休 working Saturday does not")
-    func weekends() throws {
-        let year = HolidayCalendar()
-            .adding(LocalDate(2024, 10, 1)...LocalDate(2024, 10, 7))
-            .includingWeekends(from: LocalDate(2024, 1, 1), through: LocalDate(2024, 12, 31), except: [LocalDate(2024, 10, 12)])
-        let saturdayEnd = try NoticePeriod(publishedAt: Fixture.instant("2024-03-04T09:00:00+08:00"), holidays: year)
-        #expect(saturdayEnd.nominalLastDay == LocalDate(2024, 3, 9))
-        #expect(saturdayEnd.lastDay == LocalDate(2024, 3, 11))
-        let makeupDay = try NoticePeriod(publishedAt: Fixture.instant("2024-10-07T09:00:00+08:00"), holidays: year)
-        #expect(makeupDay.lastDay == LocalDate(2024, 10, 12))
+        #expect(notice.hasEnded(at: Fixture.instant("2024-03-08T00:00:00+08:00")))
     }
 
     @Test("a notice of zero days is refused, naming notice_days")
     func zeroDays() {
         let violation = #expect(throws: DomainViolation.self) { try NoticePeriod(publishedAt: published, days: 0) }
+        #expect(violation?.rule == "notice.days")
         #expect(violation?.field == "notice_days")
-    }
-}
-
-@Suite("LocalDate — calendar days")
-struct LocalDateTests {
-    @Test("day arithmetic crosses months, leap days and years")
-    func arithmetic() {
-        #expect(LocalDate(2024, 2, 28).adding(days: 1) == LocalDate(2024, 2, 29))
-        #expect(LocalDate(2023, 2, 28).adding(days: 1) == LocalDate(2023, 3, 1))
-        #expect(LocalDate(2024, 12, 31).adding(days: 1) == LocalDate(2025, 1, 1))
-        #expect(LocalDate(1970, 1, 1).daysSinceEpoch == 0)
-        #expect(LocalDate(daysSinceEpoch: -1) == LocalDate(1969, 12, 31))
-        #expect(LocalDate(2024, 3, 9).isoWeekday == 6)
-    }
-
-    @Test("dates parse and print as YYYY-MM-DD and impossible dates are refused")
-    func text() throws {
-        #expect(LocalDate(validating: "2024-02-29") == LocalDate(2024, 2, 29))
-        #expect(LocalDate(validating: "2023-02-29") == nil)
-        #expect(LocalDate(validating: "2024-2-9") == nil)
-        #expect(LocalDate(2024, 3, 1).description == "2024-03-01")
-        let decoded = try JSONDecoder().decode([LocalDate].self, from: Data(#"["2024-10-01"]"#.utf8))
-        #expect(decoded == [LocalDate(2024, 10, 1)])
     }
 }

@@ -19,15 +19,16 @@ struct ConstitutedCouncilGuard {
     /// at the villagers' committee and its close relatives (Organic Law art. 32) whether or
     /// not they sit on it.
     func councilsAffected(by people: [UUID]) async throws -> [CouncilRecord] {
-        let rows = try await scope.tx.query(
+        try await scope.tx.query(
+            CouncilRecord.self,
             """
             SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from)
-             WHERE c.status = 3
-               AND (c.id IN (SELECT council_id FROM membership.seats WHERE person_id = ANY($1::uuid[]) AND status = 3)
+             WHERE c.status = \(CouncilState.constituted.rawValue)
+               AND (c.id IN (SELECT council_id FROM membership.seats
+                              WHERE person_id = ANY($1::uuid[]) AND status = \(MembershipState.seated.rawValue))
                     OR EXISTS (SELECT 1 FROM membership.people p WHERE p.id = ANY($1::uuid[]) AND p.unit_path <@ c.unit_path))
             """,
             [.textArray(people.map(\.lowercased))])
-        return try rows.map(CouncilRecord.init(row:))
     }
 
     func violations(_ councils: [CouncilRecord]) async throws -> [UUID: Set<RuleViolation>] {

@@ -17,21 +17,22 @@ struct EffectiveRules {
     static func load(kind: CouncilKind, unitPath: String, defaults: CompositionDefaults, tx: PostgresTransaction) async throws -> EffectiveRules {
         var (rules, origins) = defaults.base(for: kind)
         var disabled: [String: String] = [:]
-        let rows = try await tx.query(
+        let overrides = try await tx.query(
+            OverrideRow.self,
             """
-            SELECT unit_id, rule_id, rule::text AS rule, disabled FROM membership.rule_overrides
+            SELECT \(OverrideRow.columns) FROM membership.rule_overrides
              WHERE kind = $1 AND unit_path @> $2::ltree
              ORDER BY nlevel(unit_path), rule_id
             """,
-            [.int(Int64(kind.sqlValue)), .text(unitPath)])
-        for row in rows {
-            let unit = try row["unit_id"].decode(UUID.self)
-            let id = try row["rule_id"].decode(String.self)
-            if try row["disabled"].decode(Bool.self) {
+            [kind.postgresValue, .text(unitPath)])
+        for row in overrides {
+            let unit = row.unitID
+            let id = row.ruleID
+            if row.disabled {
                 rules = rules.merging(CompositionRuleOverride(removing: [id]))
                 disabled[id] = "unit:\(unit.lowercased)"
                 origins[id] = nil
-            } else if let json = try row["rule"].decode(String?.self) {
+            } else if let json = row.json {
                 let rule = try JSONDecoder().decode(CompositionRule.self, from: Data(json.utf8))
                 rules = rules.merging(CompositionRuleOverride(rules: [rule]))
                 origins[id] = "unit:\(unit.lowercased)"
@@ -39,6 +40,23 @@ struct EffectiveRules {
             }
         }
         return EffectiveRules(rules: rules, origins: origins, disabled: disabled)
+    }
+
+    /// One row of `membership.rule_overrides`.
+    struct OverrideRow: PostgresRecord {
+        var unitID: UUID
+        var ruleID: String
+        var json: String?
+        var disabled: Bool
+
+        static let columns = "unit_id, rule_id, rule::text AS rule, disabled"
+
+        init(row: PostgresRow) throws {
+            unitID = try row["unit_id"].decode(UUID.self)
+            ruleID = try row["rule_id"].decode(String.self)
+            json = try row["rule"].decode(String?.self)
+            disabled = try row["disabled"].decode(Bool.self)
+        }
     }
 
     var wire: [MembershipV1.CompositionRule] {

@@ -10,61 +10,101 @@ struct RosterLoader {
 
     /// The seats counted: seated ones, plus nominated and in-notice ones with `includeNominees`.
     func composition(of council: CouncilRecord, includeNominees: Bool) async throws -> CouncilComposition {
-        let statuses = includeNominees ? "(1, 2, 3)" : "(3)"
+        let counted: [MembershipState] = includeNominees ? MembershipState.allCases.filter(\.isOpen) : [.seated]
         let rows = try await tx.query(
+            MemberRow.self,
             """
-            SELECT \(PersonRecord.columns), s.role, s.topic_id, u.level AS unit_level
+            SELECT \(MemberRow.columns)
               FROM membership.seats AS s
               JOIN membership.people AS p ON p.id = s.person_id
               JOIN membership.units AS u ON u.id = p.unit_id
-             WHERE s.council_id = $1 AND s.status IN \(statuses)
+             WHERE s.council_id = $1 AND s.status IN \(MembershipState.sqlList(counted))
              ORDER BY s.nominated_at, s.id
             """,
             [.uuid(council.id)])
-        var members: [CouncilMember] = []
-        for row in rows {
-            let person = try PersonRecord(row: row)
-            let isGroup = try row["unit_level"].decode(Int.self) == AdministrativeLevel.group.sqlValue
-            let topic = try row["topic_id"].decode(String.self)
-            members.append(CouncilMember(
-                person: person.rulesPerson(groupID: isGroup ? person.unitID.lowercased : nil),
-                role: try CouncilRole(sqlValue: try row["role"].decode(Int.self)),
-                topicID: topic.isEmpty ? nil : topic))
+        let members = rows.map { row in
+            CouncilMember(
+                person: row.person.rulesPerson(groupID: row.unitLevel == .group ? row.person.unitID.lowercased : nil),
+                role: row.role,
+                topicID: row.topicID.isEmpty ? nil : row.topicID)
         }
         return CouncilComposition(kind: council.kind, members: members, context: try await context(of: council, members: members))
     }
 
     private func context(of council: CouncilRecord, members: [CouncilMember]) async throws -> UnitContext {
-        let groups = try await tx.query(
+        let villagerGroups = try await tx.query(
+            GroupRow.self,
             """
-            SELECT id, household_count FROM membership.units
+            SELECT \(GroupRow.columns) FROM membership.units
              WHERE unit_path <@ $1::ltree AND level = $2 AND retired_at IS NULL ORDER BY unit_path
             """,
-            [.text(council.unitPath), .int(Int64(AdministrativeLevel.group.sqlValue))])
-        let villagerGroups = try groups.map {
-            VillagerGroup(id: try $0["id"].decode(UUID.self).lowercased, households: try $0["household_count"].decode(Int.self))
-        }
-        let committeeRows = try await tx.query(
+            [.text(council.unitPath), AdministrativeLevel.group.postgresValue]
+        ).map(\.group)
+        let committee = try await tx.query(
+            IDRow.self,
             """
-            SELECT id FROM membership.people
+            SELECT id AS id FROM membership.people
              WHERE unit_path <@ $1::ltree AND posts && ARRAY['villagersCommitteeDirector', 'villagersCommitteeMember']
             """,
-            [.text(council.unitPath)])
-        let committee = try committeeRows.map { try $0["id"].decode(UUID.self).lowercased }
+            [.text(council.unitPath)]
+        ).map(\.id.lowercased)
         let people = Array(Set(members.map(\.person.id) + committee))
         var kinship: [KinshipLink] = []
         if !people.isEmpty {
-            let links = try await tx.query(
-                "SELECT person_id, relative_id, relation FROM membership.kinships WHERE person_id::text = ANY($1)",
-                [.textArray(people)])
-            for link in links {
-                guard let relation = KinshipRelation(rawValue: try link["relation"].decode(String.self)) else { continue }
-                kinship.append(KinshipLink(
-                    person: try link["person_id"].decode(UUID.self).lowercased,
-                    relative: try link["relative_id"].decode(UUID.self).lowercased,
-                    relation: relation))
-            }
+            kinship = try await tx.query(
+                KinshipRow.self,
+                "SELECT \(KinshipRow.columns) FROM membership.kinships WHERE person_id::text = ANY($1)",
+                [.textArray(people)]
+            ).map(\.link)
         }
         return UnitContext(villagerGroups: villagerGroups, villagersCommittee: committee, kinship: kinship)
+    }
+}
+
+/// `membership.kinships.relation` holds MembershipRules' ``KinshipRelation`` raw values; an
+/// unknown one is a decoding error, not a link silently dropped from the rules' view.
+extension KinshipRelation: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+
+extension RosterLoader {
+    /// A seat's person with the role, topic and the level of the person's unit.
+    struct MemberRow: PostgresRecord {
+        var person: PersonRecord
+        var role: CouncilRole
+        var topicID: String
+        var unitLevel: AdministrativeLevel
+
+        static let columns = "\(PersonRecord.columns), s.role, s.topic_id, u.level AS unit_level"
+
+        init(row: PostgresRow) throws {
+            person = try PersonRecord(row: row)
+            role = try row["role"].decode(CouncilRole.self)
+            topicID = try row["topic_id"].decode(String.self)
+            unitLevel = try row["unit_level"].decode(AdministrativeLevel.self)
+        }
+    }
+
+    struct GroupRow: PostgresRecord {
+        var group: VillagerGroup
+        static let columns = "id, household_count"
+        init(row: PostgresRow) throws {
+            group = VillagerGroup(id: try row["id"].decode(UUID.self).lowercased, households: try row["household_count"].decode(Int.self))
+        }
+    }
+
+    struct IDRow: PostgresRecord {
+        var id: UUID
+        static let columns = "id"
+        init(row: PostgresRow) throws { id = try row["id"].decode(UUID.self) }
+    }
+
+    struct KinshipRow: PostgresRecord {
+        var link: KinshipLink
+        static let columns = "person_id, relative_id, relation"
+        init(row: PostgresRow) throws {
+            link = KinshipLink(
+                person: try row["person_id"].decode(UUID.self).lowercased,
+                relative: try row["relative_id"].decode(UUID.self).lowercased,
+                relation: try row["relation"].decode(KinshipRelation.self))
+        }
     }
 }

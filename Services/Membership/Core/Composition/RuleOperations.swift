@@ -48,7 +48,7 @@ struct RuleOperations {
                SET rule = EXCLUDED.rule, disabled = EXCLUDED.disabled, updated_at = EXCLUDED.updated_at,
                    updated_by = EXCLUDED.updated_by
             """,
-            [.uuid(unit.id), .text(unit.path), .int(Int64(kind.sqlValue)), .text(request.ruleId), PostgresValue(json),
+            [.uuid(unit.id), .text(unit.path), kind.postgresValue, .text(request.ruleId), PostgresValue(json),
              .bool(request.disabled), .timestamp(scope.now), .text(scope.caller.principal)])
         try await scope.audit("SetCompositionRule", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
                               ["kind": kind.rawValue, "rule": request.ruleId, "definition": json ?? "disabled"])
@@ -61,7 +61,7 @@ struct RuleOperations {
         let unit = try await UnitStore(tx: scope.tx).find(request.unit)
         let removed = try await scope.tx.execute(
             "DELETE FROM membership.rule_overrides WHERE unit_id = $1 AND kind = $2 AND rule_id = $3",
-            [.uuid(unit.id), .int(Int64(kind.sqlValue)), .text(request.ruleId)])
+            [.uuid(unit.id), kind.postgresValue, .text(request.ruleId)])
         if removed > 0 {
             try await scope.audit("ResetCompositionRule", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
                                   ["kind": kind.rawValue, "rule": request.ruleId])

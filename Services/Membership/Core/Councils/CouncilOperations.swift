@@ -29,9 +29,10 @@ struct CouncilOperations {
         try await scope.tx.execute(
             """
             INSERT INTO membership.councils (id, unit_id, unit_path, kind, name, status, term_number, created_at, updated_at)
-            VALUES ($1, $2, $3::ltree, $4, $5, 1, 1, $6, $6)
+            VALUES ($1, $2, $3::ltree, $4, $5, $6, 1, $7, $7)
             """,
-            [.uuid(id), .uuid(unit.id), .text(unit.path), .int(Int64(kind.sqlValue)), .text(name), .timestamp(scope.now)])
+            [.uuid(id), .uuid(unit.id), .text(unit.path), kind.postgresValue, .text(name), CouncilState.forming.postgresValue,
+             .timestamp(scope.now)])
         try await scope.tx.execute(
             "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, 1, $2::ltree, $3::date, $4::date)",
             [.uuid(id), .text(unit.path), PostgresValue(startsOn?.sqlText), PostgresValue(endsOn?.sqlText)])
@@ -53,17 +54,18 @@ struct CouncilOperations {
         let page = try Paging(request.page)
         let offset = try page.offset()
         let rows = try await scope.tx.query(
+            Counted<CouncilRecord>.self,
             """
-            SELECT \(CouncilRecord.columns), count(*) OVER () AS total FROM \(CouncilRecord.from)
+            SELECT \(Counted<CouncilRecord>.columns) FROM \(CouncilRecord.from)
              WHERE c.unit_path <@ $1::ltree ORDER BY c.unit_path, c.created_at, c.id
              LIMIT \(page.size + 1) OFFSET \(offset)
             """, [.text(root)])
-        let councils = try rows.prefix(page.size).map { try CouncilRecord(row: $0).wire() }
+        let councils = rows.prefix(page.size).map { $0.record.wire() }
         return MembershipV1.ListCouncilsResponse(
             councils: councils,
             page: CommonV1.PageInfo(
                 nextPageToken: rows.count > page.size ? String(offset + page.size) : "",
-                totalCount: Int64(try rows.first?["total"].decode(Int.self) ?? 0)))
+                totalCount: Int64(rows.first?.total ?? 0)))
     }
 
     func nominate(_ request: MembershipV1.NominateMemberRequest) async throws -> MembershipV1.Seat {
@@ -75,12 +77,12 @@ struct CouncilOperations {
         }
         let note = try Validate.text(request.note, field: "note", limit: 1000)
         let council = try await store.find(request.councilId, forUpdate: true)
-        guard council.status != .dissolved else {
+        guard council.status.acceptsNominations else {
             throw MembershipError.failedPrecondition(rule: "council.dissolved", zh: "议事会已撤销", en: "the council is dissolved")
         }
         let person = try await PersonStore(tx: scope.tx).find(try Validate.id(request.personId, field: "person_id"))
         let id = UUID()
-        let status: SeatStatus = role.needsNotice ? .nominated : .seated
+        let status = MembershipState.initial(needsNotice: role.needsNotice)
         do {
             try await scope.tx.execute(
                 """
@@ -88,8 +90,8 @@ struct CouncilOperations {
                                               note, nominated_at, seated_at)
                 VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11)
                 """,
-                [.uuid(id), .uuid(council.id), .uuid(person.id), .text(council.unitPath), .int(Int64(role.sqlValue)),
-                 .text(topic), .int(Int64(status.rawValue)), .int(Int64(council.termNumber)), .text(note),
+                [.uuid(id), .uuid(council.id), .uuid(person.id), .text(council.unitPath), role.postgresValue,
+                 .text(topic), status.postgresValue, .int(Int64(council.termNumber)), .text(note),
                  .timestamp(scope.now), status == .seated ? .timestamp(scope.now) : .null])
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw MembershipError.alreadyExists(
@@ -103,7 +105,7 @@ struct CouncilOperations {
     func remove(_ request: MembershipV1.RemoveMemberRequest) async throws -> MembershipV1.Seat {
         let reason = try Validate.text(request.reason, field: "reason", limit: 1000)
         let seat = try await store.seat(try Validate.id(request.seatId, field: "seat_id"), forUpdate: true)
-        guard [.nominated, .inNotice, .seated].contains(seat.status) else { return seat.wire }
+        guard seat.status.isOpen else { return seat.wire }
         let council = try await store.find(seat.councilID, forUpdate: true)
         let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
         let before = try await guardian.violations([council])
@@ -120,7 +122,7 @@ struct CouncilOperations {
         let council = try await store.find(request.councilId, forUpdate: true)
         let ended = try await store.endSeats(
             where: "s.council_id = $1 AND s.role = $2 AND s.topic_id = $3",
-            [.uuid(council.id), .int(Int64(CouncilRole.adHocMember.sqlValue)), .text(topic)],
+            [.uuid(council.id), CouncilRole.adHocMember.postgresValue, .text(topic)],
             reason: "topic ended", now: scope.now)
         if ended > 0 {
             try await scope.audit("EndTopic", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,

@@ -4,13 +4,13 @@ import TongxinPostgres
 import TongxinSchemas
 
 /// 协商议事会 — one row of `membership.councils` with its current term.
-struct CouncilRecord: Sendable {
+struct CouncilRecord: PostgresRecord {
     var id: UUID
     var unitID: UUID
     var unitPath: String
     var kind: CouncilKind
     var name: String
-    var status: CouncilStatus
+    var status: CouncilState
     var termNumber: Int
     var termStartsOn: LocalDate?
     var termEndsOn: LocalDate?
@@ -27,14 +27,14 @@ struct CouncilRecord: Sendable {
         id = try row["id"].decode(UUID.self)
         unitID = try row["unit_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
-        kind = try CouncilKind(sqlValue: try row["kind"].decode(Int.self))
+        kind = try row["kind"].decode(CouncilKind.self)
         name = try row["name"].decode(String.self)
-        status = CouncilStatus(rawValue: try row["status"].decode(Int.self)) ?? .forming
+        status = try row["status"].decode(CouncilState.self)
         termNumber = try row["term_number"].decode(Int.self)
         constitutedAt = try row["constituted_at"].decode(Date?.self)
         createdAt = try row["created_at"].decode(Date.self)
-        termStartsOn = try row["starts_on"].decode(String?.self).flatMap(LocalDate.init(sqlText:))
-        termEndsOn = try row["ends_on"].decode(String?.self).flatMap(LocalDate.init(sqlText:))
+        termStartsOn = try row["starts_on"].decode(LocalDate?.self)
+        termEndsOn = try row["ends_on"].decode(LocalDate?.self)
     }
 
     func wire(seats: [SeatRecord] = []) -> MembershipV1.Council {
@@ -50,14 +50,14 @@ struct CouncilRecord: Sendable {
 }
 
 /// 成员任职记录 — one row of `membership.seats`, with the person's name.
-struct SeatRecord: Sendable {
+struct SeatRecord: PostgresRecord {
     var id: UUID
     var councilID: UUID
     var personID: UUID
     var personName: String
     var role: CouncilRole
     var topicID: String
-    var status: SeatStatus
+    var status: MembershipState
     var termNumber: Int
     var noticeID: UUID?
     var note: String
@@ -76,9 +76,9 @@ struct SeatRecord: Sendable {
         councilID = try row["council_id"].decode(UUID.self)
         personID = try row["person_id"].decode(UUID.self)
         personName = try row["person_name"].decode(String.self)
-        role = try CouncilRole(sqlValue: try row["role"].decode(Int.self))
+        role = try row["role"].decode(CouncilRole.self)
         topicID = try row["topic_id"].decode(String.self)
-        status = SeatStatus(rawValue: try row["status"].decode(Int.self)) ?? .ended
+        status = try row["status"].decode(MembershipState.self)
         termNumber = try row["term_number"].decode(Int.self)
         noticeID = try row["notice_id"].decode(UUID?.self)
         note = try row["note"].decode(String.self)

@@ -2,56 +2,91 @@ import Foundation
 import MembershipRules
 import TongxinPostgres
 
-/// SQL over councils, terms and seats, inside the caller's scope.
+/// SQL over councils, terms and seats, inside the caller's scope. Status changes go
+/// through MembershipRules' machines (``CouncilState``, ``MembershipState``): the store
+/// writes the state a transition returned, never a number of its own.
 struct CouncilStore {
     let tx: PostgresTransaction
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> CouncilRecord {
-        let rows = try await tx.query(
+        let council = try await tx.queryOne(
+            CouncilRecord.self,
             "SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from) WHERE c.id = $1\(forUpdate ? " FOR UPDATE OF c" : "")",
             [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "council") }
-        return try CouncilRecord(row: row)
+        guard let council else { throw MembershipError.notFound(what: "council") }
+        return council
     }
 
     func find(_ raw: String, forUpdate: Bool = false) async throws -> CouncilRecord {
         try await find(try Validate.id(raw, field: "council_id"), forUpdate: forUpdate)
     }
 
-    /// Seats of a council in `statuses` (SQL list), in nomination order.
-    func seats(of council: UUID, statuses: String = SeatStatus.open) async throws -> [SeatRecord] {
-        let rows = try await tx.query(
-            "SELECT \(SeatRecord.columns) FROM \(SeatRecord.from) WHERE s.council_id = $1 AND s.status IN \(statuses) ORDER BY s.nominated_at, s.id",
+    /// Seats of a council in `states` (open ones by default), in nomination order.
+    func seats(of council: UUID, in states: [MembershipState] = MembershipState.allCases.filter(\.isOpen)) async throws -> [SeatRecord] {
+        try await tx.query(
+            SeatRecord.self,
+            """
+            SELECT \(SeatRecord.columns) FROM \(SeatRecord.from)
+             WHERE s.council_id = $1 AND s.status IN \(MembershipState.sqlList(states)) ORDER BY s.nominated_at, s.id
+            """,
             [.uuid(council)])
-        return try rows.map(SeatRecord.init(row:))
     }
 
     func seat(_ id: UUID, forUpdate: Bool = false) async throws -> SeatRecord {
-        let rows = try await tx.query(
+        let seat = try await tx.queryOne(
+            SeatRecord.self,
             "SELECT \(SeatRecord.columns) FROM \(SeatRecord.from) WHERE s.id = $1\(forUpdate ? " FOR UPDATE OF s" : "")",
             [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "seat") }
-        return try SeatRecord(row: row)
+        guard let seat else { throw MembershipError.notFound(what: "seat") }
+        return seat
     }
 
-    func setStatus(_ council: UUID, _ status: CouncilStatus, constitutedAt: Date? = nil, now: Date) async throws {
+    /// Applies `event` to the council's state and stores the result; a refused transition
+    /// is FAILED_PRECONDITION naming `council.transition`.
+    @discardableResult
+    func apply(_ event: CouncilState.Event, to council: CouncilRecord, constitutedAt: Date? = nil, now: Date) async throws -> CouncilState {
+        let next: CouncilState
+        do { next = try council.status.transition(event) } catch { throw MembershipError.precondition(error) }
+        guard next != council.status || constitutedAt != nil else { return next }
         try await tx.execute(
-            "UPDATE membership.councils SET status = $2, constituted_at = COALESCE($3, constituted_at), updated_at = $4 WHERE id = $1",
-            [.uuid(council), .int(Int64(status.rawValue)), PostgresValue(constitutedAt), .timestamp(now)])
+            """
+            UPDATE membership.councils
+               SET status = $2, constituted_at = CASE WHEN $2 = \(CouncilState.constituted.rawValue) THEN COALESCE($3, constituted_at) END,
+                   updated_at = $4
+             WHERE id = $1
+            """,
+            [.uuid(council.id), next.postgresValue, PostgresValue(constitutedAt), .timestamp(now)])
+        return next
     }
 
-    /// Ends open seats: seated ones get `ended_at`, nominated or in-notice ones are withdrawn.
+    /// Applies `event` to every seat matching `condition` that can take it, in one
+    /// statement built from the machine's edges; seats that cannot take it are left alone.
+    /// `extraSets` may use `$offset+1…` binds passed in `extraBinds`.
+    @discardableResult
+    func apply(
+        _ event: MembershipState.Event, toSeatsWhere condition: String, _ binds: [PostgresValue],
+        set extraSets: String = "", _ extraBinds: [PostgresValue] = []
+    ) async throws -> Int {
+        let transition = MembershipState.sql(event, column: "s.status")
+        return try await tx.execute(
+            """
+            UPDATE membership.seats AS s SET status = \(transition.target)\(extraSets.isEmpty ? "" : ", " + extraSets)
+             WHERE s.status IN \(transition.sources) AND \(condition)
+            """,
+            binds + extraBinds)
+    }
+
+    /// Ends open seats (``MembershipState/Event/end``): seated ones leave office and get
+    /// `ended_at`, nominated or in-notice ones are withdrawn.
     @discardableResult
     func endSeats(where condition: String, _ binds: [PostgresValue], reason: String, now: Date) async throws -> Int {
         let offset = binds.count
-        return try await tx.execute(
-            """
-            UPDATE membership.seats AS s
-               SET status = CASE WHEN s.status = 3 THEN 4 ELSE 5 END,
-                   ended_at = CASE WHEN s.status = 3 THEN $\(offset + 1)::timestamptz ELSE s.ended_at END,
-                   end_reason = $\(offset + 2)
-             WHERE s.status IN (1, 2, 3) AND \(condition)
-            """,
-            binds + [.timestamp(now), .text(reason)])
+        return try await apply(
+            .end, toSeatsWhere: condition, binds,
+            set: """
+                ended_at = CASE WHEN s.status = \(MembershipState.seated.rawValue) THEN $\(offset + 1)::timestamptz ELSE s.ended_at END, \
+                end_reason = $\(offset + 2)
+                """,
+            [.timestamp(now), .text(reason)])
     }
 }

@@ -1,46 +1,38 @@
-import TongxinService
 import MembershipRules
+import TongxinPostgres
 import TongxinSchemas
 
-/// The wire's council kinds and roles are MembershipRules' `CouncilKind` and `CouncilRole`
-/// in declaration order, numbered from 1 (membership.proto keeps them aligned); the
-/// database stores the same numbers.
-extension CouncilKind {
-    init(sqlValue: Int) throws {
-        guard (1...Self.allCases.count).contains(sqlValue) else { throw ServiceFailure.internal(reference: "council kind \(sqlValue)") }
-        self = Self.allCases[sqlValue - 1]
-    }
+// How MembershipRules' enums are stored and sent. The database keeps each by an explicit
+// code (MembershipRules spells the codes out case by case; membership.proto numbers the
+// same), so an unknown stored value is a decoding error — INTERNAL at the boundary —
+// never a silent default.
 
-    var sqlValue: Int { Self.allCases.firstIndex(of: self)! + 1 }
+extension CouncilKind: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
 
     init(wire: MembershipV1.CouncilKind) throws(MembershipError) {
-        let raw = Int(wire.rawValue)
-        guard (1...Self.allCases.count).contains(raw) else {
+        guard let kind = CouncilKind(code: Int(wire.rawValue)) else {
             throw .invalidArgument(field: "kind", zh: "议事会类型无效", en: "unknown council kind")
         }
-        self = Self.allCases[raw - 1]
+        self = kind
     }
 
-    var wire: MembershipV1.CouncilKind { MembershipV1.CouncilKind(rawValue: Int32(sqlValue)) }
+    var wire: MembershipV1.CouncilKind { MembershipV1.CouncilKind(rawValue: Int32(code)) }
 }
 
-extension CouncilRole {
-    init(sqlValue: Int) throws {
-        guard (1...Self.allCases.count).contains(sqlValue) else { throw ServiceFailure.internal(reference: "council role \(sqlValue)") }
-        self = Self.allCases[sqlValue - 1]
-    }
-
-    var sqlValue: Int { Self.allCases.firstIndex(of: self)! + 1 }
+extension CouncilRole: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
 
     init(wire: MembershipV1.CouncilRole) throws(MembershipError) {
-        let raw = Int(wire.rawValue)
-        guard (1...Self.allCases.count).contains(raw) else {
+        guard let role = CouncilRole(code: Int(wire.rawValue)) else {
             throw .invalidArgument(field: "role", zh: "角色无效", en: "unknown council role")
         }
-        self = Self.allCases[raw - 1]
+        self = role
     }
 
-    var wire: MembershipV1.CouncilRole { MembershipV1.CouncilRole(rawValue: Int32(sqlValue)) }
+    var wire: MembershipV1.CouncilRole { MembershipV1.CouncilRole(rawValue: Int32(code)) }
 
     /// Chair, honorary chair, office, supervision group and fixed members are published
     /// for 公示 before they take their seats (004); ad-hoc members and observers join for a
@@ -48,17 +40,52 @@ extension CouncilRole {
     var needsNotice: Bool { isStanding }
 }
 
-/// `membership.councils.status`.
-enum CouncilStatus: Int {
-    case forming = 1, inNotice = 2, constituted = 3, dissolved = 4
-
+/// `membership.councils.status` is MembershipRules' ``CouncilState``, by its raw value.
+extension CouncilState: PostgresDecodable, PostgresArrayElement, PostgresEnum {
     var wire: MembershipV1.CouncilStatus { MembershipV1.CouncilStatus(rawValue: Int32(rawValue)) }
 }
 
-/// `membership.seats.status`.
-enum SeatStatus: Int {
-    case nominated = 1, inNotice = 2, seated = 3, ended = 4, withdrawn = 5
-
+/// `membership.seats.status` is MembershipRules' ``MembershipState``, by its raw value.
+extension MembershipState: PostgresDecodable, PostgresArrayElement, PostgresEnum {
     var wire: MembershipV1.SeatStatus { MembershipV1.SeatStatus(rawValue: Int32(rawValue)) }
-    static let open = "(1, 2, 3)"
+
+    /// The open states as an SQL list: `(1, 2, 3)`.
+    static let openSQL = sqlList(allCases.filter(\.isOpen))
+
+    /// `event` applied to the `status` column in one statement, as the machine draws it:
+    /// the states that take the event (`sources`, for `IN`) and `CASE` giving each its
+    /// next state (`target`).
+    static func sql(_ event: Event, column: String = "status") -> (sources: String, target: String) {
+        let edges = edges(of: event)
+        let cases = edges.map { "WHEN \($0.from.rawValue) THEN \($0.to.rawValue)" }.joined(separator: " ")
+        return (sqlList(edges.map(\.from)), "CASE \(column) \(cases) END")
+    }
+}
+
+/// `membership.objections.outcome` is MembershipRules' ``Objection/Status``, by its raw value.
+extension Objection.Status: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    var wire: MembershipV1.ObjectionOutcome { MembershipV1.ObjectionOutcome(rawValue: Int32(rawValue)) }
+}
+
+extension Gender: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
+
+    var wire: MembershipV1.Gender { MembershipV1.Gender(rawValue: Int32(code)) }
+}
+
+/// `membership.people.sector` and `posts` hold these raw values (text).
+extension Sector: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension Post: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+
+/// `membership.notices.status`: 1 open, 2 confirmed, 3 superseded (0004_notices.sql).
+enum NoticeStatus: Int, PostgresEnum {
+    /// 公示中 — objections accepted until the window closes.
+    case open = 1
+    /// 已确认.
+    case confirmed = 2
+    /// 已被取代 — the list changed and was published again.
+    case superseded = 3
+
+    var wire: MembershipV1.NoticeStatus { MembershipV1.NoticeStatus(rawValue: Int32(rawValue)) }
 }

@@ -23,18 +23,16 @@ struct NoticeOperations {
             throw MembershipError.invalidArgument(field: "days", zh: error.messageZH, en: error.messageEN)
         }
         if let open = try await openNotice(of: council.id) {
-            let pending = try await scope.tx.query(
-                "SELECT count(*) AS n FROM membership.objections WHERE notice_id = $1 AND outcome = 0", [.uuid(open.id)])
-            let count = try pending.first?["n"].decode(Int.self) ?? 0
+            let count = try await objections(of: open.id).count { $0.outcome == .open }
             guard count == 0 else {
                 throw MembershipError.failedPrecondition(
                     rule: "confirmation.objection_open",
                     zh: "原公示还有 \(count) 条异议未处理，不能重新公示", en: "\(count) objection(s) to the open notice are unresolved; it cannot be re-published")
             }
-            try await scope.tx.execute("UPDATE membership.notices SET status = 3 WHERE id = $1", [.uuid(open.id)])
-            try await scope.tx.execute("UPDATE membership.seats SET status = 1 WHERE notice_id = $1 AND status = 2", [.uuid(open.id)])
+            try await setStatus(open.id, .superseded)
+            try await councils.apply(.republish, toSeatsWhere: "s.notice_id = $1", [.uuid(open.id)])
         }
-        let nominees = try await councils.seats(of: council.id, statuses: "(1)")
+        let nominees = try await councils.seats(of: council.id, in: [.nominated])
         guard !nominees.isEmpty else {
             throw MembershipError.failedPrecondition(rule: "notice.no_nominees", zh: "没有待公示的提名人选", en: "there are no nominees to publish")
         }
@@ -42,16 +40,12 @@ struct NoticeOperations {
         try await scope.tx.execute(
             """
             INSERT INTO membership.notices (id, council_id, unit_path, status, published_at, first_day, last_day, closes_at)
-            VALUES ($1, $2, $3::ltree, 1, $4, $5::date, $6::date, $7)
+            VALUES ($1, $2, $3::ltree, $4, $5, $6::date, $7::date, $8)
             """,
-            [.uuid(id), .uuid(council.id), .text(council.unitPath), .timestamp(scope.now), .text(period.firstDay.sqlText),
-             .text(period.lastDay.sqlText), .timestamp(period.endsAt)])
-        try await scope.tx.execute(
-            "UPDATE membership.seats SET status = 2, notice_id = $2 WHERE council_id = $1 AND status = 1",
-            [.uuid(council.id), .uuid(id)])
-        if council.status == .forming {
-            try await councils.setStatus(council.id, .inNotice, now: scope.now)
-        }
+            [.uuid(id), .uuid(council.id), .text(council.unitPath), NoticeStatus.open.postgresValue, .timestamp(scope.now),
+             .text(period.firstDay.sqlText), .text(period.lastDay.sqlText), .timestamp(period.endsAt)])
+        try await councils.apply(.publish, toSeatsWhere: "s.council_id = $1", [.uuid(council.id)], set: "notice_id = $2", [.uuid(id)])
+        try await councils.apply(.publishNotice, to: council, now: scope.now)
         try await scope.audit("PublishNotice", target: "notice/\(id.lowercased)", unitPath: council.unitPath,
                               ["council": council.id.lowercased, "nominees": String(nominees.count), "last_day": period.lastDay.sqlText])
         return try await wire(try await find(id))
@@ -75,13 +69,14 @@ struct NoticeOperations {
         var seat: UUID?
         if !request.seatId.isEmpty {
             let id = try Validate.id(request.seatId, field: "seat_id")
-            let rows = try await scope.tx.query(
-                "SELECT 1 FROM membership.seats WHERE id = $1 AND notice_id = $2", [.uuid(id), .uuid(notice.id)])
-            guard !rows.isEmpty else { throw MembershipError.notFound(what: "seat") }
+            let found = try await scope.tx.queryValue(
+                Int.self, "SELECT 1 FROM membership.seats WHERE id = $1 AND notice_id = $2", [.uuid(id), .uuid(notice.id)])
+            guard found != nil else { throw MembershipError.notFound(what: "seat") }
             seat = id
         }
         let id = UUID()
-        let rows = try await scope.tx.query(
+        let filed = try await scope.tx.queryOne(
+            ObjectionRecord.self,
             """
             INSERT INTO membership.objections (id, notice_id, unit_path, seat_id, objector_name, objector_person_id, reason, filed_at)
             VALUES ($1, $2, $3::ltree, $4, $5, $6, $7, $8)
@@ -91,7 +86,8 @@ struct NoticeOperations {
              .text(reason), .timestamp(scope.now)])
         try await scope.audit("FileObjection", target: "notice/\(notice.id.lowercased)", unitPath: notice.unitPath,
                               ["objection": id.lowercased, "seat": seat?.lowercased ?? ""])
-        return try ObjectionRecord(row: rows[0]).wire
+        guard let filed else { throw ServiceFailure.internal(reference: "insert returned no row") }
+        return filed.wire
     }
 
     func resolve(_ request: MembershipV1.ResolveObjectionRequest) async throws -> MembershipV1.Objection {
@@ -101,24 +97,23 @@ struct NoticeOperations {
         }
         let resolution = try Validate.text(request.resolution, field: "resolution")
         guard !resolution.isEmpty else { throw MembershipError.missing("resolution") }
-        let rows = try await scope.tx.query(
+        let found = try await scope.tx.queryOne(
+            ObjectionRecord.self,
             "SELECT \(ObjectionRecord.columns) FROM membership.objections WHERE id = $1 FOR UPDATE", [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "objection") }
-        let objection = try ObjectionRecord(row: row)
-        let outcome = Int(request.outcome.rawValue)
-        if objection.outcome != 0 {
-            guard objection.outcome == outcome else {
-                throw MembershipError.failedPrecondition(
-                    rule: "objection.already_resolved", zh: "异议已处理，不能再次处理", en: "the objection has already been resolved")
-            }
-            return objection.wire
-        }
-        let updated = try await scope.tx.query(
+        guard let objection = found else { throw MembershipError.notFound(what: "objection") }
+        let upheld = request.outcome == .upheld
+        // The same outcome again is an idempotent retry; anything else is MembershipRules'
+        // refusal to resolve a resolved objection.
+        if objection.outcome == (upheld ? .upheld : .dismissed) { return objection.wire }
+        let outcome: Objection.Status
+        do { outcome = try objection.rulesObjection.resolved(upheld: upheld).status } catch { throw MembershipError.precondition(error) }
+        let updated = try await scope.tx.queryOne(
+            ObjectionRecord.self,
             """
             UPDATE membership.objections SET outcome = $2, resolution = $3, resolved_by = $4, resolved_at = $5
              WHERE id = $1 RETURNING \(ObjectionRecord.columns)
             """,
-            [.uuid(id), .int(Int64(outcome)), .text(resolution), .text(scope.caller.principal), .timestamp(scope.now)])
+            [.uuid(id), outcome.postgresValue, .text(resolution), .text(scope.caller.principal), .timestamp(scope.now)])
         if request.outcome == .upheld {
             // An upheld objection withdraws its nominee (or, against the whole list, every nominee).
             let condition = objection.seatID == nil ? "s.notice_id = $1" : "s.id = $2"
@@ -129,47 +124,41 @@ struct NoticeOperations {
         let notice = try await find(objection.noticeID)
         try await scope.audit("ResolveObjection", target: "notice/\(notice.id.lowercased)", unitPath: notice.unitPath,
                               ["objection": id.lowercased, "outcome": request.outcome == .upheld ? "upheld" : "dismissed"])
-        return try ObjectionRecord(row: updated[0]).wire
+        guard let updated else { throw ServiceFailure.internal(reference: "update returned no row") }
+        return updated.wire
     }
 
     func confirm(_ request: MembershipV1.ConfirmNoticeRequest) async throws -> MembershipV1.Council {
         let notice = try await find(try Validate.id(request.noticeId, field: "notice_id"), forUpdate: true)
         let council = try await councils.find(notice.councilID, forUpdate: true)
-        if notice.status == 2 { return council.wire(seats: try await councils.seats(of: council.id)) }
+        if notice.status == .confirmed { return council.wire(seats: try await councils.seats(of: council.id)) }
         guard notice.isOpen else {
             throw MembershipError.failedPrecondition(
                 rule: "notice.superseded", zh: "该公示已被新的公示取代", en: "this notice was superseded by a later one")
         }
-        // The same two refusals as MembershipRules' ConfirmationGate, read against the window
-        // as it was published (its last day already moved past any holiday): not before the
-        // end of the last day, and not while an objection is unresolved. An upheld
-        // objection has already withdrawn its nominee, so it blocks nobody else.
-        guard scope.now >= notice.closesAt else {
-            throw MembershipError.failedPrecondition(
-                rule: "confirmation.notice_open",
-                zh: "公示期至 \(notice.lastDay) 24时结束，期满前不能确认",
-                en: "the notice period runs to the end of \(notice.lastDay); members cannot be confirmed before it ends")
-        }
-        let pending = try await objections(of: notice.id).filter { $0.outcome == 0 }.count
-        guard pending == 0 else {
-            throw MembershipError.failedPrecondition(
-                rule: "confirmation.objection_open",
-                zh: "有 \(pending) 条异议尚未处理，不能确认", en: "\(pending) objection(s) are still unresolved; members cannot be confirmed")
-        }
+        // MembershipRules' ConfirmationGate, read against the window as it was published (its
+        // last day already moved past any holiday). The nominees are the seats still in
+        // notice: one an upheld objection withdrew is no longer among them.
+        let nominees = try await councils.seats(of: council.id, in: [.inNotice]).filter { $0.noticeID == notice.id }
+        let refusals = ConfirmationGate.check(
+            list: nominees.map(\.id.lowercased), endsAt: notice.closesAt, lastDay: notice.lastDay,
+            objections: try await objections(of: notice.id).map(\.rulesObjection), at: scope.now)
+        if let refusal = refusals.first { throw MembershipError.precondition(refusal) }
         let guardian = ConstitutedCouncilGuard(scope: scope, rules: rules)
         let before = try await guardian.violations([council])
-        try await scope.tx.execute(
-            "UPDATE membership.seats SET status = 3, seated_at = $2 WHERE notice_id = $1 AND status = 2",
-            [.uuid(notice.id), .timestamp(scope.now)])
+        try await councils.apply(
+            .confirm, toSeatsWhere: "s.notice_id = $1", [.uuid(notice.id)], set: "seated_at = $2", [.timestamp(scope.now)])
         if council.status == .constituted {
             try await guardian.refuseNewViolations([council], before: before)
         } else {
             let violations = try await guardian.check(council, includeNominees: false)
             guard violations.isEmpty else { throw MembershipError.composition(violations) }
-            try await councils.setStatus(council.id, .constituted, constitutedAt: scope.now, now: scope.now)
         }
+        try await councils.apply(
+            .constitute, to: council, constitutedAt: council.status == .constituted ? nil : scope.now, now: scope.now)
         try await scope.tx.execute(
-            "UPDATE membership.notices SET status = 2, confirmed_at = $2 WHERE id = $1", [.uuid(notice.id), .timestamp(scope.now)])
+            "UPDATE membership.notices SET status = $2, confirmed_at = $3 WHERE id = $1",
+            [.uuid(notice.id), NoticeStatus.confirmed.postgresValue, .timestamp(scope.now)])
         try await scope.audit("ConfirmNotice", target: "notice/\(notice.id.lowercased)", unitPath: notice.unitPath,
                               ["council": council.id.lowercased])
         let confirmed = try await councils.find(council.id)
@@ -179,34 +168,41 @@ struct NoticeOperations {
     // MARK: - Reading
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> NoticeRecord {
-        let rows = try await scope.tx.query(
+        let notice = try await scope.tx.queryOne(
+            NoticeRecord.self,
             "SELECT \(NoticeRecord.columns) FROM membership.notices WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")", [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "notice") }
-        return try NoticeRecord(row: row)
+        guard let notice else { throw MembershipError.notFound(what: "notice") }
+        return notice
     }
 
     func openNotice(of council: UUID) async throws -> NoticeRecord? {
-        let rows = try await scope.tx.query(
-            "SELECT \(NoticeRecord.columns) FROM membership.notices WHERE council_id = $1 AND status = 1 FOR UPDATE", [.uuid(council)])
-        return try rows.first.map(NoticeRecord.init(row:))
+        try await scope.tx.queryOne(
+            NoticeRecord.self,
+            "SELECT \(NoticeRecord.columns) FROM membership.notices WHERE council_id = $1 AND status = $2 FOR UPDATE",
+            [.uuid(council), NoticeStatus.open.postgresValue])
+    }
+
+    func setStatus(_ notice: UUID, _ status: NoticeStatus) async throws {
+        try await scope.tx.execute("UPDATE membership.notices SET status = $2 WHERE id = $1", [.uuid(notice), status.postgresValue])
     }
 
     func objections(of notice: UUID) async throws -> [ObjectionRecord] {
-        let rows = try await scope.tx.query(
+        try await scope.tx.query(
+            ObjectionRecord.self,
             "SELECT \(ObjectionRecord.columns) FROM membership.objections WHERE notice_id = $1 ORDER BY filed_at, id", [.uuid(notice)])
-        return try rows.map(ObjectionRecord.init(row:))
     }
 
     func wire(_ notice: NoticeRecord) async throws -> MembershipV1.Notice {
         let seats = try await scope.tx.query(
+            SeatRecord.self,
             "SELECT \(SeatRecord.columns) FROM \(SeatRecord.from) WHERE s.notice_id = $1 ORDER BY s.nominated_at, s.id",
             [.uuid(notice.id)])
         return MembershipV1.Notice(
             id: notice.id.lowercased, councilId: notice.councilID.lowercased,
-            status: MembershipV1.NoticeStatus(rawValue: Int32(notice.status)),
+            status: notice.status.wire,
             publishedAt: CommonV1.Timestamp(notice.publishedAt), firstDay: CommonV1.Date(notice.firstDay),
             lastDay: CommonV1.Date(notice.lastDay), closesAt: CommonV1.Timestamp(notice.closesAt),
-            nominees: try seats.map { try SeatRecord(row: $0).wire },
+            nominees: seats.map(\.wire),
             objections: try await objections(of: notice.id).map(\.wire))
     }
 }

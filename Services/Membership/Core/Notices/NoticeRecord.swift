@@ -1,15 +1,14 @@
 import Foundation
-import TongxinService
 import MembershipRules
 import TongxinPostgres
 import TongxinSchemas
 
 /// 公示 — one row of `membership.notices`.
-struct NoticeRecord: Sendable {
+struct NoticeRecord: PostgresRecord {
     var id: UUID
     var councilID: UUID
     var unitPath: String
-    var status: Int
+    var status: NoticeStatus
     var publishedAt: Date
     var firstDay: LocalDate
     var lastDay: LocalDate
@@ -24,24 +23,21 @@ struct NoticeRecord: Sendable {
         id = try row["id"].decode(UUID.self)
         councilID = try row["council_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
-        status = try row["status"].decode(Int.self)
+        status = try row["status"].decode(NoticeStatus.self)
         publishedAt = try row["published_at"].decode(Date.self)
-        guard let first = LocalDate(sqlText: try row["first_day"].decode(String.self)),
-              let last = LocalDate(sqlText: try row["last_day"].decode(String.self))
-        else { throw ServiceFailure.internal(reference: "notice dates") }
-        firstDay = first
-        lastDay = last
+        firstDay = try row["first_day"].decode(LocalDate.self)
+        lastDay = try row["last_day"].decode(LocalDate.self)
         closesAt = try row["closes_at"].decode(Date.self)
     }
 
-    var isOpen: Bool { status == 1 }
+    var isOpen: Bool { status == .open }
 
     /// Open for objections at `instant`: from publication until the end of the last day.
     func acceptsObjections(at instant: Date) -> Bool { instant >= publishedAt && instant < closesAt }
 }
 
 /// 异议 — one row of `membership.objections`.
-struct ObjectionRecord: Sendable {
+struct ObjectionRecord: PostgresRecord {
     var id: UUID
     var noticeID: UUID
     var seatID: UUID?
@@ -49,7 +45,7 @@ struct ObjectionRecord: Sendable {
     var objectorPersonID: UUID?
     var reason: String
     var filedAt: Date
-    var outcome: Int
+    var outcome: Objection.Status
     var resolution: String
     var resolvedBy: String
     var resolvedAt: Date?
@@ -67,7 +63,7 @@ struct ObjectionRecord: Sendable {
         objectorPersonID = try row["objector_person_id"].decode(UUID?.self)
         reason = try row["reason"].decode(String.self)
         filedAt = try row["filed_at"].decode(Date.self)
-        outcome = try row["outcome"].decode(Int.self)
+        outcome = try row["outcome"].decode(Objection.Status.self)
         resolution = try row["resolution"].decode(String.self)
         resolvedBy = try row["resolved_by"].decode(String.self)
         resolvedAt = try row["resolved_at"].decode(Date?.self)
@@ -77,7 +73,7 @@ struct ObjectionRecord: Sendable {
         MembershipV1.Objection(
             id: id.lowercased, noticeId: noticeID.lowercased, seatId: seatID?.lowercased ?? "", objectorName: objectorName,
             objectorPersonId: objectorPersonID?.lowercased ?? "", reason: reason, filedAt: CommonV1.Timestamp(filedAt),
-            outcome: MembershipV1.ObjectionOutcome(rawValue: Int32(outcome)), resolution: resolution, resolvedBy: resolvedBy,
+            outcome: outcome.wire, resolution: resolution, resolvedBy: resolvedBy,
             resolvedAt: resolvedAt.map(CommonV1.Timestamp.init))
     }
 
@@ -85,6 +81,6 @@ struct ObjectionRecord: Sendable {
     var rulesObjection: Objection {
         Objection(
             id: id.lowercased, nomineeID: seatID?.lowercased, raisedAt: filedAt,
-            status: outcome == 1 ? .upheld : outcome == 2 ? .dismissed : .open)
+            status: outcome)
     }
 }

@@ -17,14 +17,13 @@ struct PersonOperations {
         let name = try Validate.name(request.name, limit: 100)
         let phone = try Self.phone(request.phone)
         let idNumber = try Self.idNumber(request.idNumber)
-        var gender = Int(request.gender.rawValue)
-        guard (0...2).contains(gender) else {
+        guard var gender = Gender(code: Int(request.gender.rawValue)) else {
             throw MembershipError.invalidArgument(field: "gender", zh: "性别无效", en: "unknown gender")
         }
         var birthYear = Int(request.birthYear)
         if let idNumber {
-            let fromID = idNumber.genderFromID == .female ? 2 : 1
-            if gender == 0 { gender = fromID }
+            let fromID = idNumber.genderFromID
+            if gender == .unspecified { gender = fromID }
             guard gender == fromID else {
                 throw MembershipError.invalidArgument(field: "gender", zh: "性别与身份证号码不符", en: "the gender does not match the ID number")
             }
@@ -42,9 +41,10 @@ struct PersonOperations {
         let unit = try await UnitStore(tx: scope.tx).find(request.unit)
         guard !unit.isRetired else { throw UnitOperations.retired(unit) }
         let id = UUID()
-        let rows: [PostgresRow]
+        let inserted: PersonRecord?
         do {
-            rows = try await scope.tx.query(
+            inserted = try await scope.tx.queryOne(
+                PersonRecord.self,
                 """
                 INSERT INTO membership.people AS p (id, unit_id, unit_path, tenant_path, name, gender, birth_year,
                     phone_cipher, phone_hash, phone_masked, id_cipher, id_hash, id_masked, household,
@@ -52,7 +52,7 @@ struct PersonOperations {
                 VALUES ($1, $2, $3::ltree, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
                 RETURNING \(PersonRecord.columns)
                 """,
-                [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), .int(Int64(gender)),
+                [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), gender.postgresValue,
                  birthYear == 0 ? .null : .int(Int64(birthYear)),
                  try phone.map { .bytea(try vault.seal($0.value)) } ?? .null,
                  phone.map { .text(Self.phoneIndex(vault, $0)) } ?? .null, .text(phone?.masked ?? ""),
@@ -64,8 +64,7 @@ struct PersonOperations {
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Self.duplicate(error)
         }
-        guard let row = rows.first else { throw ServiceFailure.internal(reference: "insert returned no row") }
-        let person = try PersonRecord(row: row)
+        guard let person = inserted else { throw ServiceFailure.internal(reference: "insert returned no row") }
         try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path, ["name": name])
         return try person.wire(revealingWith: revealing)
     }
@@ -112,17 +111,17 @@ struct PersonOperations {
         if let cadre = request.grassrootsCadre { set("grassroots_cadre", .bool(cadre.value)) }
         if let sector { set("sector", .text(sector.rawValue)) }
         if let posts { set("posts", .textArray(posts.map(\.rawValue))) }
-        let rows: [PostgresRow]
+        let updated: PersonRecord?
         do {
-            rows = try await scope.tx.query(
+            updated = try await scope.tx.queryOne(
+                PersonRecord.self,
                 "UPDATE membership.people AS p SET \(sets.joined(separator: ", ")) WHERE id = $1 RETURNING \(PersonRecord.columns)",
                 binds)
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Self.duplicate(error)
         }
-        guard let row = rows.first else { throw MembershipError.notFound(what: "person") }
+        guard let person = updated else { throw MembershipError.notFound(what: "person") }
         try await guardian.refuseNewViolations(councils, before: violationsBefore)
-        let person = try PersonRecord(row: row)
         var detail: [String: String] = [:]
         if name != nil { detail["name"] = person.name }
         if phone != nil { detail["phone"] = "changed" }
@@ -156,13 +155,14 @@ struct PersonOperations {
         let page = try Paging(request.page)
         let offset = try page.offset()
         let rows = try await scope.tx.query(
+            Counted<PersonRecord>.self,
             """
-            SELECT \(PersonRecord.columns), count(*) OVER () AS total FROM membership.people AS p
+            SELECT \(Counted<PersonRecord>.columns) FROM membership.people AS p
              WHERE \(conditions.joined(separator: " AND "))
              ORDER BY p.name, p.id LIMIT \(page.size + 1) OFFSET \(offset)
             """, binds)
-        let people = try rows.prefix(page.size).map { try PersonRecord(row: $0).wire(revealingWith: revealing) }
-        let total = try rows.first?["total"].decode(Int.self) ?? 0
+        let people = try rows.prefix(page.size).map { try $0.record.wire(revealingWith: revealing) }
+        let total = rows.first?.total ?? 0
         return MembershipV1.FindPeopleResponse(
             people: people,
             page: CommonV1.PageInfo(nextPageToken: rows.count > page.size ? String(offset + page.size) : "", totalCount: Int64(total)))

@@ -6,12 +6,12 @@ import TongxinService
 
 /// 人员 — one row of `membership.people` (issue 3 §2). Phone and ID number stay sealed
 /// unless the caller may read personal data.
-struct PersonRecord: Sendable {
+struct PersonRecord: PostgresRecord {
     var id: UUID
     var unitID: UUID
     var unitPath: String
     var name: String
-    var gender: Int
+    var gender: Gender
     var birthYear: Int?
     var phoneCipher: [UInt8]?
     var phoneMasked: String
@@ -20,8 +20,8 @@ struct PersonRecord: Sendable {
     var household: String
     var partyMember: Bool
     var grassrootsCadre: Bool
-    var sector: String
-    var posts: [String]
+    var sector: Sector
+    var posts: [Post]
     var createdAt: Date
     var updatedAt: Date
 
@@ -36,7 +36,7 @@ struct PersonRecord: Sendable {
         unitID = try row["unit_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
         name = try row["name"].decode(String.self)
-        gender = try row["gender"].decode(Int.self)
+        gender = try row["gender"].decode(Gender.self)
         birthYear = try row["birth_year"].decode(Int?.self)
         phoneCipher = try row["phone_cipher"].decode([UInt8]?.self)
         phoneMasked = try row["phone_masked"].decode(String.self)
@@ -45,8 +45,8 @@ struct PersonRecord: Sendable {
         household = try row["household"].decode(String.self)
         partyMember = try row["party_member"].decode(Bool.self)
         grassrootsCadre = try row["grassroots_cadre"].decode(Bool.self)
-        sector = try row["sector"].decode(String.self)
-        posts = try row["posts"].decode([String].self)
+        sector = try row["sector"].decode(Sector.self)
+        posts = try row["posts"].decode([Post].self)
         createdAt = try row["created_at"].decode(Date.self)
         updatedAt = try row["updated_at"].decode(Date.self)
     }
@@ -61,9 +61,9 @@ struct PersonRecord: Sendable {
             if let idCipher { idNumber = try vault.open(idCipher) }
         }
         return MembershipV1.Person(
-            id: id.lowercased, unitId: unitID.lowercased, name: name, gender: MembershipV1.Gender(rawValue: Int32(gender)),
+            id: id.lowercased, unitId: unitID.lowercased, name: name, gender: gender.wire,
             birthYear: Int32(birthYear ?? 0), phone: phone, idNumber: idNumber, household: household,
-            partyMember: partyMember, grassrootsCadre: grassrootsCadre, sector: sector, posts: posts,
+            partyMember: partyMember, grassrootsCadre: grassrootsCadre, sector: sector.rawValue, posts: posts.map(\.rawValue),
             piiVisible: vault != nil, createdAt: CommonV1.Timestamp(createdAt), updatedAt: CommonV1.Timestamp(updatedAt))
     }
 
@@ -74,9 +74,9 @@ struct PersonRecord: Sendable {
             id: id.lowercased,
             isPartyMember: partyMember,
             isGrassrootsCadre: grassrootsCadre,
-            gender: gender == 2 ? .female : .male,
-            sector: Sector(rawValue: sector) ?? .resident,
-            posts: Set(posts.compactMap(Post.init(rawValue:))),
+            gender: gender,
+            sector: sector,
+            posts: Set(posts),
             villagerGroupID: groupID,
             householdID: household.isEmpty ? nil : "\(unitID.lowercased)/\(household)"
         )

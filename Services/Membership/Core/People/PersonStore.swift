@@ -6,10 +6,11 @@ struct PersonStore {
     let tx: PostgresTransaction
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> PersonRecord {
-        let rows = try await tx.query(
+        let person = try await tx.queryOne(
+            PersonRecord.self,
             "SELECT \(PersonRecord.columns) FROM membership.people AS p WHERE p.id = $1\(forUpdate ? " FOR UPDATE" : "")",
             [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "person") }
-        return try PersonRecord(row: row)
+        guard let person else { throw MembershipError.notFound(what: "person") }
+        return person
     }
 }

@@ -22,15 +22,16 @@ struct RosterOperations {
         let page = try Paging(request.page)
         let offset = try page.offset()
         let rows = try await scope.tx.query(
+            Counted<SeatRecord>.self,
             """
-            SELECT \(SeatRecord.columns), count(*) OVER () AS total FROM \(SeatRecord.from)
+            SELECT \(Counted<SeatRecord>.columns) FROM \(SeatRecord.from)
              WHERE \(condition) ORDER BY s.term_number, s.nominated_at, s.id LIMIT \(page.size + 1) OFFSET \(offset)
             """, binds)
         return MembershipV1.GetMembershipHistoryResponse(
-            seats: try rows.prefix(page.size).map { try SeatRecord(row: $0).wire },
+            seats: rows.prefix(page.size).map(\.record.wire),
             page: CommonV1.PageInfo(
                 nextPageToken: rows.count > page.size ? String(offset + page.size) : "",
-                totalCount: Int64(try rows.first?["total"].decode(Int.self) ?? 0)))
+                totalCount: Int64(rows.first?.total ?? 0)))
     }
 
     func roster(_ request: MembershipV1.GetRosterRequest) async throws -> MembershipV1.GetRosterResponse {
@@ -42,29 +43,50 @@ struct RosterOperations {
         }
         let topic = try Validate.text(request.topicId, field: "topic_id", limit: 100)
         let rows = try await scope.tx.query(
+            RosterRow.self,
             """
-            SELECT \(PersonRecord.columns), s.id AS seat_id, s.role, s.topic_id, s.term_number
+            SELECT \(RosterRow.columns)
               FROM membership.seats AS s JOIN membership.people AS p ON p.id = s.person_id
              WHERE s.council_id = $1 AND s.seated_at IS NOT NULL AND s.seated_at <= $2
                AND (s.ended_at IS NULL OR s.ended_at > $2)
                AND (s.role <> $3 OR s.topic_id = $4)
              ORDER BY s.role, p.name, s.id
             """,
-            [.uuid(council.id), .timestamp(instant), .int(Int64(CouncilRole.adHocMember.sqlValue)), .text(topic.isEmpty ? "\u{1}" : topic)])
+            [.uuid(council.id), .timestamp(instant), CouncilRole.adHocMember.postgresValue, .text(topic.isEmpty ? "\u{1}" : topic)])
         var term = council.termNumber
         var entries: [MembershipV1.RosterEntry] = []
         for row in rows {
-            let person = try PersonRecord(row: row)
-            let role = try CouncilRole(sqlValue: try row["role"].decode(Int.self))
-            term = try row["term_number"].decode(Int.self)
+            let person = row.person
+            term = row.termNumber
             entries.append(MembershipV1.RosterEntry(
-                seatId: try row["seat_id"].decode(UUID.self).lowercased, personId: person.id.lowercased, name: person.name,
-                role: role.wire, topicId: try row["topic_id"].decode(String.self),
-                gender: MembershipV1.Gender(rawValue: Int32(person.gender)), partyMember: person.partyMember,
-                grassrootsCadre: person.grassrootsCadre, sector: person.sector, posts: person.posts,
-                voting: role != .observer))
+                seatId: row.seatID.lowercased, personId: person.id.lowercased, name: person.name,
+                role: row.role.wire, topicId: row.topicID,
+                gender: person.gender.wire, partyMember: person.partyMember,
+                grassrootsCadre: person.grassrootsCadre, sector: person.sector.rawValue, posts: person.posts.map(\.rawValue),
+                voting: row.role != .observer))
         }
         return MembershipV1.GetRosterResponse(
             councilId: council.id.lowercased, at: CommonV1.Timestamp(instant), termNumber: Int32(term), entries: entries)
+    }
+}
+
+extension RosterOperations {
+    /// A seat on the roster: the person, the seat id, role, topic and term.
+    struct RosterRow: PostgresRecord {
+        var person: PersonRecord
+        var seatID: UUID
+        var role: CouncilRole
+        var topicID: String
+        var termNumber: Int
+
+        static let columns = "\(PersonRecord.columns), s.id AS seat_id, s.role, s.topic_id, s.term_number"
+
+        init(row: PostgresRow) throws {
+            person = try PersonRecord(row: row)
+            seatID = try row["seat_id"].decode(UUID.self)
+            role = try row["role"].decode(CouncilRole.self)
+            topicID = try row["topic_id"].decode(String.self)
+            termNumber = try row["term_number"].decode(Int.self)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MembershipRules
+import TongxinPostgres
 import TongxinSchemas
 
 /// Conversions between the wire's common types and Foundation / MembershipRules values.
@@ -47,5 +48,16 @@ extension LocalDate {
     /// Parses PostgreSQL's `date` text (`YYYY-MM-DD`).
     init?(sqlText: String) {
         self.init(validating: sqlText)
+    }
+}
+
+/// A `date` column (or `::text` of one) reads as a `LocalDate`; anything else is a
+/// decoding error, not a missing date.
+extension LocalDate: PostgresDecodable, PostgresArrayElement {
+    public static func decode(text: String, typeOID: UInt32) throws -> LocalDate {
+        guard let date = LocalDate(sqlText: text) else {
+            throw PostgresError(kind: .decoding, message: "'\(text)' is not a date YYYY-MM-DD")
+        }
+        return date
     }
 }

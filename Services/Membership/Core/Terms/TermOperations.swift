@@ -21,11 +21,13 @@ struct TermOperations {
         guard startsOn <= endsOn else {
             throw MembershipError.invalidArgument(field: "next_term_ends_on", zh: "任期结束日早于开始日", en: "the term ends before it starts")
         }
-        guard council.status != .dissolved else {
+        guard council.status.acceptsNominations else {
             throw MembershipError.failedPrecondition(rule: "council.dissolved", zh: "议事会已撤销", en: "the council is dissolved")
         }
-        let outgoing = try await councils.seats(of: council.id, statuses: "(3)")
-        try await scope.tx.execute("UPDATE membership.notices SET status = 3 WHERE council_id = $1 AND status = 1", [.uuid(council.id)])
+        let outgoing = try await councils.seats(of: council.id, in: [.seated])
+        try await scope.tx.execute(
+            "UPDATE membership.notices SET status = $2 WHERE council_id = $1 AND status = $3",
+            [.uuid(council.id), NoticeStatus.superseded.postgresValue, NoticeStatus.open.postgresValue])
         let ended = try await councils.endSeats(
             where: "s.council_id = $1", [.uuid(council.id)], reason: "term \(council.termNumber) ended", now: scope.now)
         try await scope.tx.execute(
@@ -36,8 +38,8 @@ struct TermOperations {
             "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, $2, $3::ltree, $4::date, $5::date)",
             [.uuid(council.id), .int(Int64(next)), .text(council.unitPath), .text(startsOn.sqlText), .text(endsOn.sqlText)])
         try await scope.tx.execute(
-            "UPDATE membership.councils SET term_number = $2, status = 1, constituted_at = NULL, updated_at = $3 WHERE id = $1",
-            [.uuid(council.id), .int(Int64(next)), .timestamp(scope.now)])
+            "UPDATE membership.councils SET term_number = $2 WHERE id = $1", [.uuid(council.id), .int(Int64(next))])
+        try await councils.apply(.endTerm, to: council, now: scope.now)
         var renominated = 0
         if request.renominate {
             for seat in outgoing where seat.role.needsNotice {
@@ -45,10 +47,11 @@ struct TermOperations {
                     """
                     INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
                                                   note, nominated_at)
-                    VALUES ($1, $2, $3, $4::ltree, $5, '', 1, $6, 're-nominated after the term change', $7)
+                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8)
                     """,
                     [.uuid(UUID()), .uuid(council.id), .uuid(seat.personID), .text(council.unitPath),
-                     .int(Int64(seat.role.sqlValue)), .int(Int64(next)), .timestamp(scope.now)])
+                     seat.role.postgresValue, MembershipState.initial(needsNotice: true).postgresValue, .int(Int64(next)),
+                     .timestamp(scope.now)])
                 renominated += 1
             }
         }

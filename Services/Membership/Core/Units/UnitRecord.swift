@@ -4,7 +4,7 @@ import TongxinPostgres
 import TongxinSchemas
 
 /// 行政单元 — one row of `membership.units` (DOMAIN.md §"Places").
-struct UnitRecord: Sendable {
+struct UnitRecord: PostgresRecord {
     var id: UUID
     var code: String
     var name: String
@@ -26,7 +26,7 @@ struct UnitRecord: Sendable {
         id = try row["id"].decode(UUID.self)
         code = try row["division_code"].decode(String.self)
         name = try row["name"].decode(String.self)
-        level = AdministrativeLevel(sqlValue: try row["level"].decode(Int.self))
+        level = try row["level"].decode(AdministrativeLevel.self)
         parentID = try row["parent_id"].decode(UUID?.self)
         path = try row["unit_path"].decode(String.self)
         tenantPath = try row["tenant_path"].decode(String.self)
@@ -63,25 +63,11 @@ extension UUID {
     var lowercased: String { uuidString.lowercased() }
 }
 
-extension AdministrativeLevel {
-    /// `membership.units.level`: 1 county/city … 4 group.
-    init(sqlValue: Int) {
-        switch sqlValue {
-        case 1: self = .countyCity
-        case 2: self = .town
-        case 3: self = .village
-        default: self = .group
-        }
-    }
-
-    var sqlValue: Int {
-        switch self {
-        case .countyCity: 1
-        case .town: 2
-        case .village: 3
-        case .group: 4
-        }
-    }
+/// `membership.units.level` holds MembershipRules' explicit codes (1 county/city … 4 group);
+/// any other stored value is a decoding error, never a group.
+extension AdministrativeLevel: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
 
     var wire: MembershipV1.UnitLevel {
         switch self {

@@ -15,35 +15,31 @@ struct UnitStore {
             throw MembershipError.missing(what == "unit" ? "unit" : what.replacingOccurrences(of: " ", with: "_"))
         }
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows: [PostgresRow]
+        let unit: UnitRecord?
         if !ref.id.isEmpty {
             guard let id = UUID(uuidString: ref.id) else { throw MembershipError.notFound(what: what) }
-            rows = try await tx.query("SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1\(lock)", [.uuid(id)])
+            unit = try await tx.queryOne(UnitRecord.self, "SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1\(lock)", [.uuid(id)])
         } else {
-            rows = try await tx.query(
+            unit = try await tx.queryOne(
+                UnitRecord.self,
                 "SELECT \(UnitRecord.columns) FROM membership.units WHERE division_code = $1\(lock)", [.text(ref.divisionCode)])
         }
-        guard let row = rows.first else { throw MembershipError.notFound(what: what) }
-        return try UnitRecord(row: row)
+        guard let unit else { throw MembershipError.notFound(what: what) }
+        return unit
     }
 
     func find(id: UUID) async throws -> UnitRecord {
-        let rows = try await tx.query("SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1", [.uuid(id)])
-        guard let row = rows.first else { throw MembershipError.notFound(what: "unit") }
-        return try UnitRecord(row: row)
+        let unit = try await tx.queryOne(UnitRecord.self, "SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1", [.uuid(id)])
+        guard let unit else { throw MembershipError.notFound(what: "unit") }
+        return unit
     }
 
     /// Units visible to the caller whose codes are in `codes`.
     func find(codes: [String]) async throws -> [String: UnitRecord] {
         guard !codes.isEmpty else { return [:] }
-        let rows = try await tx.query(
-            "SELECT \(UnitRecord.columns) FROM membership.units WHERE division_code = ANY($1)", [.textArray(codes)])
-        var found: [String: UnitRecord] = [:]
-        for row in rows {
-            let unit = try UnitRecord(row: row)
-            found[unit.code] = unit
-        }
-        return found
+        let units = try await tx.query(
+            UnitRecord.self, "SELECT \(UnitRecord.columns) FROM membership.units WHERE division_code = ANY($1)", [.textArray(codes)])
+        return Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Inserts a unit; `nil` when the code is already registered (anywhere: the code is
@@ -55,7 +51,8 @@ struct UnitStore {
         let label = UnitRecord.label(code: code)
         let path = parent.map { "\($0.path).\(label)" } ?? label
         let tenant = UnitRecord.tenantPath(level: level, path: path, parent: parent)
-        let rows = try await tx.query(
+        return try await tx.queryOne(
+            UnitRecord.self,
             """
             INSERT INTO membership.units (id, division_code, name, level, parent_id, unit_path, tenant_path,
                                           household_count, created_at, updated_at)
@@ -63,14 +60,14 @@ struct UnitStore {
             ON CONFLICT DO NOTHING
             RETURNING \(UnitRecord.columns)
             """,
-            [.uuid(id), .text(code), .text(name), .int(Int64(level.sqlValue)), PostgresValue(parent?.id),
+            [.uuid(id), .text(code), .text(name), level.postgresValue, PostgresValue(parent?.id),
              .text(path), .text(tenant), .int(Int64(households)), .timestamp(now)]
         )
-        return try rows.first.map(UnitRecord.init(row:))
     }
 
     func update(_ id: UUID, name: String?, households: Int?, now: Date) async throws -> UnitRecord {
-        let rows = try await tx.query(
+        let unit = try await tx.queryOne(
+            UnitRecord.self,
             """
             UPDATE membership.units
                SET name = COALESCE($2, name), household_count = COALESCE($3, household_count), updated_at = $4
@@ -79,12 +76,13 @@ struct UnitStore {
             """,
             [.uuid(id), PostgresValue(name), PostgresValue(households), .timestamp(now)]
         )
-        guard let row = rows.first else { throw MembershipError.notFound(what: "unit") }
-        return try UnitRecord(row: row)
+        guard let unit else { throw MembershipError.notFound(what: "unit") }
+        return unit
     }
 
     func retire(_ id: UUID, reason: String, now: Date) async throws -> UnitRecord {
-        let rows = try await tx.query(
+        let retired = try await tx.queryOne(
+            UnitRecord.self,
             """
             UPDATE membership.units SET retired_at = $2, retire_reason = $3, updated_at = $2
              WHERE id = $1 AND retired_at IS NULL
@@ -92,20 +90,20 @@ struct UnitStore {
             """,
             [.uuid(id), .timestamp(now), .text(reason)]
         )
-        guard let row = rows.first else { return try await find(id: id) }
-        return try UnitRecord(row: row)
+        guard let retired else { return try await find(id: id) }
+        return retired
     }
 
     func activeChildren(of id: UUID) async throws -> Int {
-        let rows = try await tx.query(
-            "SELECT count(*) AS n FROM membership.units WHERE parent_id = $1 AND retired_at IS NULL", [.uuid(id)])
-        return try rows.first?["n"].decode(Int.self) ?? 0
+        try await tx.queryValue(
+            Int.self, "SELECT count(*) FROM membership.units WHERE parent_id = $1 AND retired_at IS NULL", [.uuid(id)]) ?? 0
     }
 
     /// The subtree under `path`, parents before children (ltree order), after `cursor`.
     func list(under path: String, includeRetired: Bool, after cursor: String?, limit: Int) async throws -> (units: [UnitRecord], total: Int) {
         let retired = includeRetired ? "" : " AND retired_at IS NULL"
-        let rows = try await tx.query(
+        let units = try await tx.query(
+            UnitRecord.self,
             """
             SELECT \(UnitRecord.columns) FROM membership.units
              WHERE unit_path <@ $1::ltree\(retired) AND ($2::ltree IS NULL OR unit_path > $2::ltree)
@@ -113,8 +111,8 @@ struct UnitStore {
             """,
             [.text(path), PostgresValue(cursor), .int(Int64(limit))]
         )
-        let count = try await tx.query(
-            "SELECT count(*) AS n FROM membership.units WHERE unit_path <@ $1::ltree\(retired)", [.text(path)])
-        return (try rows.map(UnitRecord.init(row:)), try count.first?["n"].decode(Int.self) ?? 0)
+        let total = try await tx.queryValue(
+            Int.self, "SELECT count(*) FROM membership.units WHERE unit_path <@ $1::ltree\(retired)", [.text(path)])
+        return (units, total ?? 0)
     }
 }

@@ -50,7 +50,7 @@ public struct MemberFilter: Sendable, Hashable, Codable {
         if self == .nonPartyMembers { return "党外人士" }
         if self == .ordinaryMembersAndMasses { return "普通党员和群众" }
         var words: [String] = []
-        if let gender { words.append(gender == .female ? "女性" : "男性") }
+        if let gender { words.append(gender == .unspecified ? "性别未填写" : gender.nameZH + "性") }
         if let partyMember { words.append(partyMember ? "中共党员" : "党外") }
         if let grassrootsCadre { words.append(grassrootsCadre ? "基层干部" : "非基层干部") }
         if let sectors { words.append(sectors.map(\.nameZH).sorted().joined(separator: "、")) }

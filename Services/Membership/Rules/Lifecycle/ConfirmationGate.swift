@@ -16,15 +16,46 @@ public enum ConfirmationGate {
         objections: [Objection],
         at instant: Date
     ) -> [DomainViolation] {
-        var violations: [DomainViolation] = []
-        if !notice.hasEnded(at: instant) {
-            violations.append(DomainViolation(
-                rule: "confirmation.notice_open", field: "notice",
-                zh: "公示期至 \(notice.lastDay) 24时结束，期满前不能确认",
-                en: "the notice period runs to the end of \(notice.lastDay); members cannot be confirmed before it ends"
-            ))
+        var violations = noticeViolations(endsAt: notice.endsAt, lastDay: notice.lastDay, at: instant)
+        violations += objectionViolations(objections.filter { $0.concerns(nominee) })
+        return violations
+    }
+
+    /// Whether a published list may be confirmed at `instant`, against the window as it
+    /// was published (`endsAt`, the first instant after `lastDay`; a stored notice keeps
+    /// these so a later change of the holiday calendar cannot move it).
+    ///
+    /// Every objection to the list blocks it while open — whether it names someone still
+    /// on the list or not, it has not been answered. An upheld objection refuses the list
+    /// only if it concerns a nominee about to be confirmed; one that already withdrew its
+    /// nominee blocks nobody else.
+    public static func check(
+        list nominees: [PersonID],
+        endsAt: Date,
+        lastDay: LocalDate,
+        objections: [Objection],
+        at instant: Date
+    ) -> [DomainViolation] {
+        var violations = noticeViolations(endsAt: endsAt, lastDay: lastDay, at: instant)
+        let open = objections.filter { $0.status == .open }
+        let upheld = objections.filter { objection in
+            objection.status == .upheld && nominees.contains { objection.concerns($0) }
         }
-        let relevant = objections.filter { $0.concerns(nominee) }
+        violations += objectionViolations(open + upheld)
+        return violations
+    }
+
+    private static func noticeViolations(endsAt: Date, lastDay: LocalDate, at instant: Date) -> [DomainViolation] {
+        guard instant < endsAt else { return [] }
+        return [DomainViolation(
+            rule: "confirmation.notice_open", field: "notice",
+            zh: "公示期至 \(lastDay) 24时结束，期满前不能确认",
+            en: "the notice period runs to the end of \(lastDay); members cannot be confirmed before it ends"
+        )]
+    }
+
+    private static func objectionViolations(_ relevant: [Objection]) -> [DomainViolation] {
+        var violations: [DomainViolation] = []
         let open = relevant.count { $0.status == .open }
         if open > 0 {
             violations.append(DomainViolation(

@@ -7,14 +7,15 @@ import Foundation
 /// `nomineeID` is `nil`. It is open until the party organisation resolves it: upheld
 /// (the nominee is not confirmed) or dismissed.
 public struct Objection: Sendable, Hashable, Codable, Identifiable {
-    /// 处理状态.
-    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 处理状态 — stored as these codes (`membership.objections.outcome`), the wire's
+    /// `ObjectionOutcome` numbers.
+    public enum Status: Int, Sendable, Hashable, Codable, CaseIterable {
         /// 待处理.
-        case open
+        case open = 0
         /// 异议成立.
-        case upheld
+        case upheld = 1
         /// 异议不成立.
-        case dismissed
+        case dismissed = 2
     }
 
     public var id: String

@@ -50,7 +50,8 @@ public struct Threshold: Sendable, Hashable {
         Threshold(.lessThan, numerator, denominator)
     }
 
-    static func isValid(_ numerator: Int, _ denominator: Int) -> Bool {
+    /// Whether `numerator/denominator` is a proportion: `0 <= n <= d`, `d > 0`.
+    public static func isValid(_ numerator: Int, _ denominator: Int) -> Bool {
         denominator > 0 && numerator >= 0 && numerator <= denominator
     }
 

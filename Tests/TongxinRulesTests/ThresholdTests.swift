@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MembershipRules
+@testable import TongxinRules
 
 @Suite("Threshold — 以上/不少于 include the number, 超过/不满 exclude it (Civil Code art. 1259)")
 struct ThresholdTests {

@@ -25,12 +25,14 @@ public struct ThresholdOutcome: Sendable, Hashable, Codable {
     /// Both languages, Chinese first.
     public var description: String { "\(descriptionZH) / \(descriptionEN)" }
 
-    var boundZH: String {
+    /// `至少 15` or `至多 10`: the bound the count was held to.
+    public var boundZH: String {
         if let requiredMinimum { return "至少 \(requiredMinimum)" }
         return "至多 \(requiredMaximum ?? 0)"
     }
 
-    var boundEN: String {
+    /// `at least 15` or `at most 10`.
+    public var boundEN: String {
         if let requiredMinimum { return "at least \(requiredMinimum)" }
         return "at most \(requiredMaximum ?? 0)"
     }

@@ -1,4 +1,4 @@
-/// 违规 — anything the membership rules refuse, said in both languages.
+/// 违规 — anything a service's domain rules refuse, said in both languages.
 ///
 /// Every violation carries a stable `rule` id (for example `composition.non_party_share`)
 /// that clients and audit records key on, the `field` it concerns where there is one
@@ -24,8 +24,10 @@ extension Violation {
 /// 校验错误 — a violation of a single value or transition (an ID number, a phone number,
 /// a division code, a state change, a confirmation refused during 公示).
 ///
-/// Thrown by validating initialisers (typed `throws(DomainViolation)`) and returned by pure
-/// checks such as ``ConfirmationGate``.
+/// Thrown by validating initialisers and state-machine transitions (typed
+/// `throws(DomainViolation)`) and returned by pure checks such as membership's
+/// `ConfirmationGate`. Shared by every service (agenda, session, supervision …) so that
+/// every refusal carries the same three things: a stable rule id, 中文 and English.
 public struct DomainViolation: Violation, Codable {
     public let rule: String
     public let field: String?
