@@ -68,7 +68,7 @@ $$;
 -- its retention) is replaced; a few expired rows of the service are purged on the way.
 CREATE FUNCTION kit.idempotency_store(
     p_service text, p_principal text, p_key text, p_method text, p_request_hash bytea,
-    p_response bytea, p_retention_seconds integer
+    p_response bytea, p_retention_seconds bigint
 ) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, kit AS
 $$
@@ -78,7 +78,7 @@ BEGIN
     END IF;
     INSERT INTO kit.idempotency_keys AS k (service, principal, key, method, request_hash, response, expires_at)
     VALUES (p_service, p_principal, p_key, p_method, p_request_hash, p_response,
-            now() + make_interval(secs => greatest(p_retention_seconds, 1)))
+            now() + make_interval(secs => greatest(p_retention_seconds, 1)::double precision))
     ON CONFLICT (service, principal, key) DO UPDATE
        SET method = excluded.method, request_hash = excluded.request_hash, response = excluded.response,
            created_at = excluded.created_at, expires_at = excluded.expires_at
@@ -89,6 +89,6 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION kit.idempotency_begin(text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION kit.idempotency_store(text, text, text, text, bytea, bytea, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION kit.idempotency_store(text, text, text, text, bytea, bytea, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kit.idempotency_begin(text, text, text) TO tongxin_service;
-GRANT EXECUTE ON FUNCTION kit.idempotency_store(text, text, text, text, bytea, bytea, integer) TO tongxin_service;
+GRANT EXECUTE ON FUNCTION kit.idempotency_store(text, text, text, text, bytea, bytea, bigint) TO tongxin_service;
