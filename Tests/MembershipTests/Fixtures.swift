@@ -9,59 +9,48 @@ import TongxinSchemas
 import TongxinService
 import TongxinTesting
 
-/// The membership service of one suite, run for real: a fresh database migrated as
-/// `membership_owner`, the service connected as `membership_svc` (row-level security
-/// applies) behind a real `RPCServer` with the production interceptors, and a
-/// ``ManualClock`` the suite moves across notice windows and terms.
+/// The membership service of one suite, run for real on the kit's ``ServiceHarness``: a
+/// fresh database migrated as `membership_owner`, the service connected as `membership_svc`
+/// (row-level security applies) behind a real `RPCServer` with the production
+/// interceptors, and a ``ManualClock`` the suite moves across notice windows and terms.
 ///
 /// Tests of a suite share it but never each other's data: each test takes a county of its
 /// own (``county()``), so codes, paths and audit chains never collide.
-final class MembershipHarness: Sendable {
-    let database: TestDatabase
-    /// Connected as `membership_svc`, like the service.
-    let servicePool: PostgresPool
-    /// For assertions about stored bytes, catalogs and the audit log.
-    let superuser: PostgresPool
-    let clock: ManualClock
-    let server: TestServer
+final class MembershipHarness: SuiteHarness {
+    let base: ServiceHarness
     let api: MembershipV1.Membership.Client
     private let counties = Atomic<Int>(0)
+
+    var database: TestDatabase { base.database }
+    /// Connected as `membership_svc`, like the service.
+    var servicePool: PostgresPool { base.servicePool }
+    /// For assertions about stored bytes, catalogs and the audit log.
+    var superuser: PostgresPool { base.superuser }
+    var clock: ManualClock { base.clock }
+    var server: TestServer { base.server }
 
     /// 2025-03-01 10:00 Beijing time, a Saturday.
     static let startOfTime = instant("2025-03-01T10:00:00+08:00")
 
-    private init(database: TestDatabase, servicePool: PostgresPool, superuser: PostgresPool, clock: ManualClock, server: TestServer) {
-        self.database = database
-        self.servicePool = servicePool
-        self.superuser = superuser
-        self.clock = clock
-        self.server = server
-        self.api = MembershipV1.Membership.Client(server.client)
+    private init(base: ServiceHarness) {
+        self.base = base
+        self.api = MembershipV1.Membership.Client(base.server.client)
     }
 
     static func start(prefix: String) async throws -> MembershipHarness {
-        let database = try await TestDatabase.create(prefix: prefix)
-        try await SharedMigrations.apply(
-            try MembershipMigrations.all(), schema: "membership",
-            ownerURL: database.url(role: "membership_owner"), logger: TestDatabase.logger)
-        let pool = try database.pool(role: "membership_svc")
-        let clock = ManualClock(startOfTime)
-        let authority = TokenAuthority(secret: TestServer.defaultSecret)
-        let environment = MembershipEnvironment(
-            pool: pool, tokens: authority, vault: vault, clock: clock, logger: TestDatabase.logger)
-        let server = try await TestServer.start(
-            services: [MembershipService(environment: environment)], serviceName: "membership", pool: pool, authority: authority,
-            clock: clock)
-        return MembershipHarness(
-            database: database, servicePool: pool, superuser: try database.superuserPool(), clock: clock, server: server)
+        let base = try await ServiceHarness.start(
+            service: "membership", prefix: prefix, migrations: try MembershipMigrations.all(), startOfTime: startOfTime
+        ) { context in
+            [MembershipService(environment: MembershipEnvironment(
+                pool: context.pool, tokens: context.authority, vault: vault, clock: context.clock, logger: context.logger))]
+        }
+        return MembershipHarness(base: base)
     }
 
     static let vault = PIIVault(encryptionKey: Array(repeating: 0x5A, count: 32), hashKey: Array(repeating: 0xA5, count: 32))
 
     func close() async {
-        await server.shutdown()
-        await servicePool.close()
-        await superuser.close()
+        await base.close()
     }
 
     /// A county (市县区) of this test's own, created through RPC by its administrator.
@@ -85,7 +74,7 @@ final class MembershipHarness: Sendable {
 
     @TaskLocal static var bound: MembershipHarness?
 
-    /// The harness of the running suite (see ``MembershipServiceTrait``).
+    /// The harness of the running suite (see `.membershipService(_:)`).
     static var current: MembershipHarness {
         get throws {
             guard let bound else { throw MissingHarness() }
@@ -99,29 +88,13 @@ struct MissingHarness: Error, CustomStringConvertible {
     var description: String { "the suite lacks the .membershipService trait" }
 }
 
-/// Starts one ``MembershipHarness`` around a whole suite and closes it afterwards:
-/// `@Suite(.membershipService("units"))`.
-struct MembershipServiceTrait: SuiteTrait, TestScoping {
-    let prefix: String
 
-    func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
-        test.isSuite ? self : nil
+extension Trait where Self == HarnessTrait<MembershipHarness> {
+    static func membershipService(_ prefix: String) -> Self {
+        HarnessTrait(
+            start: { try await MembershipHarness.start(prefix: prefix) },
+            bind: { harness, body in try await MembershipHarness.$bound.withValue(harness, operation: body) })
     }
-
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let harness = try await MembershipHarness.start(prefix: prefix)
-        do {
-            try await MembershipHarness.$bound.withValue(harness) { try await function() }
-        } catch {
-            await harness.close()
-            throw error
-        }
-        await harness.close()
-    }
-}
-
-extension Trait where Self == MembershipServiceTrait {
-    static func membershipService(_ prefix: String) -> Self { MembershipServiceTrait(prefix: prefix) }
 }
 
 /// One test's county `3310NN000000` and builders for what lives in it: towns `3310NNTTT000`,
