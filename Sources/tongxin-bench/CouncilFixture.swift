@@ -22,7 +22,7 @@ struct CouncilFixture {
         let town = prefix + "001000"
         let village = prefix + "001001"
         let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
-                            permissions: ["membership.write", "pii.read"], expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
+                            permissions: ["membership.read", "membership.write", "membership.rules", "pii.read"], expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
         let options = CallOptions(timeout: .seconds(10), metadata: metadata)

@@ -71,7 +71,7 @@ struct NoticeTests {
         }
         let resolved = try await county.api.resolveObjection(
             .init(objectionId: objection.id, outcome: .dismissed, resolution: "经核实，该同志常住本村"),
-            options: county.caller(at: county.path, [Permissions.write], principal: "town-party-office"))
+            options: county.caller(at: county.path, [Permissions.read, Permissions.write], principal: "town-party-office"))
         #expect(resolved.outcome == .dismissed)
         #expect(resolved.resolvedBy == "town-party-office")
         #expect(resolved.resolvedAt?.seconds == Int64(clock.now().timeIntervalSince1970))

@@ -62,7 +62,7 @@ struct PeopleTests {
         #expect(created.phone == Self.phone)
         #expect(created.gender == .female)
 
-        let clerk = county.caller(at: county.path, [Permissions.write])
+        let clerk = county.caller(at: county.path, [Permissions.read, Permissions.write])
         let masked = try await county.api.getPerson(.init(personId: created.id), options: clerk)
         #expect(!masked.piiVisible)
         #expect(masked.phone == "138****5678")
@@ -71,7 +71,7 @@ struct PeopleTests {
         #expect(found.people.map(\.phone) == ["138****5678"])
 
         let clear = try await county.api.getPerson(
-            .init(personId: created.id), options: county.caller(at: county.path, [Permissions.readPII]))
+            .init(personId: created.id), options: county.caller(at: county.path, [Permissions.read, Permissions.readPII]))
         #expect(clear.piiVisible)
         #expect(clear.phone == Self.phone)
         #expect(clear.idNumber == idNumber)

@@ -147,6 +147,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             deadline: deadline,
             callID: id,
             peer: self.peer,
+            methodDescriptor: handler.descriptor,
             logger: self.shared.logger
         )
         let executor = self.shared.executor

@@ -25,32 +25,32 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: Units
 
     public func createUnit(_ request: MembershipV1.CreateUnitRequest, context: ServerCallContext) async throws -> MembershipV1.Unit {
-        try await run(context, writes: true) { try await UnitOperations(scope: $0).create(request) }
+        try await run(context) { try await UnitOperations(scope: $0).create(request) }
     }
 
     public func getUnit(_ request: MembershipV1.GetUnitRequest, context: ServerCallContext) async throws -> MembershipV1.Unit {
-        try await run(context, writes: false) { try await UnitOperations(scope: $0).get(request) }
+        try await run(context) { try await UnitOperations(scope: $0).get(request) }
     }
 
     public func updateUnit(_ request: MembershipV1.UpdateUnitRequest, context: ServerCallContext) async throws -> MembershipV1.Unit {
-        try await run(context, writes: true) { try await UnitOperations(scope: $0).update(request) }
+        try await run(context) { try await UnitOperations(scope: $0).update(request) }
     }
 
     public func moveUnit(_ request: MembershipV1.MoveUnitRequest, context: ServerCallContext) async throws -> MembershipV1.Unit {
-        try await run(context, writes: true) { try await UnitOperations(scope: $0).move(request) }
+        try await run(context) { try await UnitOperations(scope: $0).move(request) }
     }
 
     public func retireUnit(_ request: MembershipV1.RetireUnitRequest, context: ServerCallContext) async throws -> MembershipV1.Unit {
-        try await run(context, writes: true) { try await UnitOperations(scope: $0).retire(request) }
+        try await run(context) { try await UnitOperations(scope: $0).retire(request) }
     }
 
     public func listUnits(_ request: MembershipV1.ListUnitsRequest, context: ServerCallContext) async throws -> MembershipV1.ListUnitsResponse {
-        try await run(context, writes: false) { try await UnitOperations(scope: $0).list(request) }
+        try await run(context) { try await UnitOperations(scope: $0).list(request) }
     }
 
     public func importUnits(_ request: MembershipV1.ImportUnitsRequest, context: ServerCallContext) async throws -> MembershipV1.ImportUnitsResponse {
         do {
-            return try await run(context, writes: true) { try await UnitImport(scope: $0).run(request) }
+            return try await run(context) { try await UnitImport(scope: $0).run(request) }
         } catch let rejected as ImportRejected {
             return rejected.response
         }
@@ -59,25 +59,25 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: People
 
     public func createPerson(_ request: MembershipV1.CreatePersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
-        try await run(context, writes: true) { try await PersonOperations(scope: $0, vault: environment.vault).create(request) }
+        try await run(context) { try await PersonOperations(scope: $0, vault: environment.vault).create(request) }
     }
 
     public func getPerson(_ request: MembershipV1.GetPersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
-        try await run(context, writes: false) { try await PersonOperations(scope: $0, vault: environment.vault).get(request) }
+        try await run(context) { try await PersonOperations(scope: $0, vault: environment.vault).get(request) }
     }
 
     public func updatePerson(_ request: MembershipV1.UpdatePersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
-        try await run(context, writes: true) {
+        try await run(context) {
             try await PersonOperations(scope: $0, vault: environment.vault).update(request, rules: rules)
         }
     }
 
     public func findPeople(_ request: MembershipV1.FindPeopleRequest, context: ServerCallContext) async throws -> MembershipV1.FindPeopleResponse {
-        try await run(context, writes: false) { try await PersonOperations(scope: $0, vault: environment.vault).find(request) }
+        try await run(context) { try await PersonOperations(scope: $0, vault: environment.vault).find(request) }
     }
 
     public func addKinship(_ request: MembershipV1.AddKinshipRequest, context: ServerCallContext) async throws -> MembershipV1.AddKinshipResponse {
-        try await run(context, writes: true) {
+        try await run(context) {
             try await PersonOperations(scope: $0, vault: environment.vault).addKinship(request, rules: rules)
         }
     }
@@ -85,67 +85,67 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: Councils
 
     public func createCouncil(_ request: MembershipV1.CreateCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await run(context, writes: true) { try await CouncilOperations(scope: $0, rules: rules).create(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).create(request) }
     }
 
     public func getCouncil(_ request: MembershipV1.GetCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await run(context, writes: false) { try await CouncilOperations(scope: $0, rules: rules).get(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).get(request) }
     }
 
     public func listCouncils(_ request: MembershipV1.ListCouncilsRequest, context: ServerCallContext) async throws -> MembershipV1.ListCouncilsResponse {
-        try await run(context, writes: false) { try await CouncilOperations(scope: $0, rules: rules).list(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).list(request) }
     }
 
     public func nominateMember(_ request: MembershipV1.NominateMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat {
-        try await run(context, writes: true) { try await CouncilOperations(scope: $0, rules: rules).nominate(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).nominate(request) }
     }
 
     public func removeMember(_ request: MembershipV1.RemoveMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat {
-        try await run(context, writes: true) { try await CouncilOperations(scope: $0, rules: rules).remove(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).remove(request) }
     }
 
     public func endTopic(_ request: MembershipV1.EndTopicRequest, context: ServerCallContext) async throws -> MembershipV1.EndTopicResponse {
-        try await run(context, writes: true) { try await CouncilOperations(scope: $0, rules: rules).endTopic(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).endTopic(request) }
     }
 
     // MARK: Composition rules
 
     public func getCompositionRules(_ request: MembershipV1.GetCompositionRulesRequest, context: ServerCallContext) async throws -> MembershipV1.GetCompositionRulesResponse {
-        try await run(context, writes: false) { try await RuleOperations(scope: $0, defaults: rules).get(request) }
+        try await run(context) { try await RuleOperations(scope: $0, defaults: rules).get(request) }
     }
 
     public func setCompositionRule(_ request: MembershipV1.SetCompositionRuleRequest, context: ServerCallContext) async throws -> MembershipV1.CompositionRule {
-        try await run(context, writes: true) { try await RuleOperations(scope: $0, defaults: rules).set(request) }
+        try await run(context) { try await RuleOperations(scope: $0, defaults: rules).set(request) }
     }
 
     public func resetCompositionRule(_ request: MembershipV1.ResetCompositionRuleRequest, context: ServerCallContext) async throws -> MembershipV1.GetCompositionRulesResponse {
-        try await run(context, writes: true) { try await RuleOperations(scope: $0, defaults: rules).reset(request) }
+        try await run(context) { try await RuleOperations(scope: $0, defaults: rules).reset(request) }
     }
 
     public func checkComposition(_ request: MembershipV1.CheckCompositionRequest, context: ServerCallContext) async throws -> MembershipV1.CheckCompositionResponse {
-        try await run(context, writes: false) { try await CouncilOperations(scope: $0, rules: rules).checkComposition(request) }
+        try await run(context) { try await CouncilOperations(scope: $0, rules: rules).checkComposition(request) }
     }
 
     // MARK: Public notice
 
     public func publishNotice(_ request: MembershipV1.PublishNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Notice {
-        try await run(context, writes: true) { try await notices($0).publish(request) }
+        try await run(context) { try await notices($0).publish(request) }
     }
 
     public func getNotice(_ request: MembershipV1.GetNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Notice {
-        try await run(context, writes: false) { try await notices($0).get(request) }
+        try await run(context) { try await notices($0).get(request) }
     }
 
     public func fileObjection(_ request: MembershipV1.FileObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection {
-        try await run(context, writes: true) { try await notices($0).fileObjection(request) }
+        try await run(context) { try await notices($0).fileObjection(request) }
     }
 
     public func resolveObjection(_ request: MembershipV1.ResolveObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection {
-        try await run(context, writes: true) { try await notices($0).resolve(request) }
+        try await run(context) { try await notices($0).resolve(request) }
     }
 
     public func confirmNotice(_ request: MembershipV1.ConfirmNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await run(context, writes: true) { try await notices($0).confirm(request) }
+        try await run(context) { try await notices($0).confirm(request) }
     }
 
     private func notices(_ scope: CallScope) -> NoticeOperations {
@@ -155,14 +155,14 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: Terms, history, rosters
 
     public func endTerm(_ request: MembershipV1.EndTermRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await run(context, writes: true) { try await TermOperations(scope: $0).endTerm(request) }
+        try await run(context) { try await TermOperations(scope: $0).endTerm(request) }
     }
 
     public func getMembershipHistory(_ request: MembershipV1.GetMembershipHistoryRequest, context: ServerCallContext) async throws -> MembershipV1.GetMembershipHistoryResponse {
-        try await run(context, writes: false) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).history(request) }
+        try await run(context) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).history(request) }
     }
 
     public func getRoster(_ request: MembershipV1.GetRosterRequest, context: ServerCallContext) async throws -> MembershipV1.GetRosterResponse {
-        try await run(context, writes: false) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).roster(request) }
+        try await run(context) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).roster(request) }
     }
 }

@@ -24,15 +24,13 @@ struct CallScope: Sendable {
 
 extension MembershipService {
     /// Runs `body` for an authenticated caller in one transaction scoped to the caller's
-    /// subtree, with the call's deadline; mutations need `membership.write`.
+    /// subtree, with the call's deadline. The method's permission (declared in the schema)
+    /// has been checked by `AuthInterceptor` before the handler runs.
     func run<T: Sendable>(
-        _ context: ServerCallContext, writes: Bool,
+        _ context: ServerCallContext,
         _ body: @Sendable (CallScope) async throws -> T
     ) async throws -> T {
         let caller = try authenticator.caller(from: context)
-        if writes, !caller.has(MembershipPermission.write) {
-            throw MembershipError.permissionDenied(permission: MembershipPermission.write)
-        }
         let now = environment.clock.now()
         let traceID = context.traceID
         do {

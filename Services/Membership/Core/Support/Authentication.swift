@@ -22,10 +22,10 @@ struct CallerAuthenticator: Sendable {
     }
 }
 
-/// Permissions the membership service checks (the scope itself is enforced by RLS).
+/// Permissions the membership service checks inside handlers (the scope itself is enforced
+/// by RLS; each method's own permission is declared in the schema and checked by
+/// `AuthInterceptor`).
 enum MembershipPermission {
-    /// Create and change units, people, councils, rules, notices.
-    static let write = "membership.write"
     /// See phone and ID numbers unmasked.
     static let readPII = Permission.readPII
 }
