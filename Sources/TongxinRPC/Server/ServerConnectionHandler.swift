@@ -178,7 +178,9 @@ final class ServerConnectionHandler: FramedConnectionHandler {
                     )))
                 }
             case .failure(let error):
-                self.send(.response(callID: id, status: error.status, metadata: error.metadata))
+                // INTERNAL never carries a detail: what went wrong inside stays in the log.
+                let detail = error.code == .internalError ? nil : error.detail
+                self.send(.response(callID: id, status: error.status, metadata: error.metadata, detail: detail))
             }
         }
         self.closeIfDone()

@@ -38,15 +38,26 @@ extension MembershipService {
                 try await body(CallScope(caller: caller, tx: tx, now: now, traceID: traceID))
             }
         } catch let error as MembershipError {
-            throw error
+            throw Self.withoutInternals(error, context)
         } catch let error as PostgresError {
-            throw MembershipError(error)
+            throw Self.withoutInternals(MembershipError(error), context)
         } catch let error as ImportRejected {
             throw error
         } catch is CancellationError {
             throw MembershipError.cancelled
         } catch {
-            throw MembershipError.internal(String(describing: type(of: error)))
+            // The type and text go to the log; the caller gets the trace id only.
+            context.logger.error("membership call failed", metadata: [
+                "error-type": "\(String(reflecting: type(of: error)))", "error": "\(String(reflecting: error))",
+            ])
+            throw MembershipError.internal("trace id \(traceID)")
         }
+    }
+
+    /// An internal error's detail goes to the log; the caller gets the trace id only.
+    private static func withoutInternals(_ error: MembershipError, _ context: ServerCallContext) -> MembershipError {
+        guard case .internal(let detail) = error else { return error }
+        context.logger.error("membership call failed", metadata: ["detail": "\(detail)"])
+        return .internal("trace id \(context.traceID)")
     }
 }
