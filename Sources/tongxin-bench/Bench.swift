@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Histogram
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService

@@ -2,7 +2,7 @@ import Foundation
 import MembershipCore
 import Synchronization
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas

@@ -1,5 +1,6 @@
 import Testing
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService

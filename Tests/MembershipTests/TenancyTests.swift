@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas

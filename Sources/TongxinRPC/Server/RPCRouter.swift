@@ -1,7 +1,7 @@
 import TongxinWire
 
 /// A service as the server sees it: something that puts its methods into a router.
-/// Generated code (`Sources/TongxinAPI`) implements `register(into:)` for every service
+/// Generated code (`Sources/API/<Name>`, e.g. `MembershipAPI`) implements `register(into:)` for every service
 /// protocol, so a service type only writes its handlers.
 public protocol RPCService: Sendable {
     func register(into router: inout RPCRouter)
