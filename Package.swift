@@ -51,14 +51,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Generated server protocols and clients for every service of Schemas/.
-        .target(name: "TongxinAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], swiftSettings: swiftSettings),
+        // Generated server protocol, method descriptors and client, one target per service
+        // (Sources/API/<Name>/Generated), so a service links only the APIs it serves or calls.
+        .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
+        .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.
         .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
         // Shared bootstrap of every service: configuration, logs, metrics, health, lifecycle, audit.
         .target(
             name: "TongxinService",
-            dependencies: ["TongxinRPC", "TongxinAPI", "TongxinPostgres", logging, lifecycle] + nio + [
+            dependencies: ["TongxinRPC", "HealthAPI", "TongxinPostgres", logging, lifecycle] + nio + [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "tongxinctl",
             dependencies: [
-                "TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -95,7 +97,7 @@ let package = Package(
         .target(
             name: "MembershipCore",
             dependencies: [
-                "MembershipRules", "TongxinService", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging,
+                "MembershipRules", "TongxinService", "MembershipAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging,
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Membership/Core",
@@ -114,19 +116,19 @@ let package = Package(
         // Test support: fresh bootstrapped databases, in-process services on real TCP.
         .target(
             name: "TongxinTesting",
-            dependencies: ["TongxinService", "TongxinPostgres", "TongxinRPC", "TongxinAPI", logging],
+            dependencies: ["TongxinService", "TongxinPostgres", "TongxinRPC", logging],
             path: "Tests/TongxinTesting",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TongxinServiceTests",
-            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "TongxinAPI", "TongxinSchemas"],
+            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "TongxinSchemas"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TongxinRPCTests",
-            dependencies: ["TongxinRPC", "TongxinAPI", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
+            dependencies: ["TongxinRPC", "HealthAPI", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -136,7 +138,7 @@ let package = Package(
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",
-            dependencies: ["MembershipCore", "MembershipRules", "TongxinService", "TongxinTesting", "TongxinAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            dependencies: ["MembershipCore", "MembershipRules", "TongxinService", "TongxinTesting", "MembershipAPI", "HealthAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,7 +5,25 @@
                              runtime descriptors) plus registry.c listing every descriptor
   Sources/TongxinSchemas/    Swift value types for every message and enum; each converts
                              to and from protobuf-c through TongxinWire's descriptor walker
-  Sources/TongxinAPI/        per service: a server protocol, method descriptors and a client
+  Sources/API/<Name>/Generated/
+                             per protobuf package with services (tongxin.<name>.v1), one SwiftPM
+                             target <Name>API (HealthAPI, MembershipAPI ...): each service's
+                             server protocol, method descriptors (with permissions) and client,
+                             so a service links and rebuilds only the APIs it uses. Package.swift
+                             declares each target by hand; --check fails on a folder that no
+                             schema produces any more.
+
+Per-method permissions: `Schemas/tongxin/rpc/v1/options.proto` extends
+`google.protobuf.MethodOptions` with `(tongxin.rpc.v1.permission)`. Every method of a
+service that is not open (`OPEN_SERVICES`: Health) must declare one, or the generator
+refuses the schema (SchemaError); the value is generated into the method's `RPCMethod`
+and the service's `allMethods`, and `AuthInterceptor` checks it. Option files (those
+importing google/protobuf/descriptor.proto, which Debian ships in libprotobuf-dev) are
+read by this generator only and kept out of the C build: protoc parses every schema once
+into a descriptor set (`--include_imports --include_source_info`), and protoc-c generates
+from a copy of that set (`--descriptor_set_in`) without the option files, without their
+imports and without the option values — so the C needs no descriptor.pb-c and is
+byte-for-byte what protoc-c makes of the schemas without options.
 
 Usage: Scripts/generate.py [--check]
   --check   generate into a temporary folder and fail (exit 1) when any committed file
@@ -46,17 +64,104 @@ SWIFT_KEYWORDS = {
 }
 
 
+# Services callable without a caller token (and so without a permission).
+OPEN_SERVICES = {"tongxin.health.v1.Health"}
+DESCRIPTOR_PROTO = "google/protobuf/descriptor.proto"
+
+
 class SchemaError(Exception):
     pass
 
 
-def proto_files():
+def proto_files(root=SCHEMAS):
     found = []
-    for base, _, files in os.walk(SCHEMAS):
+    for base, _, files in os.walk(root):
         for f in files:
             if f.endswith(".proto"):
-                found.append(os.path.relpath(os.path.join(base, f), SCHEMAS))
+                found.append(os.path.relpath(os.path.join(base, f), root))
     return sorted(found)
+
+
+def well_known_include():
+    """The folder holding google/protobuf/descriptor.proto (apt: libprotobuf-dev)."""
+    for folder in ("/usr/include", "/usr/local/include"):
+        if os.path.isfile(os.path.join(folder, DESCRIPTOR_PROTO)):
+            return folder
+    raise SchemaError(f"{DESCRIPTOR_PROTO} not found: install libprotobuf-dev (Scripts/setup.sh)")
+
+
+def describe(root, files):
+    """Every file of `root` (and its imports) as one FileDescriptorSet, with comments."""
+    raw = tempfile.mkdtemp()
+    try:
+        desc_path = os.path.join(raw, "all.pb")
+        run(["protoc", f"-I{root}", f"-I{well_known_include()}", "--include_source_info", "--include_imports",
+             f"--descriptor_set_out={desc_path}"] + files)
+        fds = descriptor_pb2.FileDescriptorSet()
+        with open(desc_path, "rb") as fh:
+            fds.ParseFromString(fh.read())
+        return fds
+    finally:
+        shutil.rmtree(raw)
+
+
+def is_option_file(f):
+    return DESCRIPTOR_PROTO in f.dependency
+
+
+def without_options(fds):
+    """The descriptor set protoc-c generates from: no google/ files, no option files, no
+    imports of them and no custom option values (they live in unknown fields)."""
+    dropped = {f.name for f in fds.file if f.name.startswith("google/") or is_option_file(f)}
+    out = descriptor_pb2.FileDescriptorSet()
+    for f in fds.file:
+        if f.name in dropped:
+            continue
+        c = out.file.add()
+        c.CopyFrom(f)
+        if c.public_dependency or c.weak_dependency:
+            raise SchemaError(f"{f.name}: public and weak imports are not supported")
+        del c.dependency[:]
+        c.dependency.extend(d for d in f.dependency if d not in dropped)
+        for s in c.service:
+            for m in s.method:
+                m.options.DiscardUnknownFields()
+                if not m.options.ListFields():
+                    m.ClearField("options")
+    return out
+
+
+def read_varint(data, pos):
+    value, shift = 0, 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def string_option(options, number):
+    """The value of a custom string option (an unknown field to descriptor_pb2), or None."""
+    data, pos, found = options.SerializeToString(), 0, None
+    while pos < len(data):
+        key, pos = read_varint(data, pos)
+        wire = key & 7
+        if wire == 0:
+            _, pos = read_varint(data, pos)
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        elif wire == 2:
+            length, pos = read_varint(data, pos)
+            if key >> 3 == number:
+                found = data[pos:pos + length].decode("utf-8")
+            pos += length
+        else:
+            raise SchemaError(f"unexpected wire type {wire} in method options")
+    return found
 
 
 def camel(snake, upper_first=False):
@@ -69,6 +174,13 @@ def camel(snake, upper_first=False):
 
 def escape(name):
     return f"`{name}`" if name in SWIFT_KEYWORDS else name
+
+
+def api_folder(package):
+    """tongxin.membership.v1 -> Membership (the target is MembershipAPI)."""
+    parts = package.split(".")
+    name = parts[1] if len(parts) > 2 and parts[0] == "tongxin" else parts[0]
+    return name[:1].upper() + name[1:]
 
 
 def namespace(package):
@@ -97,7 +209,13 @@ def doc(comments, indent):
 
 class Generator:
     def __init__(self, fds):
-        self.files = [f for f in fds.file if not f.name.startswith("google/")]
+        self.files = [f for f in fds.file if not f.name.startswith("google/") and not is_option_file(f)]
+        self.permission_field = None  # the field number of (tongxin.rpc.v1.permission)
+        for f in fds.file:
+            if is_option_file(f):
+                for ext in f.extension:
+                    if ext.name == "permission" and ext.extendee == ".google.protobuf.MethodOptions":
+                        self.permission_field = ext.number
         self.swift_names = {}   # ".pkg.Msg" -> "Ns.Msg"
         self.messages = {}      # ".pkg.Msg" -> DescriptorProto
         self.comments = {}      # (file, path tuple) -> leading comments
@@ -112,6 +230,26 @@ class Generator:
                 self.swift_names[f".{f.package}.{e.name}"] = f"{ns}.{e.name}"
                 self.enums[f".{f.package}.{e.name}"] = e
         self._check_no_recursion()
+        self._check_permissions()
+
+    def permission(self, method):
+        if self.permission_field is None:
+            return None
+        return string_option(method.options, self.permission_field)
+
+    def _check_permissions(self):
+        """Every method of a service that is not open declares the permission it needs."""
+        for f in self.files:
+            for s in f.service:
+                full = f"{f.package}.{s.name}"
+                for m in s.method:
+                    permission = self.permission(m)
+                    if full in OPEN_SERVICES:
+                        if permission is not None:
+                            raise SchemaError(f"{f.name}: {full}/{m.name} declares a permission, but {full} is open (no caller token)")
+                    elif not permission:
+                        raise SchemaError(f"{f.name}: {full}/{m.name} declares no permission; add "
+                                          f'option (tongxin.rpc.v1.permission) = "..."')
 
     def _index(self, f, m, prefix, swift_prefix):
         full = f"{prefix}.{m.name}"
@@ -329,11 +467,18 @@ class Generator:
             out += "        public enum Method {\n"
             for m in s.method:
                 req, res = self.swift_names[m.input_type], self.swift_names[m.output_type]
-                idem = m.options.idempotency_level in (
-                    descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS, descriptor_pb2.MethodOptions.IDEMPOTENT)
-                out += (f"            public static let {escape(camel(m.name))} = RPCMethod<{req}, {res}>("
-                        f'service: "{full}", name: "{m.name}", idempotent: {"true" if idem else "false"})\n')
+                read_only = m.options.idempotency_level == descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
+                idem = read_only or m.options.idempotency_level == descriptor_pb2.MethodOptions.IDEMPOTENT
+                permission = self.permission(m)
+                permission = f'"{permission}"' if permission is not None else "nil"
+                out += (f"            public static let {escape(camel(m.name))} = RPCMethod<{req}, {res}>(\n"
+                        f'                service: "{full}", name: "{m.name}", idempotent: {"true" if idem else "false"}, '
+                        f'readOnly: {"true" if read_only else "false"}, permission: {permission})\n')
             out += "        }\n\n"
+            out += "        /// Every method of this service, in schema order, with its permission.\n"
+            out += "        public static let allMethods: [RPCMethodDescriptor] = [\n"
+            out += "".join(f"            Method.{escape(camel(m.name))}.descriptor,\n" for m in s.method)
+            out += "        ]\n\n"
             out += f"        /// Implemented by the service that serves `{full}`.\n"
             out += "        public protocol ServiceProtocol: RPCService {\n"
             for mi, m in enumerate(s.method):
@@ -372,11 +517,16 @@ def run(cmd):
 
 
 def generate(out_root):
-    files = proto_files()
+    fds = describe(SCHEMAS, proto_files())
+    c_fds = without_options(fds)
+    files = [f.name for f in c_fds.file]
     c_root = os.path.join(out_root, "Sources/CTongxinSchemas")
     raw = tempfile.mkdtemp()
     try:
-        run(["protoc-c", f"--c_out={raw}", f"-I{SCHEMAS}"] + files)
+        c_set = os.path.join(raw, "c.pb")
+        with open(c_set, "wb") as fh:
+            fh.write(c_fds.SerializeToString())
+        run(["protoc-c", f"--c_out={raw}", f"--descriptor_set_in={c_set}"] + files)
         headers = []
         for rel in files:
             stem = rel[:-len(".proto")]
@@ -386,12 +536,6 @@ def generate(out_root):
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copyfile(os.path.join(raw, src), dst)
             headers.append(stem + ".pb-c.h")
-        desc_path = os.path.join(raw, "all.pb")
-        run(["protoc", f"-I{SCHEMAS}", "--include_source_info", "--include_imports",
-             f"--descriptor_set_out={desc_path}"] + files)
-        fds = descriptor_pb2.FileDescriptorSet()
-        with open(desc_path, "rb") as fh:
-            fds.ParseFromString(fh.read())
     finally:
         shutil.rmtree(raw)
 
@@ -431,9 +575,7 @@ def generate(out_root):
 
     gen = Generator(fds)
     swift_root = os.path.join(out_root, "Sources/TongxinSchemas/Generated")
-    api_root = os.path.join(out_root, "Sources/TongxinAPI/Generated")
     os.makedirs(swift_root, exist_ok=True)
-    os.makedirs(api_root, exist_ok=True)
     with open(os.path.join(swift_root, "Namespaces.pb.swift"), "w") as fh:
         fh.write(gen.namespaces_file())
     for f in gen.files:
@@ -441,6 +583,8 @@ def generate(out_root):
         with open(os.path.join(swift_root, base + ".pb.swift"), "w") as fh:
             fh.write(gen.messages_file(f))
         if f.service:
+            api_root = os.path.join(out_root, API_ROOT, api_folder(f.package), "Generated")
+            os.makedirs(api_root, exist_ok=True)
             with open(os.path.join(api_root, base + ".rpc.swift"), "w") as fh:
                 fh.write(gen.services_file(f))
     samples_root = os.path.join(out_root, "Tests/TongxinWireTests/Generated")
@@ -449,9 +593,18 @@ def generate(out_root):
         fh.write(gen.samples_file())
 
 
-GENERATED_DIRS = ["Sources/CTongxinSchemas/include", "Sources/CTongxinSchemas/generated",
-                  "Sources/TongxinSchemas/Generated", "Sources/TongxinAPI/Generated",
-                  "Tests/TongxinWireTests/Generated"]
+API_ROOT = "Sources/API"
+FIXED_DIRS = ["Sources/CTongxinSchemas/include", "Sources/CTongxinSchemas/generated",
+              "Sources/TongxinSchemas/Generated", "Tests/TongxinWireTests/Generated"]
+
+
+def api_dirs(root):
+    """The generated folder of every per-service API target under `root`."""
+    base = os.path.join(root, API_ROOT)
+    if not os.path.isdir(base):
+        return []
+    return sorted(f"{API_ROOT}/{name}/Generated" for name in os.listdir(base)
+                  if os.path.isdir(os.path.join(base, name, "Generated")))
 
 
 def main():
@@ -460,17 +613,22 @@ def main():
     if not check:
         try:
             generate(tmp)  # all or nothing: a schema error leaves the committed code alone
-            for d in GENERATED_DIRS:
+            for d in api_dirs(ROOT):
+                shutil.rmtree(os.path.join(ROOT, d))
+                if not os.listdir(os.path.dirname(os.path.join(ROOT, d))):
+                    os.rmdir(os.path.dirname(os.path.join(ROOT, d)))
+            generated = FIXED_DIRS + api_dirs(tmp)
+            for d in generated:
                 shutil.rmtree(os.path.join(ROOT, d), ignore_errors=True)
                 shutil.copytree(os.path.join(tmp, d), os.path.join(ROOT, d))
         finally:
             shutil.rmtree(tmp)
-        print("regenerated: " + ", ".join(GENERATED_DIRS))
+        print("regenerated: " + ", ".join(generated))
         return
     try:
         generate(tmp)
-        drift = []
-        for d in GENERATED_DIRS:
+        drift = [f"{d}: not generated by the schemas" for d in sorted(set(api_dirs(ROOT)) - set(api_dirs(tmp)))]
+        for d in FIXED_DIRS + api_dirs(tmp):
             cmp = filecmp.dircmp(os.path.join(tmp, d), os.path.join(ROOT, d)) if os.path.isdir(os.path.join(ROOT, d)) else None
             if cmp is None:
                 drift.append(f"{d}: missing")

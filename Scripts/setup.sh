@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Tongxin needs on a fresh Debian machine (idempotent; fast when all is there):
-# protobuf-c (codec + compiler), Google's protoc (codegen and the independent wire check),
+# protobuf-c (codec + compiler), Google's protoc (codegen and the independent wire check)
+# with google/protobuf/descriptor.proto (libprotobuf-dev, for the schemas' custom options),
 # libpq, PostgreSQL 15 with contrib (ltree), and the Python packages of the tooling.
 set -euo pipefail
 
-packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libpq-dev postgresql postgresql-contrib)
+packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libprotobuf-dev libpq-dev postgresql postgresql-contrib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,8 @@
 #   Scripts/test.sh [extra swift test arguments, e.g. --filter MembershipTests]
 #
 # 1. installs what is missing (Scripts/setup.sh)
-# 2. fails if the generated code does not match Schemas/ (Scripts/generate.py --check)
+# 2. fails if the generated code does not match Schemas/ (Scripts/generate.py --check), and
+#    tests the generator's refusals (Scripts/test_generate.py)
 # 3. validates docker-compose.yml against the Compose specification
 # 4. starts a throwaway PostgreSQL cluster under .tongxin/test (port 55433 by default)
 # 5. builds and runs all Swift tests (unit and integration); stops the cluster on exit
@@ -15,6 +16,7 @@ cd "$repo"
 
 Scripts/setup.sh
 python3 Scripts/generate.py --check
+python3 Scripts/test_generate.py
 python3 Scripts/check_compose.py
 
 export TONGXIN_PGDATA="$repo/.tongxin/test/pgdata"

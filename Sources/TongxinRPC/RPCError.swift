@@ -11,13 +11,17 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// Trailing metadata sent along with the status.
     public var metadata: Metadata
+    /// What the call broke (rule id, field, figures), for programs; sent over the wire
+    /// in the RESPONSE frame (`Frame.error_detail`) and decoded by the client.
+    public var detail: ErrorDetail?
     /// What caused this error locally; never sent over the wire.
     public var cause: (any Error)?
 
-    public init(code: Status.Code, message: String, metadata: Metadata = [:], cause: (any Error)? = nil) {
+    public init(code: Status.Code, message: String, metadata: Metadata = [:], detail: ErrorDetail? = nil, cause: (any Error)? = nil) {
         self.code = code == .ok ? .unknown : code
         self.message = message
         self.metadata = metadata
+        self.detail = detail
         self.cause = cause
     }
 
@@ -32,13 +36,14 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func == (lhs: RPCError, rhs: RPCError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.metadata == rhs.metadata
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.metadata == rhs.metadata && lhs.detail == rhs.detail
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(self.code)
         hasher.combine(self.message)
         hasher.combine(self.metadata)
+        hasher.combine(self.detail)
     }
 }
 

@@ -1,7 +1,7 @@
 import TongxinWire
 
-/// One method of a service, as generated from `Schemas/`: its wire path and whether it
-/// is safe to run twice.
+/// One method of a service, as generated from `Schemas/`: its wire path, whether it is
+/// safe to run twice, whether it only reads, and the permission its caller needs.
 ///
 /// `idempotent` is what makes a client retry a call that may already have reached the
 /// server; a call that provably never left the client is retried whatever it says.
@@ -9,13 +9,53 @@ public struct RPCMethod<Request: WireMessage, Response: WireMessage>: Sendable, 
     public let service: String
     public let name: String
     public let idempotent: Bool
+    /// True for `idempotency_level = NO_SIDE_EFFECTS`: the method changes nothing.
+    public let readOnly: Bool
+    /// The `(tongxin.rpc.v1.permission)` option: what a caller's token must hold; nil for
+    /// methods of open services (Health).
+    public let permission: String?
     /// `/package.Service/Method`, as in gRPC.
     public let path: String
 
-    public init(service: String, name: String, idempotent: Bool) {
+    public init(service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil) {
         self.service = service
         self.name = name
-        self.idempotent = idempotent
+        self.idempotent = idempotent || readOnly
+        self.readOnly = readOnly
+        self.permission = permission
         self.path = "/\(service)/\(name)"
     }
+
+    /// The method without its message types.
+    public var descriptor: RPCMethodDescriptor {
+        RPCMethodDescriptor(service: service, name: name, idempotent: idempotent, readOnly: readOnly, permission: permission)
+    }
+}
+
+/// A method of a service with its message types erased: what the server's router knows
+/// about each registered method (``ServerCallContext/methodDescriptor``), and what a
+/// generated service lists in `allMethods`, so interceptors and tests can work from the
+/// schema's declarations (permission, read-only, idempotent) rather than from handlers.
+public struct RPCMethodDescriptor: Sendable, Hashable, CustomStringConvertible {
+    /// `/package.Service/Method`, as in gRPC.
+    public let path: String
+    /// `package.Service`.
+    public let service: String
+    public let name: String
+    public let idempotent: Bool
+    /// True for `idempotency_level = NO_SIDE_EFFECTS`.
+    public let readOnly: Bool
+    /// The permission a caller needs; nil when the method is open.
+    public let permission: String?
+
+    public init(service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil) {
+        self.path = "/\(service)/\(name)"
+        self.service = service
+        self.name = name
+        self.idempotent = idempotent || readOnly
+        self.readOnly = readOnly
+        self.permission = permission
+    }
+
+    public var description: String { path }
 }

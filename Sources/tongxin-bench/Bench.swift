@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Histogram
+import HealthAPI
+import MembershipAPI
 import Synchronization
-import TongxinAPI
 import TongxinRPC
 import TongxinSchemas
 

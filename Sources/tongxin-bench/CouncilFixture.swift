@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService
@@ -60,7 +60,7 @@ struct UnitFixture {
         let town = prefix + "001000"
         let village = prefix + "001001"
         let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
-                            permissions: ["membership.read", "membership.write", "pii.read"],
+                            permissions: ["membership.read", "membership.write", "membership.rules", "pii.read"],
                             expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService
@@ -27,7 +28,7 @@ struct Connection: ParsableArguments {
     @Option(help: "Caller token (default: $TONGXIN_TOKEN, or one minted from $TONGXIN_AUTH_SECRET).") var token: String?
     @Option(help: "Principal of a minted token.") var principal = "tongxinctl"
     @Option(help: "Unit scope (ltree path) of a minted token, e.g. u330100000000.") var unitPath: String?
-    @Option(parsing: .upToNextOption, help: "Permissions of a minted token.") var permission: [String] = ["membership.write"]
+    @Option(parsing: .upToNextOption, help: "Permissions of a minted token.") var permission: [String] = ["membership.read", "membership.write", "membership.rules"]
 
     func withClient<T>(_ body: (RPCClient, CallOptions) async throws -> T) async throws -> T {
         let client = RPCClient(configuration: .init(host: host, port: port, connectTimeout: .seconds(3)))
@@ -69,7 +70,7 @@ struct Token: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Issue a caller token (needs TONGXIN_AUTH_SECRET).")
     @Option(help: "Who the token is for.") var principal: String
     @Option(help: "The unit subtree the caller may act in (ltree path).") var unitPath: String
-    @Option(parsing: .upToNextOption, help: "Permissions, e.g. membership.write pii.read.") var permission: [String] = []
+    @Option(parsing: .upToNextOption, help: "Permissions, e.g. membership.read membership.write pii.read.") var permission: [String] = []
     @Option(help: "Lifetime in seconds.") var ttl = 3600
 
     func run() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas

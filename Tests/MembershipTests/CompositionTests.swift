@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 
@@ -133,7 +133,7 @@ struct CompositionTests {
             try await county.api.checkComposition(.init(councilId: UUID().uuidString), options: county.admin)
         }
         let village = try await county.village(1)
-        await expectStatus(.invalidArgument, "unit", "镇民主协商议事会应设在镇乡街道一级") {
+        await expectStatus(.invalidArgument, field: "unit", "镇民主协商议事会应设在镇乡街道一级") {
             try await county.council(.townCouncil, at: village)
         }
     }
@@ -183,7 +183,7 @@ struct RuleOverrideTests {
             .init(unit: village.ref, kind: .villageCouncil, ruleId: "composition.non_party_share", disabled: true), options: county.admin)
         #expect(off.disabled)
         #expect(try await county.check(council).satisfied)
-        await expectStatus(.invalidArgument, "definition_json") {
+        await expectStatus(.invalidArgument, field: "definition_json") {
             try await county.api.setCompositionRule(
                 .init(unit: village.ref, kind: .villageCouncil, ruleId: "composition.member_count", definitionJson: "{\"kind\":\"nope\"}"),
                 options: county.admin)

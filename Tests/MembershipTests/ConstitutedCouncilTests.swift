@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 
@@ -14,9 +14,15 @@ struct ConstitutedCouncilTests {
         let (council, _) = try await county.villageCouncil(village: 1, party: 11, nonParty: 9)
         let notice = try await county.publish(council)
         county.harness.passNoticeWindow()
-        await expectStatus(.failedPrecondition, "[composition.non_party_share]", "党外人士 9 人", "成员 20 人", "至少 10 人", "9 of 20") {
+        let error = await expectStatus(.failedPrecondition, rule: "composition.non_party_share", "党外人士 9 人", "成员 20 人", "至少 10 人", "9 of 20") {
             try await county.confirm(notice)
         }
+        // The figures travel in the detail, named after the rule.
+        let detail = try #require(error?.detail)
+        #expect(detail.figure("composition.non_party_share.count") == "9")
+        #expect(detail.figure("composition.non_party_share.base") == "20")
+        #expect(detail.figure("composition.non_party_share.minimum") == "10")
+        #expect(detail.messageZH.contains("党外人士 9 人"))
         let after = try await county.getCouncil(council)
         #expect(after.status == .inNotice)
         #expect(after.seats.allSatisfy { $0.status == .inNotice })
@@ -40,7 +46,7 @@ struct ConstitutedCouncilTests {
         let (council, members) = try await county.villageCouncil(village: 1, party: 10, nonParty: 10)
         try await county.constitute(council)
         let nonParty = members[15]
-        await expectStatus(.failedPrecondition, "[composition.non_party_share]", "党外人士 9 人，少于成员 20 人的百分之五十") {
+        await expectStatus(.failedPrecondition, rule: "composition.non_party_share", "党外人士 9 人，少于成员 20 人的百分之五十") {
             try await county.api.updatePerson(.init(personId: nonParty.id, partyMember: .init(value: true)), options: county.admin)
         }
         let unchanged = try await county.api.getPerson(.init(personId: nonParty.id), options: county.admin)
@@ -59,10 +65,12 @@ struct ConstitutedCouncilTests {
         let (council, members) = try await county.villageCouncil(village: 1, party: 10, nonParty: 10)
         let constituted = try await county.constitute(council)
         let seat = try #require(constituted.seats.first { $0.personId == members[19].id })
-        let error = await expectStatus(.failedPrecondition, "composition.member_count", "composition.non_party_share", "成员 19 人") {
+        let error = await expectStatus(.failedPrecondition, rule: "composition.member_count,composition.non_party_share", "成员 19 人") {
             try await county.api.removeMember(.init(seatId: seat.id, reason: "迁出"), options: county.admin)
         }
-        #expect(error?.message.contains("[composition.member_count,composition.non_party_share]") == true)
+        #expect(error?.detail?.rules == ["composition.member_count", "composition.non_party_share"])
+        #expect(error?.detail?.figure("composition.member_count.count") == "19")
+        #expect(error?.detail?.figure("composition.non_party_share.base") == "19")
         #expect(try await county.getCouncil(council).seats.count == 20)
     }
 
@@ -81,10 +89,10 @@ struct ConstitutedCouncilTests {
         let result = try await county.check(council, includeNominees: false)
         #expect(result.satisfied)
         #expect(result.countedMembers == 20)
-        await expectStatus(.invalidArgument, "topic_id") {
+        await expectStatus(.invalidArgument, field: "topic_id") {
             try await county.nominate(expert, to: council, as: .adHocMember)
         }
-        await expectStatus(.alreadyExists, "person_id") {
+        await expectStatus(.alreadyExists, field: "person_id") {
             try await county.nominate(expert, to: council, as: .adHocMember, topic: "topic-road")
         }
     }
@@ -109,7 +117,7 @@ struct ConstitutedCouncilTests {
     func kinshipBreaksSupervision() async throws {
         let county = try await MembershipHarness.current.county()
         let (council, members, committeeMember) = try await supervisionCommittee(county)
-        await expectStatus(.failedPrecondition, "[composition.committee_kin_excluded]", "近亲属") {
+        await expectStatus(.failedPrecondition, rule: "composition.committee_kin_excluded", "近亲属") {
             try await county.api.addKinship(
                 .init(personId: members[1].id, relativeId: committeeMember.id, relation: "spouse"), options: county.admin)
         }
@@ -123,7 +131,7 @@ struct ConstitutedCouncilTests {
         let village = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1))), options: county.admin)
         let brother = try await county.person("监委之兄", in: village)
         _ = try await county.api.addKinship(.init(personId: members[2].id, relativeId: brother.id, relation: "sibling"), options: county.admin)
-        await expectStatus(.failedPrecondition, "[composition.committee_kin_excluded]", "兄弟姐妹") {
+        await expectStatus(.failedPrecondition, rule: "composition.committee_kin_excluded", "兄弟姐妹") {
             try await county.api.updatePerson(
                 .init(personId: brother.id, replacePosts: true, posts: ["villagersCommitteeMember"]), options: county.admin)
         }

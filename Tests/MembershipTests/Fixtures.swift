@@ -2,7 +2,7 @@ import Foundation
 import MembershipCore
 import Synchronization
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas
@@ -110,8 +110,9 @@ struct County: Sendable {
     var path: String { "u" + code }
     var ref: CommonV1.UnitRef { CommonV1.UnitRef(divisionCode: code) }
 
-    /// The county's administrator: may write and read personal data everywhere in it.
-    var admin: CallOptions { caller(at: path, [Permissions.write, Permissions.readPII]) }
+    /// The county's administrator: may read, write, override rules and read personal data
+    /// everywhere in it.
+    var admin: CallOptions { caller(at: path, [Permissions.read, Permissions.write, Permissions.rules, Permissions.readPII]) }
 
     func caller(at path: String, _ permissions: Set<String>, principal: String = "clerk") -> CallOptions {
         harness.server.options(principal: principal, unitPath: path, permissions: permissions)
@@ -265,10 +266,11 @@ extension County {
     }
 }
 
-/// Permission names the membership service checks.
+/// Permission names the membership schema declares (and `AuthInterceptor` checks).
 enum Permissions {
     static let read = "membership.read"
     static let write = "membership.write"
+    static let rules = "membership.rules"
     static let readPII = Permission.readPII
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 
@@ -37,7 +37,7 @@ struct NoticeTests {
         let (county, council, _, notice) = try await published()
         let clock = try MembershipHarness.current.clock
         clock.set(instant("2025-03-06T23:59:59+08:00"))
-        await expectStatus(.failedPrecondition, "[confirmation.notice_open]", "公示期至 2025-03-06 24时结束，期满前不能确认") {
+        await expectStatus(.failedPrecondition, rule: "confirmation.notice_open", "公示期至 2025-03-06 24时结束，期满前不能确认") {
             try await county.confirm(notice)
         }
         clock.set(instant("2025-03-07T00:00:00+08:00"))
@@ -63,15 +63,15 @@ struct NoticeTests {
         #expect(objection.outcome == .unspecified)
 
         clock.set(instant("2025-03-08T09:00:00+08:00"))
-        await expectStatus(.failedPrecondition, "[confirmation.objection_open]", "有 1 条异议尚未处理，不能确认") {
+        await expectStatus(.failedPrecondition, rule: "confirmation.objection_open", "有 1 条异议尚未处理，不能确认") {
             try await county.confirm(notice)
         }
-        await expectStatus(.invalidArgument, "resolution") {
+        await expectStatus(.invalidArgument, field: "resolution") {
             try await county.api.resolveObjection(.init(objectionId: objection.id, outcome: .dismissed), options: county.admin)
         }
         let resolved = try await county.api.resolveObjection(
             .init(objectionId: objection.id, outcome: .dismissed, resolution: "经核实，该同志常住本村"),
-            options: county.caller(at: county.path, [Permissions.write], principal: "town-party-office"))
+            options: county.caller(at: county.path, [Permissions.read, Permissions.write], principal: "town-party-office"))
         #expect(resolved.outcome == .dismissed)
         #expect(resolved.resolvedBy == "town-party-office")
         #expect(resolved.resolvedAt?.seconds == Int64(clock.now().timeIntervalSince1970))
@@ -108,7 +108,7 @@ struct NoticeTests {
     func lateObjection() async throws {
         let (county, _, _, notice) = try await published()
         try MembershipHarness.current.clock.set(instant("2025-03-07T00:00:00+08:00"))
-        await expectStatus(.failedPrecondition, "[notice.closed]", "2025-03-06") {
+        await expectStatus(.failedPrecondition, rule: "notice.closed", "2025-03-06") {
             try await county.api.fileObjection(.init(noticeId: notice.id, objectorName: "迟到者", reason: "太晚了"), options: county.admin)
         }
     }
@@ -118,7 +118,7 @@ struct NoticeTests {
         let (county, council, _, notice) = try await published()
         let objection = try await county.api.fileObjection(
             .init(noticeId: notice.id, objectorName: "村民", reason: "名单不全"), options: county.admin)
-        await expectStatus(.failedPrecondition, "[confirmation.objection_open]", "1 条异议未处理") {
+        await expectStatus(.failedPrecondition, rule: "confirmation.objection_open", "1 条异议未处理") {
             try await county.publish(council)
         }
         _ = try await county.api.resolveObjection(.init(objectionId: objection.id, outcome: .dismissed, resolution: "名单完整"), options: county.admin)
@@ -126,7 +126,7 @@ struct NoticeTests {
         #expect(second.nominees.count == 20)
         #expect(try await county.api.getNotice(.init(noticeId: notice.id), options: county.admin).status == .superseded)
         try MembershipHarness.current.passNoticeWindow()
-        await expectStatus(.failedPrecondition, "[notice.superseded]") { try await county.confirm(notice) }
+        await expectStatus(.failedPrecondition, rule: "notice.superseded") { try await county.confirm(notice) }
         #expect(try await county.confirm(second).status == .constituted)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas
@@ -79,7 +80,7 @@ struct ProcessTests {
     @Test("starts with migrations, answers Health, keeps data across a restart, and exits cleanly on SIGTERM")
     func lifecycle() async throws {
         let database = try await TestDatabase.create(prefix: "process")
-        let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.write"], expiresAt: TestServer.farFuture)
+        let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.read", "membership.write"], expiresAt: TestServer.farFuture)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
         let options = CallOptions(timeout: .seconds(10), metadata: metadata)
@@ -124,13 +125,13 @@ struct ProcessTests {
 
     @Test("tongxinctl issues tokens that the services accept, and refuses without the secret")
     func cliToken() throws {
-        let issued = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.write", "--ttl", "60"], secret: secret)
+        let issued = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.read", "membership.write", "--ttl", "60"], secret: secret)
         #expect(issued.status == 0)
         let caller = try TokenAuthority(secret: Array(secret.utf8))
             .verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines), now: Int64(Date().timeIntervalSince1970))
         #expect(caller.principal == "clerk")
         #expect(caller.unitPath == "u330100000000")
-        #expect(caller.permissions == ["membership.write"])
+        #expect(caller.permissions == ["membership.read", "membership.write"])
         let refused = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000"])
         #expect(refused.status != 0)
         #expect(refused.output.contains("TONGXIN_AUTH_SECRET"))

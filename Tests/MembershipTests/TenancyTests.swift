@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TongxinAPI
+import HealthAPI
+import MembershipAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas
@@ -21,7 +22,7 @@ struct TenancyTests {
         let person: MembershipV1.Person
         let council: MembershipV1.Council
         /// A clerk of town 2 with every permission.
-        var town2Clerk: CallOptions { county.caller(at: town2.path, [Permissions.write, Permissions.readPII]) }
+        var town2Clerk: CallOptions { county.caller(at: town2.path, [Permissions.read, Permissions.write, Permissions.rules, Permissions.readPII]) }
 
         static func make() async throws -> TwoTowns {
             let county = try await MembershipHarness.current.county()
@@ -182,7 +183,7 @@ struct TenancyTests {
     }
 }
 
-/// 认证与授权: every call carries a verified token; mutations need `membership.write`.
+/// 认证与授权: every call carries a verified token holding the permission its method declares.
 @Suite("Authentication and permissions", .membershipService("auth"))
 struct AuthenticationTests {
     @Test("a call without a token, or with a forged or expired one, is UNAUTHENTICATED")
@@ -206,17 +207,26 @@ struct AuthenticationTests {
         #expect(health.service == "membership")
     }
 
-    @Test("a mutation without membership.write is PERMISSION_DENIED; reading needs no permission")
+    @Test("a mutation without membership.write is PERMISSION_DENIED; a read needs membership.read; nothing is written")
     func permissionDenied() async throws {
         let county = try await MembershipHarness.current.county()
-        let reader = county.caller(at: county.path, [])
-        await expectStatus(.permissionDenied, "membership.write", "缺少权限") {
+        let reader = county.caller(at: county.path, [Permissions.read])
+        await expectStatus(.permissionDenied, "permission \"membership.write\" is required", "需要权限 membership.write") {
             try await county.api.createUnit(.init(divisionCode: county.townCode(1), name: "无权", parent: county.ref), options: reader)
         }
         await expectStatus(.permissionDenied, "membership.write") {
             try await county.api.importUnits(.init(csv: "code,name,parent_code\n"), options: reader)
         }
+        // Overriding a composition rule needs membership.rules, not membership.write.
+        let writer = county.caller(at: county.path, [Permissions.read, Permissions.write])
+        await expectStatus(.permissionDenied, "membership.rules") {
+            try await county.api.setCompositionRule(
+                .init(unit: county.ref, kind: .villageCouncil, ruleId: "composition.member_count", disabled: true), options: writer)
+        }
         #expect(try await county.api.getUnit(.init(unit: county.ref), options: reader).divisionCode == county.code)
+        await expectStatus(.permissionDenied, "membership.read") {
+            try await county.api.getUnit(.init(unit: county.ref), options: county.caller(at: county.path, [Permissions.write]))
+        }
         // Nothing was written.
         #expect(try await county.api.listUnits(.init(), options: county.admin).units.count == 1)
     }

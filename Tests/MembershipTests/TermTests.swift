@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 
@@ -63,13 +63,13 @@ struct TermTests {
         #expect(next.status == .forming)
         #expect(next.seats.isEmpty)
         #expect(next.currentTerm?.startsOn == CommonV1.Date(year: 2025, month: 1, day: 10))
-        await expectStatus(.failedPrecondition, "[notice.no_nominees]", "没有待公示的提名人选") {
+        await expectStatus(.failedPrecondition, rule: "notice.no_nominees", "没有待公示的提名人选") {
             try await county.publish(council)
         }
         await expectStatus(.notFound, "council not found") {
             try await county.api.endTerm(.init(councilId: UUID().uuidString), options: county.admin)
         }
-        await expectStatus(.invalidArgument, "next_term_ends_on") {
+        await expectStatus(.invalidArgument, field: "next_term_ends_on") {
             try await county.api.endTerm(
                 .init(councilId: council.id, nextTermStartsOn: .init(year: 2025, month: 2, day: 1), nextTermEndsOn: .init(year: 2025, month: 1, day: 1)),
                 options: county.admin)

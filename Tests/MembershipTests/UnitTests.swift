@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 
@@ -38,7 +38,7 @@ struct UnitTests {
     func duplicateCode() async throws {
         let county = try await MembershipHarness.current.county()
         try await county.town(1)
-        await expectStatus(.alreadyExists, "division_code", county.townCode(1), "已登记") {
+        await expectStatus(.alreadyExists, field: "division_code", county.townCode(1), "已登记") {
             try await county.unit(county.townCode(1), "重复的镇", under: county.code)
         }
     }
@@ -52,7 +52,7 @@ struct UnitTests {
     ])
     func malformedCode(code: String, problem: String) async throws {
         let county = try await MembershipHarness.current.county()
-        await expectStatus(.invalidArgument, "division_code:", problem) {
+        await expectStatus(.invalidArgument, field: "division_code", problem) {
             try await county.unit(code, "坏代码", under: county.code)
         }
     }
@@ -61,15 +61,15 @@ struct UnitTests {
     func placement() async throws {
         let county = try await MembershipHarness.current.county()
         try await county.town(1)
-        await expectStatus(.invalidArgument, "level", "村社区不能设在市县区之下") {
+        await expectStatus(.invalidArgument, field: "level", "村社区不能设在市县区之下") {
             try await county.unit(county.villageCode(1, 1), "越级村", under: county.code)
         }
-        await expectStatus(.invalidArgument, "level", "does not match division code") {
+        await expectStatus(.invalidArgument, field: "level", "does not match division code") {
             try await county.api.createUnit(
                 .init(divisionCode: county.townCode(2), name: "层级不符", level: .village, parent: county.ref), options: county.admin)
         }
         let other = try await MembershipHarness.current.county()
-        await expectStatus(.invalidArgument, "division_code", "不在上级单元") {
+        await expectStatus(.invalidArgument, field: "division_code", "不在上级单元") {
             try await county.unit(other.townCode(5), "他县之镇", under: county.code)
         }
     }
@@ -95,7 +95,7 @@ struct UnitTests {
         let inOldTown = try await county.api.findPeople(.init(unit: .init(divisionCode: county.townCode(1))), options: county.admin)
         #expect(inOldTown.people.isEmpty)
 
-        await expectStatus(.failedPrecondition, "place.retire.active_children", "1 个未撤销的下级单元") {
+        await expectStatus(.failedPrecondition, rule: "place.retire.active_children", "1 个未撤销的下级单元") {
             try await county.api.retireUnit(.init(unit: town2.ref, reason: "合并"), options: county.admin)
         }
         let retired = try await county.api.retireUnit(.init(unit: village.ref, reason: "撤村并居"), options: county.admin)
@@ -105,7 +105,7 @@ struct UnitTests {
         #expect(active.units.map(\.id) == [town2.id])
         let all = try await county.api.listUnits(.init(root: town2.ref, includeRetired: true), options: county.admin)
         #expect(all.units.map(\.id) == [town2.id, village.id])
-        await expectStatus(.failedPrecondition, "place.retired", "已撤销") {
+        await expectStatus(.failedPrecondition, rule: "place.retired", "已撤销") {
             try await county.person("赵六", in: village)
         }
     }
@@ -132,7 +132,7 @@ struct UnitTests {
           arguments: ["not a path", "u1.", "x330000", "u' OR 1=1 --", "u999999999999"])
     func malformedPageToken(token: String) async throws {
         let county = try await MembershipHarness.current.county()
-        await expectStatus(.invalidArgument, "page.page_token", "分页标记无效") {
+        await expectStatus(.invalidArgument, field: "page.page_token", "分页标记无效") {
             try await county.api.listUnits(.init(page: .init(pageSize: 2, pageToken: token)), options: county.admin)
         }
     }

@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 import Testing
-import TongxinAPI
+import HealthAPI
 @testable import TongxinRPC
 import TongxinSchemas
 

@@ -71,6 +71,8 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__get_roster_response__descriptor,
     &tongxin__rpc__v1__metadata_entry__descriptor,
     &tongxin__rpc__v1__status__descriptor,
+    &tongxin__rpc__v1__error_detail__descriptor,
+    &tongxin__rpc__v1__figure__descriptor,
     &tongxin__rpc__v1__frame__descriptor,
 };
 
@@ -79,10 +81,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 70; }
+size_t tongxin_message_descriptor_count(void) { return 72; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 70 ? messages[index] : NULL;
+    return index < 72 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 2; }

@@ -131,7 +131,9 @@ final class ClientConnectionHandler: FramedConnectionHandler {
             call.promise.succeed(ClientResponse(payload: frame.payload, trailingMetadata: Metadata(wire: frame.metadata)))
         } else {
             let refused = self.goAwayLastCallID.map { frame.callId > $0 } ?? false
-            let error = RPCError(code: status.code, message: status.message, metadata: Metadata(wire: frame.metadata))
+            let error = RPCError(
+                code: status.code, message: status.message, metadata: Metadata(wire: frame.metadata),
+                detail: frame.errorDetail.map(ErrorDetail.init(wire:)))
             call.promise.fail(CallFailure(error, mayHaveRun: !refused))
         }
         self.closeIfDone()

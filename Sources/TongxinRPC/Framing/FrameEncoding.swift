@@ -21,8 +21,11 @@ extension RpcV1.Frame {
         RpcV1.Frame(callId: callID, kind: .request, method: method, metadata: metadata.wire, timeoutMicros: timeoutMicros, payload: payload)
     }
 
-    static func response(callID: UInt64, status: Status, metadata: Metadata = [:], payload: [UInt8] = []) -> Self {
-        RpcV1.Frame(callId: callID, kind: .response, metadata: metadata.wire, status: status.wire, payload: payload)
+    static func response(callID: UInt64, status: Status, metadata: Metadata = [:], payload: [UInt8] = [], detail: ErrorDetail? = nil) -> Self {
+        // A detail belongs to a failure only: an OK response never carries one.
+        RpcV1.Frame(
+            callId: callID, kind: .response, metadata: metadata.wire, status: status.wire, payload: payload,
+            errorDetail: status.code == .ok ? nil : detail?.wire)
     }
 
     static func cancel(callID: UInt64) -> Self {

@@ -1,7 +1,7 @@
 import TongxinWire
 
 /// A service as the server sees it: something that puts its methods into a router.
-/// Generated code (`Sources/TongxinAPI`) implements `register(into:)` for every service
+/// Generated code (`Sources/API/<Name>`, e.g. `MembershipAPI`) implements `register(into:)` for every service
 /// protocol, so a service type only writes its handlers.
 public protocol RPCService: Sendable {
     func register(into router: inout RPCRouter)
@@ -12,7 +12,7 @@ public protocol RPCService: Sendable {
 public struct RPCRouter: Sendable {
     /// A handler with its request and response types erased.
     struct Handler: Sendable {
-        let idempotent: Bool
+        let descriptor: RPCMethodDescriptor
         let run: @Sendable (_ payload: [UInt8], _ context: ServerCallContext) async throws -> [UInt8]
     }
 
@@ -28,7 +28,7 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(self.handlers[method.path] == nil, "\(method.path) is registered twice")
         let path = method.path
-        self.handlers[path] = Handler(idempotent: method.idempotent) { payload, context in
+        self.handlers[path] = Handler(descriptor: method.descriptor) { payload, context in
             let request: Request
             do {
                 request = try Request(serializedBytes: payload)
@@ -53,5 +53,10 @@ public struct RPCRouter: Sendable {
     /// The registered paths, sorted.
     public var methods: [String] {
         self.handlers.keys.sorted()
+    }
+
+    /// The schema's declarations of the method registered at `path`, if any.
+    public func descriptor(for path: String) -> RPCMethodDescriptor? {
+        self.handlers[path]?.descriptor
     }
 }

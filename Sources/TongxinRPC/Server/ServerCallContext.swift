@@ -9,6 +9,9 @@ import Logging
 public struct ServerCallContext: Sendable {
     /// `/package.Service/Method`.
     public let method: String
+    /// What the schema declares about the method (permission, read-only, idempotent), as
+    /// the router registered it; nil for a context made outside a server.
+    public let methodDescriptor: RPCMethodDescriptor?
     /// The request's metadata. Interceptors may change it (an auth interceptor adds
     /// `x-principal`) before the handler sees it.
     public var metadata: Metadata
@@ -29,9 +32,11 @@ public struct ServerCallContext: Sendable {
         callID: UInt64 = 0,
         peer: String = "",
         traceID: String? = nil,
+        methodDescriptor: RPCMethodDescriptor? = nil,
         logger: Logger
     ) {
         self.method = method
+        self.methodDescriptor = methodDescriptor
         self.metadata = metadata
         self.deadline = deadline
         self.callID = callID

@@ -149,6 +149,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             deadline: deadline,
             callID: id,
             peer: self.peer,
+            methodDescriptor: handler.descriptor,
             logger: self.shared.logger
         )
         let executor = self.shared.executor
@@ -180,7 +181,9 @@ final class ServerConnectionHandler: FramedConnectionHandler {
                     )))
                 }
             case .failure(let error):
-                self.send(.response(callID: id, status: error.status, metadata: error.metadata))
+                // INTERNAL never carries a detail: what went wrong inside stays in the log.
+                let detail = error.code == .internalError ? nil : error.detail
+                self.send(.response(callID: id, status: error.status, metadata: error.metadata, detail: detail))
             }
         }
         self.closeIfDone()

@@ -163,6 +163,72 @@ extension RpcV1 {
         }
     }
 
+    /// What a failed call broke, for programs (the gateway, the UI, tests) that must not parse
+    /// the human-readable status message. Sent in a RESPONSE whose status is not OK, when the
+    /// service knows more than the code; never for OK, and never with internals (an INTERNAL
+    /// answer carries none). Empty strings mean "not applicable".
+    public struct ErrorDetail: WireMessage {
+        /// The stable, dotted id of the broken rule, e.g. "confirmation.notice_open"; several
+        /// ids separated by "," when one refusal names several rules (a council's composition).
+        public var rule: String
+        /// The request field at fault, in the wire (snake_case) spelling, e.g. "id_number".
+        public var field: String
+        /// The explanation in Chinese and in English (the status message carries both too).
+        public var messageZh: String
+        public var messageEn: String
+        /// The figures behind the refusal, e.g. "composition.non_party_share.count" = "9".
+        public var figures: [RpcV1.Figure]
+
+        public init(rule: String = "", field: String = "", messageZh: String = "", messageEn: String = "", figures: [RpcV1.Figure] = []) {
+            self.rule = rule
+            self.field = field
+            self.messageZh = messageZh
+            self.messageEn = messageEn
+            self.figures = figures
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.rpc.v1.ErrorDetail")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.rule = reader.string(1)
+            self.field = reader.string(2)
+            self.messageZh = reader.string(3)
+            self.messageEn = reader.string(4)
+            self.figures = try reader.repeatedMessage(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.rule)
+            try writer.string(2, self.field)
+            try writer.string(3, self.messageZh)
+            try writer.string(4, self.messageEn)
+            try writer.repeatedMessage(5, self.figures)
+        }
+    }
+
+    /// One named figure of an ErrorDetail (a repeated message, not a map: protoc-c's limits).
+    public struct Figure: WireMessage {
+        public var name: String
+        public var value: String
+
+        public init(name: String = "", value: String = "") {
+            self.name = name
+            self.value = value
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.rpc.v1.Figure")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.name = reader.string(1)
+            self.value = reader.string(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.name)
+            try writer.string(2, self.value)
+        }
+    }
+
     public struct Frame: WireMessage {
         /// 0 for PING, PONG and GOAWAY; otherwise the call this frame belongs to.
         public var callId: UInt64
@@ -181,8 +247,12 @@ extension RpcV1 {
         public var payload: [UInt8]
         /// GOAWAY: the highest call id the sender will still answer.
         public var lastCallId: UInt64
+        /// RESPONSE with a status other than OK: what the call broke (rule, field, figures),
+        /// when the service says. Absent in every other frame. Added after fields 1-8 (numbers
+        /// are never reused); a peer that predates it ignores it and still has the status.
+        public var errorDetail: RpcV1.ErrorDetail?
 
-        public init(callId: UInt64 = 0, kind: RpcV1.FrameKind = RpcV1.FrameKind(rawValue: 0), method: String = "", metadata: [RpcV1.MetadataEntry] = [], timeoutMicros: Int64 = 0, status: RpcV1.Status? = nil, payload: [UInt8] = [], lastCallId: UInt64 = 0) {
+        public init(callId: UInt64 = 0, kind: RpcV1.FrameKind = RpcV1.FrameKind(rawValue: 0), method: String = "", metadata: [RpcV1.MetadataEntry] = [], timeoutMicros: Int64 = 0, status: RpcV1.Status? = nil, payload: [UInt8] = [], lastCallId: UInt64 = 0, errorDetail: RpcV1.ErrorDetail? = nil) {
             self.callId = callId
             self.kind = kind
             self.method = method
@@ -191,6 +261,7 @@ extension RpcV1 {
             self.status = status
             self.payload = payload
             self.lastCallId = lastCallId
+            self.errorDetail = errorDetail
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.rpc.v1.Frame")
@@ -204,6 +275,7 @@ extension RpcV1 {
             self.status = try reader.message(6)
             self.payload = reader.bytes(7)
             self.lastCallId = reader.scalar(8)
+            self.errorDetail = try reader.message(9)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -215,6 +287,7 @@ extension RpcV1 {
             try writer.message(6, self.status)
             writer.bytes(7, self.payload)
             writer.scalar(8, self.lastCallId)
+            try writer.message(9, self.errorDetail)
         }
     }
 }

@@ -5,6 +5,12 @@ import TongxinRPC
 /// binds the `Caller` for the handler (`Caller.current()`); a missing, forged or expired
 /// token is answered UNAUTHENTICATED before any handler runs.
 ///
+/// Then it checks, once, the permission the schema declares for the method
+/// (`option (tongxin.rpc.v1.permission)`, which the router hands over as
+/// `ServerCallContext.methodDescriptor`): a caller without it is answered
+/// PERMISSION_DENIED (`permission "X" is required / 需要权限 X`), so handlers never check
+/// permissions of their own.
+///
 /// `tongxin.health.v1.Health` stays open, as gRPC health is, so load balancers and the
 /// run script can probe a service without credentials.
 public struct AuthInterceptor: ServerInterceptor {
@@ -38,6 +44,9 @@ public struct AuthInterceptor: ServerInterceptor {
             caller = try authority.verify(authorization: context.metadata.authorization, now: now())
         } catch {
             throw RPCError(code: .unauthenticated, message: error.description)
+        }
+        if let permission = context.methodDescriptor?.permission {
+            try caller.require(permission)
         }
         var context = context
         context.metadata.principal = caller.principal

@@ -1,4 +1,4 @@
-import TongxinAPI
+import HealthAPI
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas

@@ -1,6 +1,6 @@
 import Foundation
 import MembershipRules
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService

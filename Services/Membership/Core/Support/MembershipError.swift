@@ -12,11 +12,16 @@ import TongxinRPC
 /// - A malformed field is `invalidArgument` naming the field.
 /// - A broken rule is `failedPrecondition` naming the rule and its figures, in Chinese
 ///   and English (ARCHITECTURE.md, principle 7).
+///
+/// Besides the bilingual status message, every refusal with a rule or a field carries an
+/// `ErrorDetail` (rule id, field, both messages, figures) that clients and tests read
+/// instead of parsing text. `internal` carries none and never names a Swift type.
 public enum MembershipError: Error, Sendable, Equatable {
     case invalidArgument(field: String, zh: String, en: String)
     case notFound(what: String)
     case alreadyExists(field: String, zh: String, en: String)
-    case failedPrecondition(rule: String, zh: String, en: String)
+    /// `figures` are named `<rule>.<figure>` (`count`, `base`, `minimum`, `maximum`, `subject`).
+    case failedPrecondition(rule: String, zh: String, en: String, figures: [ErrorDetail.Figure] = [])
 
     /// A field-level violation from MembershipRules (ID number, phone, division code).
     static func invalid(_ violation: DomainViolation) -> MembershipError {
@@ -33,8 +38,21 @@ public enum MembershipError: Error, Sendable, Equatable {
         .failedPrecondition(
             rule: violations.map(\.rule).joined(separator: ","),
             zh: violations.map(\.messageZH).joined(separator: "；"),
-            en: violations.map(\.messageEN).joined(separator: "; ")
+            en: violations.map(\.messageEN).joined(separator: "; "),
+            figures: violations.flatMap(figures(of:))
         )
+    }
+
+    /// The figures a composition violation carries, each named after its rule.
+    static func figures(of violation: RuleViolation) -> [ErrorDetail.Figure] {
+        let named: [(String, String?)] = [
+            ("subject", violation.subject),
+            ("count", violation.count.map(String.init)),
+            ("base", violation.base.map(String.init)),
+            ("minimum", violation.minimum.map(String.init)),
+            ("maximum", violation.maximum.map(String.init)),
+        ]
+        return named.compactMap { name, value in value.map { ErrorDetail.Figure("\(violation.rule).\(name)", $0) } }
     }
 
     static func missing(_ field: String) -> MembershipError {
@@ -46,13 +64,17 @@ extension MembershipError: RPCErrorConvertible {
     public var rpcError: RPCError {
         switch self {
         case .invalidArgument(let field, let zh, let en):
-            RPCError(code: .invalidArgument, message: "\(field): \(zh) / \(en)")
+            RPCError(code: .invalidArgument, message: "\(field): \(zh) / \(en)",
+                     detail: ErrorDetail(field: field, messageZH: zh, messageEN: en))
         case .notFound(let what):
-            RPCError(code: .notFound, message: "\(what) not found / 未找到\(Self.zhName(what))")
+            RPCError(code: .notFound, message: "\(what) not found / 未找到\(Self.zhName(what))",
+                     detail: ErrorDetail(messageZH: "未找到\(Self.zhName(what))", messageEN: "\(what) not found"))
         case .alreadyExists(let field, let zh, let en):
-            RPCError(code: .alreadyExists, message: "\(field): \(zh) / \(en)")
-        case .failedPrecondition(let rule, let zh, let en):
-            RPCError(code: .failedPrecondition, message: "[\(rule)] \(zh) / \(en)")
+            RPCError(code: .alreadyExists, message: "\(field): \(zh) / \(en)",
+                     detail: ErrorDetail(field: field, messageZH: zh, messageEN: en))
+        case .failedPrecondition(let rule, let zh, let en, let figures):
+            RPCError(code: .failedPrecondition, message: "[\(rule)] \(zh) / \(en)",
+                     detail: ErrorDetail(rule: rule, messageZH: zh, messageEN: en, figures: figures))
         }
     }
 

@@ -68,7 +68,7 @@ struct UnitImport {
                 if case .invalidArgument(let field, let zh, let en) = error {
                     errors.append(Self.error(row, field == "division_code" ? "parent_code" : field,
                                              field == "level" ? "wrong_level" : "unknown_parent", zh: zh, en: en))
-                } else if case .failedPrecondition(_, let zh, let en) = error {
+                } else if case .failedPrecondition(_, let zh, let en, _) = error {
                     errors.append(Self.error(row, "parent_code", "unknown_parent", zh: zh, en: en))
                 } else {
                     errors.append(Self.error(row, "parent_code", "unknown_parent",

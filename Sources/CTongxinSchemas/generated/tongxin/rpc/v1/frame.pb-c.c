@@ -97,6 +97,96 @@ void   tongxin__rpc__v1__status__free_unpacked
   assert(message->base.descriptor == &tongxin__rpc__v1__status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__rpc__v1__error_detail__init
+                     (Tongxin__Rpc__V1__ErrorDetail         *message)
+{
+  static const Tongxin__Rpc__V1__ErrorDetail init_value = TONGXIN__RPC__V1__ERROR_DETAIL__INIT;
+  *message = init_value;
+}
+size_t tongxin__rpc__v1__error_detail__get_packed_size
+                     (const Tongxin__Rpc__V1__ErrorDetail *message)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__error_detail__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__rpc__v1__error_detail__pack
+                     (const Tongxin__Rpc__V1__ErrorDetail *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__error_detail__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__rpc__v1__error_detail__pack_to_buffer
+                     (const Tongxin__Rpc__V1__ErrorDetail *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__error_detail__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Rpc__V1__ErrorDetail *
+       tongxin__rpc__v1__error_detail__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Rpc__V1__ErrorDetail *)
+     protobuf_c_message_unpack (&tongxin__rpc__v1__error_detail__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__rpc__v1__error_detail__free_unpacked
+                     (Tongxin__Rpc__V1__ErrorDetail *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__rpc__v1__error_detail__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__rpc__v1__figure__init
+                     (Tongxin__Rpc__V1__Figure         *message)
+{
+  static const Tongxin__Rpc__V1__Figure init_value = TONGXIN__RPC__V1__FIGURE__INIT;
+  *message = init_value;
+}
+size_t tongxin__rpc__v1__figure__get_packed_size
+                     (const Tongxin__Rpc__V1__Figure *message)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__figure__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__rpc__v1__figure__pack
+                     (const Tongxin__Rpc__V1__Figure *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__figure__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__rpc__v1__figure__pack_to_buffer
+                     (const Tongxin__Rpc__V1__Figure *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__rpc__v1__figure__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Rpc__V1__Figure *
+       tongxin__rpc__v1__figure__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Rpc__V1__Figure *)
+     protobuf_c_message_unpack (&tongxin__rpc__v1__figure__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__rpc__v1__figure__free_unpacked
+                     (Tongxin__Rpc__V1__Figure *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__rpc__v1__figure__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__rpc__v1__frame__init
                      (Tongxin__Rpc__V1__Frame         *message)
 {
@@ -244,7 +334,148 @@ const ProtobufCMessageDescriptor tongxin__rpc__v1__status__descriptor =
   (ProtobufCMessageInit) tongxin__rpc__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__rpc__v1__frame__field_descriptors[8] =
+static const ProtobufCFieldDescriptor tongxin__rpc__v1__error_detail__field_descriptors[5] =
+{
+  {
+    "rule",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message_zh",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, message_zh),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message_en",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, message_en),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "figures",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, n_figures),
+    offsetof(Tongxin__Rpc__V1__ErrorDetail, figures),
+    &tongxin__rpc__v1__figure__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__rpc__v1__error_detail__field_indices_by_name[] = {
+  1,   /* field[1] = field */
+  4,   /* field[4] = figures */
+  3,   /* field[3] = message_en */
+  2,   /* field[2] = message_zh */
+  0,   /* field[0] = rule */
+};
+static const ProtobufCIntRange tongxin__rpc__v1__error_detail__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__rpc__v1__error_detail__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.rpc.v1.ErrorDetail",
+  "ErrorDetail",
+  "Tongxin__Rpc__V1__ErrorDetail",
+  "tongxin.rpc.v1",
+  sizeof(Tongxin__Rpc__V1__ErrorDetail),
+  5,
+  tongxin__rpc__v1__error_detail__field_descriptors,
+  tongxin__rpc__v1__error_detail__field_indices_by_name,
+  1,  tongxin__rpc__v1__error_detail__number_ranges,
+  (ProtobufCMessageInit) tongxin__rpc__v1__error_detail__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__rpc__v1__figure__field_descriptors[2] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__Figure, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__Figure, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__rpc__v1__figure__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange tongxin__rpc__v1__figure__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__rpc__v1__figure__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.rpc.v1.Figure",
+  "Figure",
+  "Tongxin__Rpc__V1__Figure",
+  "tongxin.rpc.v1",
+  sizeof(Tongxin__Rpc__V1__Figure),
+  2,
+  tongxin__rpc__v1__figure__field_descriptors,
+  tongxin__rpc__v1__figure__field_indices_by_name,
+  1,  tongxin__rpc__v1__figure__number_ranges,
+  (ProtobufCMessageInit) tongxin__rpc__v1__figure__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__rpc__v1__frame__field_descriptors[9] =
 {
   {
     "call_id",
@@ -342,9 +573,22 @@ static const ProtobufCFieldDescriptor tongxin__rpc__v1__frame__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "error_detail",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Rpc__V1__Frame, error_detail),
+    &tongxin__rpc__v1__error_detail__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__rpc__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
+  8,   /* field[8] = error_detail */
   1,   /* field[1] = kind */
   7,   /* field[7] = last_call_id */
   3,   /* field[3] = metadata */
@@ -356,7 +600,7 @@ static const unsigned tongxin__rpc__v1__frame__field_indices_by_name[] = {
 static const ProtobufCIntRange tongxin__rpc__v1__frame__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tongxin__rpc__v1__frame__descriptor =
 {
@@ -366,7 +610,7 @@ const ProtobufCMessageDescriptor tongxin__rpc__v1__frame__descriptor =
   "Tongxin__Rpc__V1__Frame",
   "tongxin.rpc.v1",
   sizeof(Tongxin__Rpc__V1__Frame),
-  8,
+  9,
   tongxin__rpc__v1__frame__field_descriptors,
   tongxin__rpc__v1__frame__field_indices_by_name,
   1,  tongxin__rpc__v1__frame__number_ranges,

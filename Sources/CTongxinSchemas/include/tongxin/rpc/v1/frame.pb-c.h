@@ -17,6 +17,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Tongxin__Rpc__V1__MetadataEntry Tongxin__Rpc__V1__MetadataEntry;
 typedef struct Tongxin__Rpc__V1__Status Tongxin__Rpc__V1__Status;
+typedef struct Tongxin__Rpc__V1__ErrorDetail Tongxin__Rpc__V1__ErrorDetail;
+typedef struct Tongxin__Rpc__V1__Figure Tongxin__Rpc__V1__Figure;
 typedef struct Tongxin__Rpc__V1__Frame Tongxin__Rpc__V1__Frame;
 
 
@@ -88,6 +90,54 @@ struct  Tongxin__Rpc__V1__Status
     , TONGXIN__RPC__V1__STATUS_CODE__STATUS_CODE_OK, (char *)protobuf_c_empty_string }
 
 
+/*
+ * What a failed call broke, for programs (the gateway, the UI, tests) that must not parse
+ * the human-readable status message. Sent in a RESPONSE whose status is not OK, when the
+ * service knows more than the code; never for OK, and never with internals (an INTERNAL
+ * answer carries none). Empty strings mean "not applicable".
+ */
+struct  Tongxin__Rpc__V1__ErrorDetail
+{
+  ProtobufCMessage base;
+  /*
+   * The stable, dotted id of the broken rule, e.g. "confirmation.notice_open"; several
+   * ids separated by "," when one refusal names several rules (a council's composition).
+   */
+  char *rule;
+  /*
+   * The request field at fault, in the wire (snake_case) spelling, e.g. "id_number".
+   */
+  char *field;
+  /*
+   * The explanation in Chinese and in English (the status message carries both too).
+   */
+  char *message_zh;
+  char *message_en;
+  /*
+   * The figures behind the refusal, e.g. "composition.non_party_share.count" = "9".
+   */
+  size_t n_figures;
+  Tongxin__Rpc__V1__Figure **figures;
+};
+#define TONGXIN__RPC__V1__ERROR_DETAIL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__rpc__v1__error_detail__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One named figure of an ErrorDetail (a repeated message, not a map: protoc-c's limits).
+ */
+struct  Tongxin__Rpc__V1__Figure
+{
+  ProtobufCMessage base;
+  char *name;
+  char *value;
+};
+#define TONGXIN__RPC__V1__FIGURE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__rpc__v1__figure__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
 struct  Tongxin__Rpc__V1__Frame
 {
   ProtobufCMessage base;
@@ -123,10 +173,16 @@ struct  Tongxin__Rpc__V1__Frame
    * GOAWAY: the highest call id the sender will still answer.
    */
   uint64_t last_call_id;
+  /*
+   * RESPONSE with a status other than OK: what the call broke (rule, field, figures),
+   * when the service says. Absent in every other frame. Added after fields 1-8 (numbers
+   * are never reused); a peer that predates it ignores it and still has the status.
+   */
+  Tongxin__Rpc__V1__ErrorDetail *error_detail;
 };
 #define TONGXIN__RPC__V1__FRAME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__rpc__v1__frame__descriptor) \
-    , 0, TONGXIN__RPC__V1__FRAME_KIND__FRAME_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, NULL, {0,NULL}, 0 }
+    , 0, TONGXIN__RPC__V1__FRAME_KIND__FRAME_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, NULL, {0,NULL}, 0, NULL }
 
 
 /* Tongxin__Rpc__V1__MetadataEntry methods */
@@ -167,6 +223,44 @@ Tongxin__Rpc__V1__Status *
 void   tongxin__rpc__v1__status__free_unpacked
                      (Tongxin__Rpc__V1__Status *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Rpc__V1__ErrorDetail methods */
+void   tongxin__rpc__v1__error_detail__init
+                     (Tongxin__Rpc__V1__ErrorDetail         *message);
+size_t tongxin__rpc__v1__error_detail__get_packed_size
+                     (const Tongxin__Rpc__V1__ErrorDetail   *message);
+size_t tongxin__rpc__v1__error_detail__pack
+                     (const Tongxin__Rpc__V1__ErrorDetail   *message,
+                      uint8_t             *out);
+size_t tongxin__rpc__v1__error_detail__pack_to_buffer
+                     (const Tongxin__Rpc__V1__ErrorDetail   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Rpc__V1__ErrorDetail *
+       tongxin__rpc__v1__error_detail__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__rpc__v1__error_detail__free_unpacked
+                     (Tongxin__Rpc__V1__ErrorDetail *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Rpc__V1__Figure methods */
+void   tongxin__rpc__v1__figure__init
+                     (Tongxin__Rpc__V1__Figure         *message);
+size_t tongxin__rpc__v1__figure__get_packed_size
+                     (const Tongxin__Rpc__V1__Figure   *message);
+size_t tongxin__rpc__v1__figure__pack
+                     (const Tongxin__Rpc__V1__Figure   *message,
+                      uint8_t             *out);
+size_t tongxin__rpc__v1__figure__pack_to_buffer
+                     (const Tongxin__Rpc__V1__Figure   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Rpc__V1__Figure *
+       tongxin__rpc__v1__figure__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__rpc__v1__figure__free_unpacked
+                     (Tongxin__Rpc__V1__Figure *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Rpc__V1__Frame methods */
 void   tongxin__rpc__v1__frame__init
                      (Tongxin__Rpc__V1__Frame         *message);
@@ -194,6 +288,12 @@ typedef void (*Tongxin__Rpc__V1__MetadataEntry_Closure)
 typedef void (*Tongxin__Rpc__V1__Status_Closure)
                  (const Tongxin__Rpc__V1__Status *message,
                   void *closure_data);
+typedef void (*Tongxin__Rpc__V1__ErrorDetail_Closure)
+                 (const Tongxin__Rpc__V1__ErrorDetail *message,
+                  void *closure_data);
+typedef void (*Tongxin__Rpc__V1__Figure_Closure)
+                 (const Tongxin__Rpc__V1__Figure *message,
+                  void *closure_data);
 typedef void (*Tongxin__Rpc__V1__Frame_Closure)
                  (const Tongxin__Rpc__V1__Frame *message,
                   void *closure_data);
@@ -207,6 +307,8 @@ extern const ProtobufCEnumDescriptor    tongxin__rpc__v1__frame_kind__descriptor
 extern const ProtobufCEnumDescriptor    tongxin__rpc__v1__status_code__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__rpc__v1__metadata_entry__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__rpc__v1__status__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__rpc__v1__error_detail__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__rpc__v1__figure__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__rpc__v1__frame__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -5,42 +5,109 @@ import TongxinRPC
 import TongxinSchemas
 
 extension MembershipV1 {
+    /// Every method declares the permission its caller needs (tongxin.rpc.v1.permission):
+    /// reads membership.read, mutations membership.write, composition-rule overrides
+    /// membership.rules. AuthInterceptor checks it before the handler runs.
     public enum Membership {
         public static let serviceName = "tongxin.membership.v1.Membership"
 
         /// The methods of this service, as they travel on the wire.
         public enum Method {
-            public static let createUnit = RPCMethod<MembershipV1.CreateUnitRequest, MembershipV1.Unit>(service: "tongxin.membership.v1.Membership", name: "CreateUnit", idempotent: false)
-            public static let getUnit = RPCMethod<MembershipV1.GetUnitRequest, MembershipV1.Unit>(service: "tongxin.membership.v1.Membership", name: "GetUnit", idempotent: true)
-            public static let updateUnit = RPCMethod<MembershipV1.UpdateUnitRequest, MembershipV1.Unit>(service: "tongxin.membership.v1.Membership", name: "UpdateUnit", idempotent: true)
-            public static let moveUnit = RPCMethod<MembershipV1.MoveUnitRequest, MembershipV1.Unit>(service: "tongxin.membership.v1.Membership", name: "MoveUnit", idempotent: true)
-            public static let retireUnit = RPCMethod<MembershipV1.RetireUnitRequest, MembershipV1.Unit>(service: "tongxin.membership.v1.Membership", name: "RetireUnit", idempotent: true)
-            public static let listUnits = RPCMethod<MembershipV1.ListUnitsRequest, MembershipV1.ListUnitsResponse>(service: "tongxin.membership.v1.Membership", name: "ListUnits", idempotent: true)
-            public static let importUnits = RPCMethod<MembershipV1.ImportUnitsRequest, MembershipV1.ImportUnitsResponse>(service: "tongxin.membership.v1.Membership", name: "ImportUnits", idempotent: true)
-            public static let createPerson = RPCMethod<MembershipV1.CreatePersonRequest, MembershipV1.Person>(service: "tongxin.membership.v1.Membership", name: "CreatePerson", idempotent: false)
-            public static let getPerson = RPCMethod<MembershipV1.GetPersonRequest, MembershipV1.Person>(service: "tongxin.membership.v1.Membership", name: "GetPerson", idempotent: true)
-            public static let updatePerson = RPCMethod<MembershipV1.UpdatePersonRequest, MembershipV1.Person>(service: "tongxin.membership.v1.Membership", name: "UpdatePerson", idempotent: true)
-            public static let findPeople = RPCMethod<MembershipV1.FindPeopleRequest, MembershipV1.FindPeopleResponse>(service: "tongxin.membership.v1.Membership", name: "FindPeople", idempotent: true)
-            public static let addKinship = RPCMethod<MembershipV1.AddKinshipRequest, MembershipV1.AddKinshipResponse>(service: "tongxin.membership.v1.Membership", name: "AddKinship", idempotent: true)
-            public static let createCouncil = RPCMethod<MembershipV1.CreateCouncilRequest, MembershipV1.Council>(service: "tongxin.membership.v1.Membership", name: "CreateCouncil", idempotent: false)
-            public static let getCouncil = RPCMethod<MembershipV1.GetCouncilRequest, MembershipV1.Council>(service: "tongxin.membership.v1.Membership", name: "GetCouncil", idempotent: true)
-            public static let listCouncils = RPCMethod<MembershipV1.ListCouncilsRequest, MembershipV1.ListCouncilsResponse>(service: "tongxin.membership.v1.Membership", name: "ListCouncils", idempotent: true)
-            public static let nominateMember = RPCMethod<MembershipV1.NominateMemberRequest, MembershipV1.Seat>(service: "tongxin.membership.v1.Membership", name: "NominateMember", idempotent: false)
-            public static let removeMember = RPCMethod<MembershipV1.RemoveMemberRequest, MembershipV1.Seat>(service: "tongxin.membership.v1.Membership", name: "RemoveMember", idempotent: true)
-            public static let endTopic = RPCMethod<MembershipV1.EndTopicRequest, MembershipV1.EndTopicResponse>(service: "tongxin.membership.v1.Membership", name: "EndTopic", idempotent: true)
-            public static let getCompositionRules = RPCMethod<MembershipV1.GetCompositionRulesRequest, MembershipV1.GetCompositionRulesResponse>(service: "tongxin.membership.v1.Membership", name: "GetCompositionRules", idempotent: true)
-            public static let setCompositionRule = RPCMethod<MembershipV1.SetCompositionRuleRequest, MembershipV1.CompositionRule>(service: "tongxin.membership.v1.Membership", name: "SetCompositionRule", idempotent: true)
-            public static let resetCompositionRule = RPCMethod<MembershipV1.ResetCompositionRuleRequest, MembershipV1.GetCompositionRulesResponse>(service: "tongxin.membership.v1.Membership", name: "ResetCompositionRule", idempotent: true)
-            public static let checkComposition = RPCMethod<MembershipV1.CheckCompositionRequest, MembershipV1.CheckCompositionResponse>(service: "tongxin.membership.v1.Membership", name: "CheckComposition", idempotent: true)
-            public static let publishNotice = RPCMethod<MembershipV1.PublishNoticeRequest, MembershipV1.Notice>(service: "tongxin.membership.v1.Membership", name: "PublishNotice", idempotent: false)
-            public static let getNotice = RPCMethod<MembershipV1.GetNoticeRequest, MembershipV1.Notice>(service: "tongxin.membership.v1.Membership", name: "GetNotice", idempotent: true)
-            public static let fileObjection = RPCMethod<MembershipV1.FileObjectionRequest, MembershipV1.Objection>(service: "tongxin.membership.v1.Membership", name: "FileObjection", idempotent: false)
-            public static let resolveObjection = RPCMethod<MembershipV1.ResolveObjectionRequest, MembershipV1.Objection>(service: "tongxin.membership.v1.Membership", name: "ResolveObjection", idempotent: true)
-            public static let confirmNotice = RPCMethod<MembershipV1.ConfirmNoticeRequest, MembershipV1.Council>(service: "tongxin.membership.v1.Membership", name: "ConfirmNotice", idempotent: true)
-            public static let endTerm = RPCMethod<MembershipV1.EndTermRequest, MembershipV1.Council>(service: "tongxin.membership.v1.Membership", name: "EndTerm", idempotent: false)
-            public static let getMembershipHistory = RPCMethod<MembershipV1.GetMembershipHistoryRequest, MembershipV1.GetMembershipHistoryResponse>(service: "tongxin.membership.v1.Membership", name: "GetMembershipHistory", idempotent: true)
-            public static let getRoster = RPCMethod<MembershipV1.GetRosterRequest, MembershipV1.GetRosterResponse>(service: "tongxin.membership.v1.Membership", name: "GetRoster", idempotent: true)
+            public static let createUnit = RPCMethod<MembershipV1.CreateUnitRequest, MembershipV1.Unit>(
+                service: "tongxin.membership.v1.Membership", name: "CreateUnit", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let getUnit = RPCMethod<MembershipV1.GetUnitRequest, MembershipV1.Unit>(
+                service: "tongxin.membership.v1.Membership", name: "GetUnit", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let updateUnit = RPCMethod<MembershipV1.UpdateUnitRequest, MembershipV1.Unit>(
+                service: "tongxin.membership.v1.Membership", name: "UpdateUnit", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let moveUnit = RPCMethod<MembershipV1.MoveUnitRequest, MembershipV1.Unit>(
+                service: "tongxin.membership.v1.Membership", name: "MoveUnit", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let retireUnit = RPCMethod<MembershipV1.RetireUnitRequest, MembershipV1.Unit>(
+                service: "tongxin.membership.v1.Membership", name: "RetireUnit", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let listUnits = RPCMethod<MembershipV1.ListUnitsRequest, MembershipV1.ListUnitsResponse>(
+                service: "tongxin.membership.v1.Membership", name: "ListUnits", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let importUnits = RPCMethod<MembershipV1.ImportUnitsRequest, MembershipV1.ImportUnitsResponse>(
+                service: "tongxin.membership.v1.Membership", name: "ImportUnits", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let createPerson = RPCMethod<MembershipV1.CreatePersonRequest, MembershipV1.Person>(
+                service: "tongxin.membership.v1.Membership", name: "CreatePerson", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let getPerson = RPCMethod<MembershipV1.GetPersonRequest, MembershipV1.Person>(
+                service: "tongxin.membership.v1.Membership", name: "GetPerson", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let updatePerson = RPCMethod<MembershipV1.UpdatePersonRequest, MembershipV1.Person>(
+                service: "tongxin.membership.v1.Membership", name: "UpdatePerson", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let findPeople = RPCMethod<MembershipV1.FindPeopleRequest, MembershipV1.FindPeopleResponse>(
+                service: "tongxin.membership.v1.Membership", name: "FindPeople", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let addKinship = RPCMethod<MembershipV1.AddKinshipRequest, MembershipV1.AddKinshipResponse>(
+                service: "tongxin.membership.v1.Membership", name: "AddKinship", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let createCouncil = RPCMethod<MembershipV1.CreateCouncilRequest, MembershipV1.Council>(
+                service: "tongxin.membership.v1.Membership", name: "CreateCouncil", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let getCouncil = RPCMethod<MembershipV1.GetCouncilRequest, MembershipV1.Council>(
+                service: "tongxin.membership.v1.Membership", name: "GetCouncil", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let listCouncils = RPCMethod<MembershipV1.ListCouncilsRequest, MembershipV1.ListCouncilsResponse>(
+                service: "tongxin.membership.v1.Membership", name: "ListCouncils", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let nominateMember = RPCMethod<MembershipV1.NominateMemberRequest, MembershipV1.Seat>(
+                service: "tongxin.membership.v1.Membership", name: "NominateMember", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let removeMember = RPCMethod<MembershipV1.RemoveMemberRequest, MembershipV1.Seat>(
+                service: "tongxin.membership.v1.Membership", name: "RemoveMember", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let endTopic = RPCMethod<MembershipV1.EndTopicRequest, MembershipV1.EndTopicResponse>(
+                service: "tongxin.membership.v1.Membership", name: "EndTopic", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let getCompositionRules = RPCMethod<MembershipV1.GetCompositionRulesRequest, MembershipV1.GetCompositionRulesResponse>(
+                service: "tongxin.membership.v1.Membership", name: "GetCompositionRules", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let setCompositionRule = RPCMethod<MembershipV1.SetCompositionRuleRequest, MembershipV1.CompositionRule>(
+                service: "tongxin.membership.v1.Membership", name: "SetCompositionRule", idempotent: true, readOnly: false, permission: "membership.rules")
+            public static let resetCompositionRule = RPCMethod<MembershipV1.ResetCompositionRuleRequest, MembershipV1.GetCompositionRulesResponse>(
+                service: "tongxin.membership.v1.Membership", name: "ResetCompositionRule", idempotent: true, readOnly: false, permission: "membership.rules")
+            public static let checkComposition = RPCMethod<MembershipV1.CheckCompositionRequest, MembershipV1.CheckCompositionResponse>(
+                service: "tongxin.membership.v1.Membership", name: "CheckComposition", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let publishNotice = RPCMethod<MembershipV1.PublishNoticeRequest, MembershipV1.Notice>(
+                service: "tongxin.membership.v1.Membership", name: "PublishNotice", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let getNotice = RPCMethod<MembershipV1.GetNoticeRequest, MembershipV1.Notice>(
+                service: "tongxin.membership.v1.Membership", name: "GetNotice", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let fileObjection = RPCMethod<MembershipV1.FileObjectionRequest, MembershipV1.Objection>(
+                service: "tongxin.membership.v1.Membership", name: "FileObjection", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let resolveObjection = RPCMethod<MembershipV1.ResolveObjectionRequest, MembershipV1.Objection>(
+                service: "tongxin.membership.v1.Membership", name: "ResolveObjection", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let confirmNotice = RPCMethod<MembershipV1.ConfirmNoticeRequest, MembershipV1.Council>(
+                service: "tongxin.membership.v1.Membership", name: "ConfirmNotice", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let endTerm = RPCMethod<MembershipV1.EndTermRequest, MembershipV1.Council>(
+                service: "tongxin.membership.v1.Membership", name: "EndTerm", idempotent: false, readOnly: false, permission: "membership.write")
+            public static let getMembershipHistory = RPCMethod<MembershipV1.GetMembershipHistoryRequest, MembershipV1.GetMembershipHistoryResponse>(
+                service: "tongxin.membership.v1.Membership", name: "GetMembershipHistory", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let getRoster = RPCMethod<MembershipV1.GetRosterRequest, MembershipV1.GetRosterResponse>(
+                service: "tongxin.membership.v1.Membership", name: "GetRoster", idempotent: true, readOnly: true, permission: "membership.read")
         }
+
+        /// Every method of this service, in schema order, with its permission.
+        public static let allMethods: [RPCMethodDescriptor] = [
+            Method.createUnit.descriptor,
+            Method.getUnit.descriptor,
+            Method.updateUnit.descriptor,
+            Method.moveUnit.descriptor,
+            Method.retireUnit.descriptor,
+            Method.listUnits.descriptor,
+            Method.importUnits.descriptor,
+            Method.createPerson.descriptor,
+            Method.getPerson.descriptor,
+            Method.updatePerson.descriptor,
+            Method.findPeople.descriptor,
+            Method.addKinship.descriptor,
+            Method.createCouncil.descriptor,
+            Method.getCouncil.descriptor,
+            Method.listCouncils.descriptor,
+            Method.nominateMember.descriptor,
+            Method.removeMember.descriptor,
+            Method.endTopic.descriptor,
+            Method.getCompositionRules.descriptor,
+            Method.setCompositionRule.descriptor,
+            Method.resetCompositionRule.descriptor,
+            Method.checkComposition.descriptor,
+            Method.publishNotice.descriptor,
+            Method.getNotice.descriptor,
+            Method.fileObjection.descriptor,
+            Method.resolveObjection.descriptor,
+            Method.confirmNotice.descriptor,
+            Method.endTerm.descriptor,
+            Method.getMembershipHistory.descriptor,
+            Method.getRoster.descriptor,
+        ]
 
         /// Implemented by the service that serves `tongxin.membership.v1.Membership`.
         public protocol ServiceProtocol: RPCService {

@@ -10,9 +10,17 @@ extension HealthV1 {
 
         /// The methods of this service, as they travel on the wire.
         public enum Method {
-            public static let check = RPCMethod<HealthV1.CheckRequest, HealthV1.CheckResponse>(service: "tongxin.health.v1.Health", name: "Check", idempotent: true)
-            public static let ping = RPCMethod<HealthV1.PingRequest, HealthV1.PingResponse>(service: "tongxin.health.v1.Health", name: "Ping", idempotent: true)
+            public static let check = RPCMethod<HealthV1.CheckRequest, HealthV1.CheckResponse>(
+                service: "tongxin.health.v1.Health", name: "Check", idempotent: true, readOnly: true, permission: nil)
+            public static let ping = RPCMethod<HealthV1.PingRequest, HealthV1.PingResponse>(
+                service: "tongxin.health.v1.Health", name: "Ping", idempotent: true, readOnly: true, permission: nil)
         }
+
+        /// Every method of this service, in schema order, with its permission.
+        public static let allMethods: [RPCMethodDescriptor] = [
+            Method.check.descriptor,
+            Method.ping.descriptor,
+        ]
 
         /// Implemented by the service that serves `tongxin.health.v1.Health`.
         public protocol ServiceProtocol: RPCService {
