@@ -65,7 +65,7 @@ struct IdempotencyTests {
         let options = keyed(county.admin, "reused-key")
         _ = try await county.api.createPerson(
             .init(unit: .init(id: village.id), name: "幂等丁", gender: .male, birthYear: 1973), options: options)
-        await expectStatus(.invalidArgument, "x-idempotency-key") {
+        await expectStatus(.invalidArgument, field: "x-idempotency-key") {
             try await county.api.createPerson(
                 .init(unit: .init(id: village.id), name: "幂等戊", gender: .male, birthYear: 1973), options: options)
         }
@@ -78,7 +78,7 @@ struct IdempotencyTests {
         let village = try await county.village(1)
         let request = MembershipV1.CreatePersonRequest(unit: .init(id: village.id), name: "幂等己", gender: .male, birthYear: 1974)
         for bad in ["has space", String(repeating: "k", count: 129), "中文键"] {
-            await expectStatus(.invalidArgument, "x-idempotency-key") {
+            await expectStatus(.invalidArgument, field: "x-idempotency-key") {
                 try await county.api.createPerson(request, options: keyed(county.admin, bad))
             }
         }
@@ -90,7 +90,7 @@ struct IdempotencyTests {
         let county = try await MembershipHarness.current.county()
         let village = try await county.village(1)
         let options = keyed(county.admin, "retry-after-error")
-        await expectStatus(.invalidArgument, "name") {
+        await expectStatus(.invalidArgument, field: "name") {
             try await county.api.createPerson(.init(unit: .init(id: village.id), name: "", gender: .male, birthYear: 1975), options: options)
         }
         let person = try await county.api.createPerson(

@@ -29,8 +29,9 @@ public enum Idempotency {
             guard !key.isEmpty, key.utf8.count <= Idempotency.maxKeyLength,
                   key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E })
             else {
-                throw ServiceFailure.idempotencyKey(
-                    problem: "must be 1–\(Idempotency.maxKeyLength) visible ASCII characters / 幂等键须为 1–\(Idempotency.maxKeyLength) 个可见 ASCII 字符")
+                throw ServiceFailure.idempotencyKey(problem: .init(
+                    zh: "幂等键须为 1–\(Idempotency.maxKeyLength) 个可见 ASCII 字符",
+                    en: "must be 1–\(Idempotency.maxKeyLength) visible ASCII characters"))
             }
             self.service = service
             self.principal = caller.principal
@@ -50,8 +51,8 @@ public enum Idempotency {
             let storedMethod = try row["method"].decode(String.self)
             let storedHash = try row["request_hash"].decode([UInt8].self)
             guard storedMethod == method, storedHash == requestHash else {
-                throw ServiceFailure.idempotencyKey(
-                    problem: "was already used for a different request / 该幂等键已用于另一个请求")
+                throw ServiceFailure.idempotencyKey(problem: .init(
+                    zh: "该幂等键已用于另一个请求", en: "was already used for a different request"))
             }
             return try Response(serializedBytes: try row["response"].decode([UInt8].self))
         }

@@ -24,7 +24,9 @@ public struct KeysetPage: Sendable {
     public init(_ request: CommonV1.PageRequest?, keyParts: Int) throws {
         let requested = Int(request?.pageSize ?? 0)
         guard requested >= 0 else {
-            throw RPCError(code: .invalidArgument, message: "page.page_size: 不能为负数 / must not be negative")
+            throw RPCError(
+                code: .invalidArgument, message: "page.page_size: 不能为负数 / must not be negative",
+                detail: ErrorDetail(field: "page.page_size", messageZH: "不能为负数", messageEN: "must not be negative"))
         }
         size = requested == 0 ? Self.defaultSize : min(requested, Self.maxSize)
         let token = request?.pageToken ?? ""
@@ -32,7 +34,9 @@ public struct KeysetPage: Sendable {
             after = nil
         } else {
             guard let parts = Self.decode(token), parts.count == keyParts else {
-                throw RPCError(code: .invalidArgument, message: "page.page_token: 分页标记无效 / invalid page token")
+                throw RPCError(
+                    code: .invalidArgument, message: "page.page_token: 分页标记无效 / invalid page token",
+                    detail: ErrorDetail(field: "page.page_token", messageZH: "分页标记无效", messageEN: "invalid page token"))
             }
             after = parts
         }

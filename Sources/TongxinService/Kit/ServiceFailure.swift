@@ -19,10 +19,20 @@ public enum ServiceFailure: Error, Sendable, Equatable {
     /// only the reference, never a type name or SQL text.
     case `internal`(reference: String)
     /// `x-idempotency-key` is malformed or was used for another request.
-    case idempotencyKey(problem: String)
+    case idempotencyKey(problem: LocalizedProblem)
     /// A write that row-level security refused: its target lies outside the caller's
     /// subtree, which must look exactly like a target that does not exist.
     case outsideScope
+
+    /// A refusal in both languages.
+    public struct LocalizedProblem: Sendable, Equatable {
+        public var zh: String
+        public var en: String
+        public init(zh: String, en: String) {
+            self.zh = zh
+            self.en = en
+        }
+    }
 
     /// A database failure no handler turned into a domain error.
     public init(_ error: PostgresError) {
@@ -57,7 +67,8 @@ extension ServiceFailure: RPCErrorConvertible {
         case .internal(let reference):
             RPCError(code: .internalError, message: "internal error (reference \(reference)) / 内部错误")
         case .idempotencyKey(let problem):
-            RPCError(code: .invalidArgument, message: "x-idempotency-key: \(problem)")
+            RPCError(code: .invalidArgument, message: "x-idempotency-key: \(problem.zh) / \(problem.en)",
+                     detail: ErrorDetail(field: "x-idempotency-key", messageZH: problem.zh, messageEN: problem.en))
         case .outsideScope:
             RPCError(code: .notFound, message: "unit not found / 未找到单元")
         }
