@@ -130,6 +130,7 @@ let package = Package(
             name: "TongxinRPCTests",
             dependencies: ["TongxinRPC", "HealthAPI", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -45,7 +45,8 @@ public final class RPCServer: Service, Sendable {
     }
 
     public let configuration: Configuration
-    private let shared: Shared
+    /// What every connection shares (internal: tests build connections on an EmbeddedChannel).
+    let shared: Shared
     private let group: any EventLoopGroup
     private let logger: Logger
     private let state = NIOLockedValueBox(State.initial(shutdownRequested: false))
