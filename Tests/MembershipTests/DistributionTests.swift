@@ -43,6 +43,7 @@ struct DistributionTests {
             "children: unique constraint children_code_key lacks county_code",
             "children: unique index children_code_idx lacks county_code",
             "loose: column county_code may be NULL",
+            "loose: primary key loose_pkey lacks county_code",
             "nocounty: no column county_code",
             "nocounty: primary key nocounty_pkey lacks county_code",
             "parents: primary key parents_pkey lacks county_code",

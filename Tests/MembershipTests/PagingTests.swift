@@ -143,11 +143,11 @@ struct PagingTests {
         let fetched = try await county.getCouncil(council)
         let trips = harness.servicePool.roundTrips.count - before
         #expect(fetched.seats.count == 4)
-        // The council and its seats travel in one pipeline. Reads still run inside
-        // BEGIN … COMMIT until method descriptors mark them read-only (another branch); the
-        // expected figure is then exactly 1. Until then: the statements' round trip, plus at
-        // most BEGIN's and COMMIT's.
-        #expect(trips >= 1 && trips <= 3, "GetCouncil took \(trips) round trips")
+        // The council and its seats travel in one pipeline (with BEGIN and the scope). Reads
+        // still run inside BEGIN … COMMIT until method descriptors mark them read-only (another
+        // branch), so today COMMIT is a second round trip: 2 here, where loading the seats
+        // separately took 3. Once reads are marked read-only the expected figure is exactly 1.
+        #expect(trips >= 1 && trips <= 2, "GetCouncil took \(trips) round trips")
     }
 
     /// A token in the kit's format (`k1.` + base64url of the JSON key parts).
