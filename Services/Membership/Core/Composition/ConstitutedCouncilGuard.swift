@@ -24,9 +24,10 @@ struct ConstitutedCouncilGuard {
             """
             SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from)
              WHERE c.status = \(CouncilState.constituted.rawValue)
-               AND (c.id IN (SELECT council_id FROM membership.seats
+               AND ((c.county_code, c.id) IN (SELECT county_code, council_id FROM membership.seats
                               WHERE person_id = ANY($1::uuid[]) AND status = \(MembershipState.seated.rawValue))
-                    OR EXISTS (SELECT 1 FROM membership.people p WHERE p.id = ANY($1::uuid[]) AND p.unit_path <@ c.unit_path))
+                    OR EXISTS (SELECT 1 FROM membership.people p
+                                WHERE p.county_code = c.county_code AND p.id = ANY($1::uuid[]) AND p.unit_path <@ c.unit_path))
             """,
             [.textArray(people.map(\.lowercased))])
     }

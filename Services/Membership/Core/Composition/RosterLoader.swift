@@ -16,8 +16,8 @@ struct RosterLoader {
             """
             SELECT \(MemberRow.columns)
               FROM membership.seats AS s
-              JOIN membership.people AS p ON p.id = s.person_id
-              JOIN membership.units AS u ON u.id = p.unit_id
+              JOIN membership.people AS p ON p.county_code = s.county_code AND p.id = s.person_id
+              JOIN membership.units AS u ON u.county_code = p.county_code AND u.id = p.unit_id
              WHERE s.council_id = $1 AND s.status IN \(MembershipState.sqlList(counted))
              ORDER BY s.nominated_at, s.id
             """,

@@ -42,14 +42,15 @@ struct RuleOperations {
         let unit = try await UnitStore(tx: scope.tx).find(request.unit)
         try await scope.tx.execute(
             """
-            INSERT INTO membership.rule_overrides (unit_id, unit_path, kind, rule_id, rule, disabled, updated_at, updated_by)
-            VALUES ($1, $2::ltree, $3, $4, $5::jsonb, $6, $7, $8)
-            ON CONFLICT (unit_id, kind, rule_id) DO UPDATE
+            INSERT INTO membership.rule_overrides (unit_id, unit_path, kind, rule_id, rule, disabled, updated_at, updated_by,
+                                                   county_code)
+            VALUES ($1, $2::ltree, $3, $4, $5::jsonb, $6, $7, $8, $9)
+            ON CONFLICT (county_code, unit_id, kind, rule_id) DO UPDATE
                SET rule = EXCLUDED.rule, disabled = EXCLUDED.disabled, updated_at = EXCLUDED.updated_at,
                    updated_by = EXCLUDED.updated_by
             """,
             [.uuid(unit.id), .text(unit.path), kind.postgresValue, .text(request.ruleId), PostgresValue(json),
-             .bool(request.disabled), .timestamp(scope.now), .text(scope.caller.principal)])
+             .bool(request.disabled), .timestamp(scope.now), .text(scope.caller.principal), .text(unit.countyCode)])
         try await scope.audit("SetCompositionRule", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
                               ["kind": kind.rawValue, "rule": request.ruleId, "definition": json ?? "disabled"])
         let effective = try await EffectiveRules.load(kind: kind, unitPath: unit.path, defaults: defaults, tx: scope.tx)
@@ -60,8 +61,8 @@ struct RuleOperations {
         let kind = try CouncilKind(wire: request.kind)
         let unit = try await UnitStore(tx: scope.tx).find(request.unit)
         let removed = try await scope.tx.execute(
-            "DELETE FROM membership.rule_overrides WHERE unit_id = $1 AND kind = $2 AND rule_id = $3",
-            [.uuid(unit.id), kind.postgresValue, .text(request.ruleId)])
+            "DELETE FROM membership.rule_overrides WHERE county_code = $4 AND unit_id = $1 AND kind = $2 AND rule_id = $3",
+            [.uuid(unit.id), kind.postgresValue, .text(request.ruleId), .text(unit.countyCode)])
         if removed > 0 {
             try await scope.audit("ResetCompositionRule", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
                                   ["kind": kind.rawValue, "rule": request.ruleId])

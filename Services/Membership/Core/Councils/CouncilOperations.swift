@@ -28,44 +28,57 @@ struct CouncilOperations {
         let id = UUID()
         try await scope.tx.execute(
             """
-            INSERT INTO membership.councils (id, unit_id, unit_path, kind, name, status, term_number, created_at, updated_at)
-            VALUES ($1, $2, $3::ltree, $4, $5, $6, 1, $7, $7)
+            INSERT INTO membership.councils (id, unit_id, unit_path, kind, name, status, term_number, created_at, updated_at,
+                                             county_code)
+            VALUES ($1, $2, $3::ltree, $4, $5, $6, 1, $7, $7, $8)
             """,
             [.uuid(id), .uuid(unit.id), .text(unit.path), kind.postgresValue, .text(name), CouncilState.forming.postgresValue,
-             .timestamp(scope.now)])
+             .timestamp(scope.now), .text(unit.countyCode)])
         try await scope.tx.execute(
-            "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, 1, $2::ltree, $3::date, $4::date)",
-            [.uuid(id), .text(unit.path), PostgresValue(startsOn?.sqlText), PostgresValue(endsOn?.sqlText)])
+            """
+            INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on, county_code)
+            VALUES ($1, 1, $2::ltree, $3::date, $4::date, $5)
+            """,
+            [.uuid(id), .text(unit.path), PostgresValue(startsOn?.sqlText), PostgresValue(endsOn?.sqlText), .text(unit.countyCode)])
         try await scope.audit("CreateCouncil", target: "council/\(id.lowercased)", unitPath: unit.path,
                               ["kind": kind.rawValue, "name": name])
         return try await store.find(id).wire()
     }
 
+    /// The council with its open seats, in one round trip: both statements depend only on
+    /// the requested id, so they travel together (`PostgresTransaction.queries`).
     func get(_ request: MembershipV1.GetCouncilRequest) async throws -> MembershipV1.Council {
-        let council = try await store.find(request.councilId)
-        return council.wire(seats: try await store.seats(of: council.id))
+        let (council, seats) = try await store.findWithSeats(try Validate.id(request.councilId, field: "council_id"))
+        return council.wire(seats: seats)
     }
 
+    /// Councils under a unit (the caller's by default), keyset-paged by
+    /// `(unit_path, created_at, id)`. `total_count` is computed on the first page only (no
+    /// page token) and 0 on later pages.
     func list(_ request: MembershipV1.ListCouncilsRequest) async throws -> MembershipV1.ListCouncilsResponse {
         var root = scope.caller.unitPath
         if let ref = request.unit, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
             root = try await UnitStore(tx: scope.tx).find(ref).path
         }
-        let page = try Paging(request.page)
-        let offset = try page.offset()
-        let rows = try await scope.tx.query(
-            Counted<CouncilRecord>.self,
-            """
-            SELECT \(Counted<CouncilRecord>.columns) FROM \(CouncilRecord.from)
-             WHERE c.unit_path <@ $1::ltree ORDER BY c.unit_path, c.created_at, c.id
-             LIMIT \(page.size + 1) OFFSET \(offset)
-            """, [.text(root)])
-        let councils = rows.prefix(page.size).map { $0.record.wire() }
-        return MembershipV1.ListCouncilsResponse(
-            councils: councils,
-            page: CommonV1.PageInfo(
-                nextPageToken: rows.count > page.size ? String(offset + page.size) : "",
-                totalCount: Int64(rows.first?.total ?? 0)))
+        let page = try KeysetPage(request.page, keyParts: 3)
+        var binds: [PostgresValue] = [.text(root)]
+        var after = ""
+        if let key = try page.binds([.text, .timestamp, .uuid]) {
+            // Refused here rather than failing the ltree cast in SQL.
+            guard UnitOperations.isUnitPath(page.after?[0] ?? "", under: root) else { throw KeysetPage.invalidToken }
+            binds += key
+            after = " AND (c.unit_path, c.created_at, c.id) > ($2::ltree, $3::timestamptz, $4::uuid)"
+        }
+        let listing = try await scope.tx.listing(
+            CouncilRecord.self, page: page, key: { [$0.unitPath, KeysetPage.key($0.createdAt), $0.id.lowercased] },
+            { columns in
+                """
+                SELECT \(columns) FROM \(CouncilRecord.from)
+                 WHERE c.unit_path <@ $1::ltree\(after) ORDER BY c.unit_path, c.created_at, c.id
+                 LIMIT \(page.fetchLimit)
+                """
+            }, binds)
+        return MembershipV1.ListCouncilsResponse(councils: listing.rows.map { $0.wire() }, page: listing.info)
     }
 
     func nominate(_ request: MembershipV1.NominateMemberRequest) async throws -> MembershipV1.Seat {
@@ -87,12 +100,12 @@ struct CouncilOperations {
             try await scope.tx.execute(
                 """
                 INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
-                                              note, nominated_at, seated_at)
-                VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11)
+                                              note, nominated_at, seated_at, county_code)
+                VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12)
                 """,
                 [.uuid(id), .uuid(council.id), .uuid(person.id), .text(council.unitPath), role.postgresValue,
                  .text(topic), status.postgresValue, .int(Int64(council.termNumber)), .text(note),
-                 .timestamp(scope.now), status == .seated ? .timestamp(scope.now) : .null])
+                 .timestamp(scope.now), status == .seated ? .timestamp(scope.now) : .null, .text(council.countyCode)])
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw MembershipError.alreadyExists(
                 field: "person_id", zh: "此人已在该议事会担任此角色", en: "the person already holds this role on the council")

@@ -8,6 +8,8 @@ struct CouncilRecord: PostgresRecord {
     var id: UUID
     var unitID: UUID
     var unitPath: String
+    /// The county of the council's unit (the distribution key).
+    var countyCode: String
     var kind: CouncilKind
     var name: String
     var status: CouncilState
@@ -18,15 +20,20 @@ struct CouncilRecord: PostgresRecord {
     var createdAt: Date
 
     static let columns = """
-        c.id, c.unit_id, c.unit_path::text AS unit_path, c.kind, c.name, c.status, c.term_number, \
+        c.id, c.unit_id, c.unit_path::text AS unit_path, c.county_code, c.kind, c.name, c.status, c.term_number, \
         c.constituted_at, c.created_at, t.starts_on::text AS starts_on, t.ends_on::text AS ends_on
         """
-    static let from = "membership.councils AS c JOIN membership.terms AS t ON t.council_id = c.id AND t.number = c.term_number"
+    /// Tenant tables join on the county too, so the join stays inside one shard.
+    static let from = """
+        membership.councils AS c JOIN membership.terms AS t \
+        ON t.county_code = c.county_code AND t.council_id = c.id AND t.number = c.term_number
+        """
 
     init(row: PostgresRow) throws {
         id = try row["id"].decode(UUID.self)
         unitID = try row["unit_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
+        countyCode = try row["county_code"].decode(String.self)
         kind = try row["kind"].decode(CouncilKind.self)
         name = try row["name"].decode(String.self)
         status = try row["status"].decode(CouncilState.self)
@@ -61,15 +68,16 @@ struct SeatRecord: PostgresRecord {
     var termNumber: Int
     var noticeID: UUID?
     var note: String
+    var nominatedAt: Date
     var seatedAt: Date?
     var endedAt: Date?
     var endReason: String
 
     static let columns = """
         s.id, s.council_id, s.person_id, p.name AS person_name, s.role, s.topic_id, s.status, s.term_number, \
-        s.notice_id, s.note, s.seated_at, s.ended_at, s.end_reason
+        s.notice_id, s.note, s.nominated_at, s.seated_at, s.ended_at, s.end_reason
         """
-    static let from = "membership.seats AS s JOIN membership.people AS p ON p.id = s.person_id"
+    static let from = "membership.seats AS s JOIN membership.people AS p ON p.county_code = s.county_code AND p.id = s.person_id"
 
     init(row: PostgresRow) throws {
         id = try row["id"].decode(UUID.self)
@@ -82,6 +90,7 @@ struct SeatRecord: PostgresRecord {
         termNumber = try row["term_number"].decode(Int.self)
         noticeID = try row["notice_id"].decode(UUID?.self)
         note = try row["note"].decode(String.self)
+        nominatedAt = try row["nominated_at"].decode(Date.self)
         seatedAt = try row["seated_at"].decode(Date?.self)
         endedAt = try row["ended_at"].decode(Date?.self)
         endReason = try row["end_reason"].decode(String.self)

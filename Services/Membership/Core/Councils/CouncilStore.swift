@@ -23,13 +23,26 @@ struct CouncilStore {
 
     /// Seats of a council in `states` (open ones by default), in nomination order.
     func seats(of council: UUID, in states: [MembershipState] = MembershipState.allCases.filter(\.isOpen)) async throws -> [SeatRecord] {
-        try await tx.query(
-            SeatRecord.self,
-            """
-            SELECT \(SeatRecord.columns) FROM \(SeatRecord.from)
-             WHERE s.council_id = $1 AND s.status IN \(MembershipState.sqlList(states)) ORDER BY s.nominated_at, s.id
-            """,
-            [.uuid(council)])
+        try await tx.query(SeatRecord.self, Self.seatsSQL(states), [.uuid(council)])
+    }
+
+    /// The council and its open seats in one round trip (the two statements depend only on
+    /// the id, so they are sent together).
+    func findWithSeats(_ id: UUID) async throws -> (council: CouncilRecord, seats: [SeatRecord]) {
+        let results = try await tx.queries([
+            (sql: "SELECT \(CouncilRecord.columns) FROM \(CouncilRecord.from) WHERE c.id = $1", binds: [.uuid(id)]),
+            (sql: Self.seatsSQL(MembershipState.allCases.filter(\.isOpen)), binds: [.uuid(id)]),
+        ])
+        guard let row = results[0].first else { throw MembershipError.notFound(what: "council") }
+        return (try CouncilRecord(row: row), try results[1].map(SeatRecord.init(row:)))
+    }
+
+    /// `$1` the council: its seats in `states`, in nomination order.
+    private static func seatsSQL(_ states: [MembershipState]) -> String {
+        """
+        SELECT \(SeatRecord.columns) FROM \(SeatRecord.from)
+         WHERE s.council_id = $1 AND s.status IN \(MembershipState.sqlList(states)) ORDER BY s.nominated_at, s.id
+        """
     }
 
     func seat(_ id: UUID, forUpdate: Bool = false) async throws -> SeatRecord {

@@ -39,11 +39,12 @@ struct NoticeOperations {
         let id = UUID()
         try await scope.tx.execute(
             """
-            INSERT INTO membership.notices (id, council_id, unit_path, status, published_at, first_day, last_day, closes_at)
-            VALUES ($1, $2, $3::ltree, $4, $5, $6::date, $7::date, $8)
+            INSERT INTO membership.notices (id, council_id, unit_path, status, published_at, first_day, last_day, closes_at,
+                                            county_code)
+            VALUES ($1, $2, $3::ltree, $4, $5, $6::date, $7::date, $8, $9)
             """,
             [.uuid(id), .uuid(council.id), .text(council.unitPath), NoticeStatus.open.postgresValue, .timestamp(scope.now),
-             .text(period.firstDay.sqlText), .text(period.lastDay.sqlText), .timestamp(period.endsAt)])
+             .text(period.firstDay.sqlText), .text(period.lastDay.sqlText), .timestamp(period.endsAt), .text(council.countyCode)])
         try await councils.apply(.publish, toSeatsWhere: "s.council_id = $1", [.uuid(council.id)], set: "notice_id = $2", [.uuid(id)])
         try await councils.apply(.publishNotice, to: council, now: scope.now)
         try await scope.audit("PublishNotice", target: "notice/\(id.lowercased)", unitPath: council.unitPath,
@@ -78,12 +79,13 @@ struct NoticeOperations {
         let filed = try await scope.tx.queryOne(
             ObjectionRecord.self,
             """
-            INSERT INTO membership.objections (id, notice_id, unit_path, seat_id, objector_name, objector_person_id, reason, filed_at)
-            VALUES ($1, $2, $3::ltree, $4, $5, $6, $7, $8)
+            INSERT INTO membership.objections (id, notice_id, unit_path, seat_id, objector_name, objector_person_id, reason, filed_at,
+                                               county_code)
+            VALUES ($1, $2, $3::ltree, $4, $5, $6, $7, $8, $9)
             RETURNING \(ObjectionRecord.columns)
             """,
             [.uuid(id), .uuid(notice.id), .text(notice.unitPath), PostgresValue(seat), .text(name), PostgresValue(objector),
-             .text(reason), .timestamp(scope.now)])
+             .text(reason), .timestamp(scope.now), .text(notice.countyCode)])
         try await scope.audit("FileObjection", target: "notice/\(notice.id.lowercased)", unitPath: notice.unitPath,
                               ["objection": id.lowercased, "seat": seat?.lowercased ?? ""])
         guard let filed else { throw ServiceFailure.internal(reference: "insert returned no row") }

@@ -8,6 +8,8 @@ struct NoticeRecord: PostgresRecord {
     var id: UUID
     var councilID: UUID
     var unitPath: String
+    /// The county of the council's unit (the distribution key).
+    var countyCode: String
     var status: NoticeStatus
     var publishedAt: Date
     var firstDay: LocalDate
@@ -15,7 +17,7 @@ struct NoticeRecord: PostgresRecord {
     var closesAt: Date
 
     static let columns = """
-        id, council_id, unit_path::text AS unit_path, status, published_at, first_day::text AS first_day, \
+        id, council_id, unit_path::text AS unit_path, county_code, status, published_at, first_day::text AS first_day, \
         last_day::text AS last_day, closes_at
         """
 
@@ -23,6 +25,7 @@ struct NoticeRecord: PostgresRecord {
         id = try row["id"].decode(UUID.self)
         councilID = try row["council_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
+        countyCode = try row["county_code"].decode(String.self)
         status = try row["status"].decode(NoticeStatus.self)
         publishedAt = try row["published_at"].decode(Date.self)
         firstDay = try row["first_day"].decode(LocalDate.self)

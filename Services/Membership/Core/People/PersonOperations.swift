@@ -48,8 +48,8 @@ struct PersonOperations {
                 """
                 INSERT INTO membership.people AS p (id, unit_id, unit_path, tenant_path, name, gender, birth_year,
                     phone_cipher, phone_hash, phone_masked, id_cipher, id_hash, id_masked, household,
-                    party_member, grassroots_cadre, sector, posts, created_at, updated_at)
-                VALUES ($1, $2, $3::ltree, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                    party_member, grassroots_cadre, sector, posts, created_at, updated_at, county_code)
+                VALUES ($1, $2, $3::ltree, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
                 RETURNING \(PersonRecord.columns)
                 """,
                 [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), gender.postgresValue,
@@ -59,7 +59,7 @@ struct PersonOperations {
                  try idNumber.map { .bytea(try vault.seal($0.value)) } ?? .null,
                  idNumber.map { .text(Self.idIndex(vault, $0)) } ?? .null, .text(idNumber?.masked ?? ""),
                  .text(household), .bool(request.partyMember), .bool(request.grassrootsCadre), .text(sector.rawValue),
-                 .textArray(posts.map(\.rawValue)), .timestamp(scope.now)]
+                 .textArray(posts.map(\.rawValue)), .timestamp(scope.now), .text(unit.countyCode)]
             )
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Self.duplicate(error)
@@ -133,6 +133,9 @@ struct PersonOperations {
         return try person.wire(revealingWith: revealing)
     }
 
+    /// People under a unit (the caller's by default), by phone, ID number or name prefix,
+    /// keyset-paged by `(name, id)`. `total_count` is computed on the first page only (no
+    /// page token) and 0 on later pages.
     func find(_ request: MembershipV1.FindPeopleRequest) async throws -> MembershipV1.FindPeopleResponse {
         var root = scope.caller.unitPath
         if let ref = request.unit, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
@@ -152,20 +155,20 @@ struct PersonOperations {
             binds.append(.text(try Validate.name(request.namePrefix, field: "name_prefix", limit: 100)))
             conditions.append("starts_with(p.name, $\(binds.count))")
         }
-        let page = try Paging(request.page)
-        let offset = try page.offset()
-        let rows = try await scope.tx.query(
-            Counted<PersonRecord>.self,
+        let page = try KeysetPage(request.page, keyParts: 2)
+        if let key = try page.binds([.text, .uuid]) {
+            binds += key
+            conditions.append("(p.name, p.id) > ($\(binds.count - 1), $\(binds.count))")
+        }
+        let listing = try await scope.tx.listing(PersonRecord.self, page: page, key: { [$0.name, $0.id.lowercased] }, { columns in
             """
-            SELECT \(Counted<PersonRecord>.columns) FROM membership.people AS p
+            SELECT \(columns) FROM membership.people AS p
              WHERE \(conditions.joined(separator: " AND "))
-             ORDER BY p.name, p.id LIMIT \(page.size + 1) OFFSET \(offset)
-            """, binds)
-        let people = try rows.prefix(page.size).map { try $0.record.wire(revealingWith: revealing) }
-        let total = rows.first?.total ?? 0
+             ORDER BY p.name, p.id LIMIT \(page.fetchLimit)
+            """
+        }, binds)
         return MembershipV1.FindPeopleResponse(
-            people: people,
-            page: CommonV1.PageInfo(nextPageToken: rows.count > page.size ? String(offset + page.size) : "", totalCount: Int64(total)))
+            people: try listing.rows.map { try $0.wire(revealingWith: revealing) }, page: listing.info)
     }
 
     func addKinship(_ request: MembershipV1.AddKinshipRequest, rules: CompositionDefaults) async throws -> MembershipV1.AddKinshipResponse {
@@ -189,11 +192,11 @@ struct PersonOperations {
         for (a, b, rel) in [(person, relative, relation), (relative, person, relation.inverse)] {
             try await scope.tx.execute(
                 """
-                INSERT INTO membership.kinships (person_id, relative_id, relation, unit_path, created_at)
-                VALUES ($1, $2, $3, $4::ltree, $5)
-                ON CONFLICT (person_id, relative_id) DO UPDATE SET relation = EXCLUDED.relation
+                INSERT INTO membership.kinships (person_id, relative_id, relation, unit_path, created_at, county_code)
+                VALUES ($1, $2, $3, $4::ltree, $5, $6)
+                ON CONFLICT (county_code, person_id, relative_id) DO UPDATE SET relation = EXCLUDED.relation
                 """,
-                [.uuid(a.id), .uuid(b.id), .text(rel.rawValue), .text(a.unitPath), .timestamp(scope.now)])
+                [.uuid(a.id), .uuid(b.id), .text(rel.rawValue), .text(a.unitPath), .timestamp(scope.now), .text(a.countyCode)])
         }
         try await guardian.refuseNewViolations(councils, before: violationsBefore)
         try await scope.audit("AddKinship", target: "person/\(personID.lowercased)", unitPath: person.unitPath,

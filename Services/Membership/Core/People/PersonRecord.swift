@@ -10,6 +10,8 @@ struct PersonRecord: PostgresRecord {
     var id: UUID
     var unitID: UUID
     var unitPath: String
+    /// The county of the person's unit (the distribution key).
+    var countyCode: String
     var name: String
     var gender: Gender
     var birthYear: Int?
@@ -26,7 +28,7 @@ struct PersonRecord: PostgresRecord {
     var updatedAt: Date
 
     static let columns = """
-        p.id, p.unit_id, p.unit_path::text AS unit_path, p.name, p.gender, p.birth_year, p.phone_cipher, \
+        p.id, p.unit_id, p.unit_path::text AS unit_path, p.county_code, p.name, p.gender, p.birth_year, p.phone_cipher, \
         p.phone_masked, p.id_cipher, p.id_masked, p.household, p.party_member, p.grassroots_cadre, p.sector, \
         p.posts, p.created_at, p.updated_at
         """
@@ -35,6 +37,7 @@ struct PersonRecord: PostgresRecord {
         id = try row["id"].decode(UUID.self)
         unitID = try row["unit_id"].decode(UUID.self)
         unitPath = try row["unit_path"].decode(String.self)
+        countyCode = try row["county_code"].decode(String.self)
         name = try row["name"].decode(String.self)
         gender = try row["gender"].decode(Gender.self)
         birthYear = try row["birth_year"].decode(Int?.self)

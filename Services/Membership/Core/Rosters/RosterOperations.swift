@@ -11,27 +11,33 @@ struct RosterOperations {
     let scope: CallScope
     let timeZone: TimeZone
 
+    /// Every seat a council has had (or one person's seats on it), keyset-paged by
+    /// `(term_number, nominated_at, id)`. `total_count` is computed on the first page only
+    /// (no page token) and 0 on later pages.
     func history(_ request: MembershipV1.GetMembershipHistoryRequest) async throws -> MembershipV1.GetMembershipHistoryResponse {
         let council = try await CouncilStore(tx: scope.tx).find(request.councilId)
-        var binds: [PostgresValue] = [.uuid(council.id)]
-        var condition = "s.council_id = $1"
+        var binds: [PostgresValue] = [.uuid(council.id), .text(council.countyCode)]
+        var conditions = ["s.council_id = $1", "s.county_code = $2"]
         if !request.personId.isEmpty {
             binds.append(.uuid(try Validate.id(request.personId, field: "person_id")))
-            condition += " AND s.person_id = $2"
+            conditions.append("s.person_id = $\(binds.count)")
         }
-        let page = try Paging(request.page)
-        let offset = try page.offset()
-        let rows = try await scope.tx.query(
-            Counted<SeatRecord>.self,
-            """
-            SELECT \(Counted<SeatRecord>.columns) FROM \(SeatRecord.from)
-             WHERE \(condition) ORDER BY s.term_number, s.nominated_at, s.id LIMIT \(page.size + 1) OFFSET \(offset)
-            """, binds)
-        return MembershipV1.GetMembershipHistoryResponse(
-            seats: rows.prefix(page.size).map(\.record.wire),
-            page: CommonV1.PageInfo(
-                nextPageToken: rows.count > page.size ? String(offset + page.size) : "",
-                totalCount: Int64(rows.first?.total ?? 0)))
+        let page = try KeysetPage(request.page, keyParts: 3)
+        if let key = try page.binds([.int, .timestamp, .uuid]) {
+            binds += key
+            let n = binds.count
+            conditions.append("(s.term_number, s.nominated_at, s.id) > ($\(n - 2)::integer, $\(n - 1)::timestamptz, $\(n)::uuid)")
+        }
+        let listing = try await scope.tx.listing(
+            SeatRecord.self, page: page, key: { [String($0.termNumber), KeysetPage.key($0.nominatedAt), $0.id.lowercased] },
+            { columns in
+                """
+                SELECT \(columns) FROM \(SeatRecord.from)
+                 WHERE \(conditions.joined(separator: " AND "))
+                 ORDER BY s.term_number, s.nominated_at, s.id LIMIT \(page.fetchLimit)
+                """
+            }, binds)
+        return MembershipV1.GetMembershipHistoryResponse(seats: listing.rows.map(\.wire), page: listing.info)
     }
 
     func roster(_ request: MembershipV1.GetRosterRequest) async throws -> MembershipV1.GetRosterResponse {
@@ -46,13 +52,14 @@ struct RosterOperations {
             RosterRow.self,
             """
             SELECT \(RosterRow.columns)
-              FROM membership.seats AS s JOIN membership.people AS p ON p.id = s.person_id
-             WHERE s.council_id = $1 AND s.seated_at IS NOT NULL AND s.seated_at <= $2
+              FROM membership.seats AS s JOIN membership.people AS p ON p.county_code = s.county_code AND p.id = s.person_id
+             WHERE s.council_id = $1 AND s.county_code = $5 AND s.seated_at IS NOT NULL AND s.seated_at <= $2
                AND (s.ended_at IS NULL OR s.ended_at > $2)
                AND (s.role <> $3 OR s.topic_id = $4)
              ORDER BY s.role, p.name, s.id
             """,
-            [.uuid(council.id), .timestamp(instant), CouncilRole.adHocMember.postgresValue, .text(topic.isEmpty ? "\u{1}" : topic)])
+            [.uuid(council.id), .timestamp(instant), CouncilRole.adHocMember.postgresValue, .text(topic.isEmpty ? "\u{1}" : topic),
+             .text(council.countyCode)])
         var term = council.termNumber
         var entries: [MembershipV1.RosterEntry] = []
         for row in rows {

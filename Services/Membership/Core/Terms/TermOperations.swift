@@ -35,8 +35,12 @@ struct TermOperations {
             [.uuid(council.id), .int(Int64(council.termNumber)), .timestamp(scope.now)])
         let next = council.termNumber + 1
         try await scope.tx.execute(
-            "INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on) VALUES ($1, $2, $3::ltree, $4::date, $5::date)",
-            [.uuid(council.id), .int(Int64(next)), .text(council.unitPath), .text(startsOn.sqlText), .text(endsOn.sqlText)])
+            """
+            INSERT INTO membership.terms (council_id, number, unit_path, starts_on, ends_on, county_code)
+            VALUES ($1, $2, $3::ltree, $4::date, $5::date, $6)
+            """,
+            [.uuid(council.id), .int(Int64(next)), .text(council.unitPath), .text(startsOn.sqlText), .text(endsOn.sqlText),
+             .text(council.countyCode)])
         try await scope.tx.execute(
             "UPDATE membership.councils SET term_number = $2 WHERE id = $1", [.uuid(council.id), .int(Int64(next))])
         try await councils.apply(.endTerm, to: council, now: scope.now)
@@ -46,12 +50,12 @@ struct TermOperations {
                 try await scope.tx.execute(
                     """
                     INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
-                                                  note, nominated_at)
-                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8)
+                                                  note, nominated_at, county_code)
+                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8, $9)
                     """,
                     [.uuid(UUID()), .uuid(council.id), .uuid(seat.personID), .text(council.unitPath),
                      seat.role.postgresValue, MembershipState.initial(needsNotice: true).postgresValue, .int(Int64(next)),
-                     .timestamp(scope.now)])
+                     .timestamp(scope.now), .text(council.countyCode)])
                 renominated += 1
             }
         }

@@ -62,6 +62,13 @@ struct UnitOperations {
         guard unit.level.canBeChild(of: parent.level) else {
             throw Self.wrongLevel(unit.level, under: parent.level)
         }
+        // A subtree never changes county: `county_code` is the distribution key of every row
+        // in it (0006_county_distribution.sql) and is never rewritten.
+        guard parent.countyCode == unit.countyCode else {
+            throw MembershipError.failedPrecondition(
+                rule: "place.move.across_county",
+                zh: "不能把单元迁到另一个县（市、区）", en: "a unit cannot be moved into another county")
+        }
         let newPath = "\(parent.path).\(UnitRecord.label(code: unit.code))"
         let newTenant = UnitRecord.tenantPath(level: unit.level, path: newPath, parent: parent)
         do {
@@ -96,6 +103,8 @@ struct UnitOperations {
         return retired.wire
     }
 
+    /// The subtree under `root` (the caller's unit by default), keyset-paged by unit path.
+    /// `total_count` is computed on the first page only (no page token) and 0 on later pages.
     func list(_ request: MembershipV1.ListUnitsRequest) async throws -> MembershipV1.ListUnitsResponse {
         let root: String
         if let ref = request.root, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
@@ -103,19 +112,12 @@ struct UnitOperations {
         } else {
             root = scope.caller.unitPath
         }
-        let page = try Paging(request.page)
-        // The token is the last unit path of the previous page; anything else is refused
-        // here rather than failing the ltree cast in SQL.
-        if let token = page.token, !Self.isUnitPath(token, under: root) {
-            throw MembershipError.invalidArgument(field: "page.page_token", zh: "分页标记无效", en: "invalid page token")
-        }
-        let (units, total) = try await store.list(
-            under: root, includeRetired: request.includeRetired, after: page.token, limit: page.size + 1)
-        let shown = Array(units.prefix(page.size))
-        let next = units.count > page.size ? shown.last?.path ?? "" : ""
-        return MembershipV1.ListUnitsResponse(
-            units: shown.map(\.wire),
-            page: CommonV1.PageInfo(nextPageToken: next, totalCount: Int64(total)))
+        let page = try KeysetPage(request.page, keyParts: 1)
+        // The key is the last unit path of the previous page; anything else is refused here
+        // rather than failing the ltree cast in SQL.
+        if let after = page.after?.first, !Self.isUnitPath(after, under: root) { throw KeysetPage.invalidToken }
+        let listing = try await store.list(under: root, includeRetired: request.includeRetired, page: page)
+        return MembershipV1.ListUnitsResponse(units: listing.rows.map(\.wire), page: listing.info)
     }
 
     /// A unit path (`u<code>` labels joined by dots) inside `root`'s subtree.

@@ -12,6 +12,9 @@ struct UnitRecord: PostgresRecord {
     var parentID: UUID?
     var path: String
     var tenantPath: String
+    /// The division code of the root of this unit's tree (its county or city): the
+    /// distribution key every row belonging to the unit carries (0006_county_distribution.sql).
+    var countyCode: String
     var households: Int
     var retiredAt: Date?
     var createdAt: Date
@@ -19,7 +22,7 @@ struct UnitRecord: PostgresRecord {
 
     static let columns = """
         id, division_code, name, level, parent_id, unit_path::text AS unit_path, \
-        tenant_path::text AS tenant_path, household_count, retired_at, created_at, updated_at
+        tenant_path::text AS tenant_path, county_code, household_count, retired_at, created_at, updated_at
         """
 
     init(row: PostgresRow) throws {
@@ -30,6 +33,7 @@ struct UnitRecord: PostgresRecord {
         parentID = try row["parent_id"].decode(UUID?.self)
         path = try row["unit_path"].decode(String.self)
         tenantPath = try row["tenant_path"].decode(String.self)
+        countyCode = try row["county_code"].decode(String.self)
         households = try row["household_count"].decode(Int.self)
         retiredAt = try row["retired_at"].decode(Date?.self)
         createdAt = try row["created_at"].decode(Date.self)

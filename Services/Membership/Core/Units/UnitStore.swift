@@ -2,6 +2,7 @@ import Foundation
 import MembershipRules
 import TongxinPostgres
 import TongxinSchemas
+import TongxinService
 
 /// SQL over `membership.units`. Every statement runs in the caller's transaction, so
 /// row-level security has already cut the table down to the caller's subtree: a unit
@@ -51,17 +52,19 @@ struct UnitStore {
         let label = UnitRecord.label(code: code)
         let path = parent.map { "\($0.path).\(label)" } ?? label
         let tenant = UnitRecord.tenantPath(level: level, path: path, parent: parent)
+        // A root starts its own county; every other unit lies in its parent's.
+        let county = parent?.countyCode ?? code
         return try await tx.queryOne(
             UnitRecord.self,
             """
             INSERT INTO membership.units (id, division_code, name, level, parent_id, unit_path, tenant_path,
-                                          household_count, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6::ltree, $7::ltree, $8, $9, $9)
+                                          household_count, created_at, updated_at, county_code)
+            VALUES ($1, $2, $3, $4, $5, $6::ltree, $7::ltree, $8, $9, $9, $10)
             ON CONFLICT DO NOTHING
             RETURNING \(UnitRecord.columns)
             """,
             [.uuid(id), .text(code), .text(name), level.postgresValue, PostgresValue(parent?.id),
-             .text(path), .text(tenant), .int(Int64(households)), .timestamp(now)]
+             .text(path), .text(tenant), .int(Int64(households)), .timestamp(now), .text(county)]
         )
     }
 
@@ -99,20 +102,22 @@ struct UnitStore {
             Int.self, "SELECT count(*) FROM membership.units WHERE parent_id = $1 AND retired_at IS NULL", [.uuid(id)]) ?? 0
     }
 
-    /// The subtree under `path`, parents before children (ltree order), after `cursor`.
-    func list(under path: String, includeRetired: Bool, after cursor: String?, limit: Int) async throws -> (units: [UnitRecord], total: Int) {
+    /// One page of the subtree under `path`, parents before children (ltree order), keyed
+    /// by the unit path; the total is counted on the first page only.
+    func list(under path: String, includeRetired: Bool, page: KeysetPage) async throws -> KeysetListing<UnitRecord> {
         let retired = includeRetired ? "" : " AND retired_at IS NULL"
-        let units = try await tx.query(
-            UnitRecord.self,
+        var binds: [PostgresValue] = [.text(path)]
+        var after = ""
+        if let key = try page.binds([.text]) {
+            binds += key
+            after = " AND unit_path > $2::ltree"
+        }
+        return try await tx.listing(UnitRecord.self, page: page, key: { [$0.path] }, { columns in
             """
-            SELECT \(UnitRecord.columns) FROM membership.units
-             WHERE unit_path <@ $1::ltree\(retired) AND ($2::ltree IS NULL OR unit_path > $2::ltree)
-             ORDER BY unit_path LIMIT $3
-            """,
-            [.text(path), PostgresValue(cursor), .int(Int64(limit))]
-        )
-        let total = try await tx.queryValue(
-            Int.self, "SELECT count(*) FROM membership.units WHERE unit_path <@ $1::ltree\(retired)", [.text(path)])
-        return (units, total ?? 0)
+            SELECT \(columns) FROM membership.units
+             WHERE unit_path <@ $1::ltree\(retired)\(after)
+             ORDER BY unit_path LIMIT \(page.fetchLimit)
+            """
+        }, binds)
     }
 }
