@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TongxinAPI
+import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinTesting
@@ -117,19 +117,19 @@ struct PagingTests {
         let foreignPath = Self.token(["u999999000000"])
         let badHistory = Self.token(["one", "0", UUID().uuidString])
         for token in ["garbage", "k1.!!!", "20", badPerson] {
-            await expectStatus(.invalidArgument, "page.page_token") {
+            await expectStatus(.invalidArgument, field: "page.page_token") {
                 try await api.findPeople(.init(unit: village.ref, page: .init(pageToken: token)), options: admin)
             }
         }
         for token in ["garbage", foreignPath, Self.token(["u1", "x", "y"])] {
-            await expectStatus(.invalidArgument, "page.page_token") {
+            await expectStatus(.invalidArgument, field: "page.page_token") {
                 try await api.listUnits(.init(root: county.ref, page: .init(pageToken: token)), options: admin)
             }
-            await expectStatus(.invalidArgument, "page.page_token") {
+            await expectStatus(.invalidArgument, field: "page.page_token") {
                 try await api.listCouncils(.init(unit: county.ref, page: .init(pageToken: token)), options: admin)
             }
         }
-        await expectStatus(.invalidArgument, "page.page_token") {
+        await expectStatus(.invalidArgument, field: "page.page_token") {
             try await api.getMembershipHistory(.init(councilId: council.id, page: .init(pageToken: badHistory)), options: admin)
         }
     }
@@ -143,11 +143,10 @@ struct PagingTests {
         let fetched = try await county.getCouncil(council)
         let trips = harness.servicePool.roundTrips.count - before
         #expect(fetched.seats.count == 4)
-        // The council and its seats travel in one pipeline (with BEGIN and the scope). Reads
-        // still run inside BEGIN … COMMIT until method descriptors mark them read-only (another
-        // branch), so today COMMIT is a second round trip: 2 here, where loading the seats
-        // separately took 3. Once reads are marked read-only the expected figure is exactly 1.
-        #expect(trips >= 1 && trips <= 2, "GetCouncil took \(trips) round trips")
+        // The council and its seats travel in one pipeline with the scope; GetCouncil is
+        // declared NO_SIDE_EFFECTS, so it runs read-only without BEGIN/COMMIT (5 round trips
+        // before the service kit).
+        #expect(trips == 1, "GetCouncil took \(trips) round trips")
     }
 
     /// A token in the kit's format (`k1.` + base64url of the JSON key parts).
