@@ -34,11 +34,6 @@ extension KeysetPage {
         String(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
-    /// INVALID_ARGUMENT naming `page.page_token`.
-    public static var invalidToken: RPCError {
-        RPCError(code: .invalidArgument, message: "page.page_token: 分页标记无效 / invalid page token")
-    }
-
     private static func bind(_ text: String, _ part: KeysetPart) -> PostgresValue? {
         switch part {
         case .text: return .text(text)

@@ -34,12 +34,17 @@ public struct KeysetPage: Sendable {
             after = nil
         } else {
             guard let parts = Self.decode(token), parts.count == keyParts else {
-                throw RPCError(
-                    code: .invalidArgument, message: "page.page_token: 分页标记无效 / invalid page token",
-                    detail: ErrorDetail(field: "page.page_token", messageZH: "分页标记无效", messageEN: "invalid page token"))
+                throw Self.invalidToken
             }
             after = parts
         }
+    }
+
+    /// INVALID_ARGUMENT naming `page.page_token`.
+    public static var invalidToken: RPCError {
+        RPCError(
+            code: .invalidArgument, message: "page.page_token: 分页标记无效 / invalid page token",
+            detail: ErrorDetail(field: "page.page_token", messageZH: "分页标记无效", messageEN: "invalid page token"))
     }
 
     /// The rows to show (at most `size`) and the token of the next page, given up to
