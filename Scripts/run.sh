@@ -81,7 +81,11 @@ psql "$superuser_url" -X -q -v ON_ERROR_STOP=1 \
   -f Scripts/sql/bootstrap.sql
 
 echo "building (release)…"
-swift build -c release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
+if ! swift build -c release >"$state/logs/build.log" 2>&1; then
+  grep -E "error:" "$state/logs/build.log" | sort -u | head -20 >&2
+  echo "the release build failed; see $state/logs/build.log" >&2
+  exit 1
+fi
 bin="$(swift build -c release --show-bin-path)"
 
 pgport="${TONGXIN_PGPORT:-55432}"

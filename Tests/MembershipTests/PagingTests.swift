@@ -7,14 +7,14 @@ import TongxinTesting
 
 /// 分页 — every membership list pages by key (the kit's `KeysetPage`), never by OFFSET:
 /// each row exactly once and in order however the list is cut, rows inserted meanwhile do
-/// not shift later pages, the total is counted on the first page only, and a token that is
+/// not shift later pages, the total is counted only when the first page asks, and a token that is
 /// not one of ours is INVALID_ARGUMENT naming `page.page_token`.
 // Serialized: the round-trip test reads the service pool's counter, which parallel tests
 // of this suite would move.
 @Suite("Paging: one keyset style for every list", .membershipService("paging"), .serialized)
 struct PagingTests {
-    /// Walks a list page by page (`size` rows each), checking the total is set on the first
-    /// page only; returns the ids in the order served.
+    /// Walks a list page by page (`size` rows each), asking for the total on the first page
+    /// and checking it comes there only; returns the ids in the order served.
     static func walk(
         size: Int32, expectTotal total: Int,
         _ fetch: (CommonV1.PageRequest) async throws -> (ids: [String], page: CommonV1.PageInfo)
@@ -23,7 +23,7 @@ struct PagingTests {
         var token = ""
         var pages = 0
         repeat {
-            let (rows, info) = try await fetch(CommonV1.PageRequest(pageSize: size, pageToken: token))
+            let (rows, info) = try await fetch(CommonV1.PageRequest(pageSize: size, pageToken: token, includeTotal: true))
             #expect(rows.count <= Int(size))
             #expect(info.totalCount == (pages == 0 ? Int64(total) : 0), "page \(pages): total \(info.totalCount)")
             ids += rows
@@ -44,6 +44,20 @@ struct PagingTests {
         #expect(whole.page.nextPageToken.isEmpty)
         #expect(paged == whole.ids)
         #expect(Set(paged).count == paged.count, "a row came twice")
+    }
+
+    @Test("the total is counted only when asked: without include_total the first page carries 0")
+    func totalOnlyWhenAsked() async throws {
+        let county = try await MembershipHarness.current.county()
+        let village = try await county.village(1)
+        for index in 0..<3 { _ = try await county.person("计数\(index)", in: village) }
+        let admin = county.admin
+        let plain = try await county.api.findPeople(.init(unit: village.ref, page: .init(pageSize: 2)), options: admin)
+        #expect(plain.page?.totalCount == 0)
+        #expect(plain.people.count == 2)
+        let asked = try await county.api.findPeople(
+            .init(unit: village.ref, page: .init(pageSize: 2, includeTotal: true)), options: admin)
+        #expect(asked.page?.totalCount == 3)
     }
 
     @Test("FindPeople, ListCouncils, ListUnits and GetMembershipHistory return each row exactly once, in order")

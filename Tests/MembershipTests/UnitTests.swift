@@ -116,7 +116,7 @@ struct UnitTests {
         let v12 = try await county.village(2, town: 1)
         let v11 = try await county.village(1, town: 1)
         let v21 = try await county.village(1, town: 2)
-        let listed = try await county.api.listUnits(.init(), options: county.admin)
+        let listed = try await county.api.listUnits(.init(page: .init(includeTotal: true)), options: county.admin)
         #expect(listed.units.map(\.divisionCode) == [
             county.code, county.townCode(1), v11.divisionCode, v12.divisionCode, county.townCode(2), v21.divisionCode,
         ])
@@ -163,7 +163,7 @@ struct UnitImportTests {
         #expect(second.committed)
         #expect(second.created == 0)
         #expect(second.unchanged == 4)
-        let listed = try await county.api.listUnits(.init(), options: county.admin)
+        let listed = try await county.api.listUnits(.init(page: .init(includeTotal: true)), options: county.admin)
         #expect(listed.units.count == 5)
         #expect(listed.units.contains { $0.name == "东二村, 新" })
         let group = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1) + "001")), options: county.admin)
@@ -194,7 +194,7 @@ struct UnitImportTests {
         #expect(report.errors.first?.message?.zh.contains(county.townCode(9)) == true)
         #expect(report.errors.first?.divisionCode == county.villageCode(9, 1))
         // The two good rows were not written either.
-        let listed = try await county.api.listUnits(.init(), options: county.admin)
+        let listed = try await county.api.listUnits(.init(page: .init(includeTotal: true)), options: county.admin)
         #expect(listed.units.map(\.divisionCode) == [county.code])
     }
 
@@ -205,7 +205,7 @@ struct UnitImportTests {
         #expect(!report.committed)
         #expect(report.created == 4)
         #expect(report.errors.isEmpty)
-        let listed = try await county.api.listUnits(.init(), options: county.admin)
+        let listed = try await county.api.listUnits(.init(page: .init(includeTotal: true)), options: county.admin)
         #expect(listed.units.count == 1)
     }
 }

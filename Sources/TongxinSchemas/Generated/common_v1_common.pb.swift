@@ -78,14 +78,19 @@ extension CommonV1 {
         }
     }
 
-    /// Cursor pagination. page_size 0 means the server's default; the server caps it.
+    /// Keyset pagination. page_size 0 means the server's default (50); the server caps it
+    /// (500). page_token is the opaque next_page_token of the previous page. include_total asks
+    /// for the list's total on the first page (counted in the same statement as the page);
+    /// it is never counted unless asked, and later pages carry 0.
     public struct PageRequest: WireMessage {
         public var pageSize: Int32
         public var pageToken: String
+        public var includeTotal: Bool
 
-        public init(pageSize: Int32 = 0, pageToken: String = "") {
+        public init(pageSize: Int32 = 0, pageToken: String = "", includeTotal: Bool = false) {
             self.pageSize = pageSize
             self.pageToken = pageToken
+            self.includeTotal = includeTotal
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.common.v1.PageRequest")
@@ -93,15 +98,18 @@ extension CommonV1 {
         public init(wire reader: borrowing WireReader) throws {
             self.pageSize = reader.scalar(1)
             self.pageToken = reader.string(2)
+            self.includeTotal = reader.scalar(3)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             writer.scalar(1, self.pageSize)
             try writer.string(2, self.pageToken)
+            writer.scalar(3, self.includeTotal)
         }
     }
 
-    /// The cursor for the next page ("" when this is the last page).
+    /// The cursor for the next page ("" when this is the last page); total_count when the
+    /// first page's request asked for it, else 0.
     public struct PageInfo: WireMessage {
         public var nextPageToken: String
         public var totalCount: Int64

@@ -15,9 +15,11 @@ public enum KeysetPart: Sendable {
 }
 
 extension KeysetPage {
-    /// Whether this is the first page (no token): the only page whose response carries the
-    /// list's total, so walking a long list costs no extra count per page.
+    /// Whether this is the first page (no token).
     public var isFirst: Bool { after == nil }
+
+    /// Whether this page counts the list's total: the first page, when asked.
+    public var countsTotal: Bool { isFirst && includeTotal }
 
     /// The previous page's last key as binds, typed part by part; nil on the first page.
     public func binds(_ parts: [KeysetPart]) throws -> [PostgresValue]? {
@@ -47,15 +49,13 @@ extension KeysetPage {
 }
 
 /// One page of a keyset-paged list: the rows to show, the next page's token ("" on the last
-/// page) and the total, which only the first page computes (`nil` on later pages).
+/// page) and the total, computed only on a first page that asked for it (else `nil`).
 public struct KeysetListing<Record: PostgresRecord>: Sendable {
     public let rows: [Record]
     public let nextPageToken: String
     public let total: Int?
 
-    /// The response's `PageInfo`: `total_count` is the list's size on the first page and 0
-    /// on later ones (the caller already has it; a later schema change adds an explicit
-    /// `include_total` flag).
+    /// The response's `PageInfo`: `total_count` is the list's size when counted, else 0.
     public var info: CommonV1.PageInfo {
         CommonV1.PageInfo(nextPageToken: nextPageToken, totalCount: Int64(total ?? 0))
     }
@@ -64,13 +64,13 @@ public struct KeysetListing<Record: PostgresRecord>: Sendable {
 extension PostgresTransaction {
     /// Runs one page of a list in one statement. `sql` receives the select list and must
     /// return the whole query — filtered by the key after `page.binds(…)` when there is one,
-    /// `ORDER BY` the key and `LIMIT page.fetchLimit`. On the first page the select list
-    /// adds `count(*) OVER ()` (the total, in the same round trip); later pages skip it.
+    /// `ORDER BY` the key and `LIMIT page.fetchLimit`. When the first page asks for the
+    /// total, the select list adds `count(*) OVER ()` (in the same statement).
     public func listing<Record: PostgresRecord>(
         _ type: Record.Type, page: KeysetPage, key: (Record) -> [String],
         _ sql: (_ columns: String) -> String, _ binds: [PostgresValue]
     ) async throws -> KeysetListing<Record> {
-        if page.isFirst {
+        if page.countsTotal {
             let counted = try await query(Counted<Record>.self, sql(Counted<Record>.columns), binds)
             let shown = page.page(counted.map(\.record), key: key)
             return KeysetListing(rows: shown.rows, nextPageToken: shown.nextPageToken, total: counted.first?.total ?? 0)

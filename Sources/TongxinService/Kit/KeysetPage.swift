@@ -9,7 +9,8 @@ import TongxinSchemas
 /// never `OFFSET`, so a page costs the same however deep it is and rows inserted meanwhile
 /// neither repeat nor vanish. The token is opaque to callers (base64url of the key parts);
 /// a malformed token is INVALID_ARGUMENT naming `page.page_token`. Page size 0 means 50,
-/// capped at 500.
+/// capped at 500. The total is counted only when the first page's request asks for it
+/// (`include_total`).
 public struct KeysetPage: Sendable {
     public static let defaultSize = 50
     public static let maxSize = 500
@@ -19,6 +20,9 @@ public struct KeysetPage: Sendable {
     public let size: Int
     /// The key parts of the last row of the previous page; nil on the first page.
     public let after: [String]?
+    /// Whether the caller asked for the list's total (`include_total`), honoured on the
+    /// first page only: counting is never paid for unless asked.
+    public let includeTotal: Bool
 
     /// Parses a request's paging; `keyParts` is how many columns the list's key has.
     public init(_ request: CommonV1.PageRequest?, keyParts: Int) throws {
@@ -30,6 +34,7 @@ public struct KeysetPage: Sendable {
         }
         size = requested == 0 ? Self.defaultSize : min(requested, Self.maxSize)
         let token = request?.pageToken ?? ""
+        includeTotal = request?.includeTotal ?? false
         if token.isEmpty {
             after = nil
         } else {

@@ -668,7 +668,7 @@ const ProtobufCMessageDescriptor tongxin__common__v1__unit_ref__descriptor =
   (ProtobufCMessageInit) tongxin__common__v1__unit_ref__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__common__v1__page_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tongxin__common__v1__page_request__field_descriptors[3] =
 {
   {
     "page_size",
@@ -694,15 +694,28 @@ static const ProtobufCFieldDescriptor tongxin__common__v1__page_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "include_total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Common__V1__PageRequest, include_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__common__v1__page_request__field_indices_by_name[] = {
+  2,   /* field[2] = include_total */
   0,   /* field[0] = page_size */
   1,   /* field[1] = page_token */
 };
 static const ProtobufCIntRange tongxin__common__v1__page_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tongxin__common__v1__page_request__descriptor =
 {
@@ -712,7 +725,7 @@ const ProtobufCMessageDescriptor tongxin__common__v1__page_request__descriptor =
   "Tongxin__Common__V1__PageRequest",
   "tongxin.common.v1",
   sizeof(Tongxin__Common__V1__PageRequest),
-  2,
+  3,
   tongxin__common__v1__page_request__field_descriptors,
   tongxin__common__v1__page_request__field_indices_by_name,
   1,  tongxin__common__v1__page_request__number_ranges,

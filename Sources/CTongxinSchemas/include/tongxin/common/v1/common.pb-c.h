@@ -78,21 +78,26 @@ struct  Tongxin__Common__V1__UnitRef
 
 
 /*
- * Cursor pagination. page_size 0 means the server's default; the server caps it.
+ * Keyset pagination. page_size 0 means the server's default (50); the server caps it
+ * (500). page_token is the opaque next_page_token of the previous page. include_total asks
+ * for the list's total on the first page (counted in the same statement as the page);
+ * it is never counted unless asked, and later pages carry 0.
  */
 struct  Tongxin__Common__V1__PageRequest
 {
   ProtobufCMessage base;
   int32_t page_size;
   char *page_token;
+  protobuf_c_boolean include_total;
 };
 #define TONGXIN__COMMON__V1__PAGE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__common__v1__page_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
- * The cursor for the next page ("" when this is the last page).
+ * The cursor for the next page ("" when this is the last page); total_count when the
+ * first page's request asked for it, else 0.
  */
 struct  Tongxin__Common__V1__PageInfo
 {
