@@ -104,7 +104,7 @@ extension Date: PostgresArrayElement {
 
 extension UUID: PostgresArrayElement {
     public static func decode(text: String, typeOID: UInt32) throws -> UUID {
-        guard let value = UUID(uuidString: text) else { throw decodingError(text, as: UUID.self) }
+        guard let value = UUID(canonicalText: text) else { throw decodingError(text, as: UUID.self) }
         return value
     }
 }

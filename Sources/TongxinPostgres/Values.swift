@@ -78,7 +78,7 @@ public enum PostgresValue: Sendable, Hashable {
             if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
             return "\(value)"
         case .timestamp(let value): return PostgresTimestamp.format(value)
-        case .uuid(let value): return value.uuidString.lowercased()
+        case .uuid(let value): return value.canonicalText
         case .textArray(let values):
             var out = "{"
             for (index, value) in values.enumerated() {

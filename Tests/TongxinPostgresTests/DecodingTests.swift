@@ -101,3 +101,27 @@ struct DecodingTests {
         }
     }
 }
+
+@Suite("UUID text without Foundation's scanf")
+struct UUIDTextTests {
+    @Test("canonical text round-trips and agrees with Foundation, in either case")
+    func roundTrip() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(id.canonicalText == id.uuidString.lowercased())
+            #expect(UUID(canonicalText: id.uuidString) == id)
+            #expect(UUID(canonicalText: id.canonicalText) == id)
+        }
+    }
+
+    @Test("anything but 8-4-4-4-12 hex digits is refused")
+    func malformed() {
+        let good = "5f0c6a1e-3b2d-4c8e-9a7f-0123456789ab"
+        #expect(UUID(canonicalText: good) != nil)
+        for bad in ["", String(good.dropLast()), good + "0", good.replacingOccurrences(of: "-", with: ""),
+                    "5f0c6a1e-3b2d-4c8e-9a7f-0123456789ag", "5f0c6a1e_3b2d-4c8e-9a7f-0123456789ab",
+                    "{5f0c6a1e-3b2d-4c8e-9a7f-0123456789a}", "５f0c6a1e-3b2d-4c8e-9a7f-0123456789ab"] {
+            #expect(UUID(canonicalText: bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -39,7 +39,7 @@ extension KeysetPage {
     private static func bind(_ text: String, _ part: KeysetPart) -> PostgresValue? {
         switch part {
         case .text: return .text(text)
-        case .uuid: return UUID(uuidString: text).map(PostgresValue.uuid)
+        case .uuid: return UUID(canonicalText: text).map(PostgresValue.uuid)
         case .int: return Int64(text).map(PostgresValue.int)
         case .timestamp:
             guard let micros = Int64(text), abs(micros) < 300_000_000_000_000_000 else { return nil }

@@ -34,7 +34,7 @@ enum Validate {
 
     static func id(_ raw: String, field: String) throws(MembershipError) -> UUID {
         guard !raw.isEmpty else { throw .missing(field) }
-        guard let id = UUID(uuidString: raw) else {
+        guard let id = UUID(canonicalText: raw) else {
             throw .invalidArgument(field: field, zh: "不是有效的标识", en: "not a valid id")
         }
         return id

@@ -64,7 +64,7 @@ struct UnitRecord: PostgresRecord {
 }
 
 extension UUID {
-    var lowercased: String { uuidString.lowercased() }
+    var lowercased: String { canonicalText }
 }
 
 /// `membership.units.level` holds MembershipRules' explicit codes (1 county/city … 4 group);

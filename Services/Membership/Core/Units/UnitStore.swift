@@ -18,7 +18,7 @@ struct UnitStore {
         let lock = forUpdate ? " FOR UPDATE" : ""
         let unit: UnitRecord?
         if !ref.id.isEmpty {
-            guard let id = UUID(uuidString: ref.id) else { throw MembershipError.notFound(what: what) }
+            guard let id = UUID(canonicalText: ref.id) else { throw MembershipError.notFound(what: what) }
             unit = try await tx.queryOne(UnitRecord.self, "SELECT \(UnitRecord.columns) FROM membership.units WHERE id = $1\(lock)", [.uuid(id)])
         } else {
             unit = try await tx.queryOne(
