@@ -17,6 +17,7 @@ public struct AuthInterceptor: ServerInterceptor {
     public let authority: TokenAuthority
     public let openServices: Set<String>
     private let now: @Sendable () -> Int64
+    private let verified = VerifiedTokenCache()
 
     public init(authority: TokenAuthority, openServices: Set<String> = ["tongxin.health.v1.Health"],
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -41,7 +42,11 @@ public struct AuthInterceptor: ServerInterceptor {
         }
         let caller: Caller
         do {
-            caller = try authority.verify(authorization: context.metadata.authorization, now: now())
+            let now = now()
+            let authorization = context.metadata.authorization
+            caller = try verified.caller(for: authorization, now: now) { () throws(AuthenticationFailure) in
+                try authority.verify(authorization: authorization, now: now)
+            }
         } catch {
             throw RPCError(code: .unauthenticated, message: error.description)
         }
