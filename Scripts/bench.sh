@@ -45,13 +45,14 @@ echo "ping, 64 in flight…";       ping="$(tongxin --concurrency 64 --method pi
 echo "get-unit, 16 in flight…";   get_unit="$(tongxin --concurrency 16 --method get-unit)"
 echo "get-council (60), 1…";      get_council="$(tongxin --concurrency 1 --method get-council --council-size 60)"
 echo "create-person, 16…";        create_person="$(tongxin --concurrency 16 --method create-person)"
+echo "create-person, 16 towns…";  create_person_towns="$(tongxin --concurrency 16 --method create-person --towns 16)"
 
 machine="$(nproc) vCPU $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(uname -sr), $(swift --version 2>/dev/null | head -1 | sed 's/.*Swift version \([0-9.]*\).*/Swift \1/'), $(psql "$superuser_url" -XAtc 'SHOW server_version' | cut -d' ' -f1)"
 
-section="$(python3 - "$seconds" "$machine" "$select_tps" "$insert_tps" "$ping" "$get_unit" "$get_council" "$create_person" <<'PY'
+section="$(python3 - "$seconds" "$machine" "$select_tps" "$insert_tps" "$ping" "$get_unit" "$get_council" "$create_person" "$create_person_towns" <<'PY'
 import datetime, json, sys
 seconds, machine, select_tps, insert_tps = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-ping, get_unit, get_council, create_person = (json.loads(a) for a in sys.argv[5:9])
+ping, get_unit, get_council, create_person, create_person_towns = (json.loads(a) for a in sys.argv[5:10])
 def us(v):
     return f"{v/1000:.2f} ms" if v >= 1000 else f"{v} µs"
 def row(name, r, ratio=""):
@@ -59,6 +60,7 @@ def row(name, r, ratio=""):
             f"| {us(r['p99_us'])} | {r['errors']} | {ratio} |")
 unit_ratio = get_unit["calls_per_second"] / select_tps
 person_ratio = create_person["calls_per_second"] / insert_tps
+towns_ratio = create_person_towns["calls_per_second"] / insert_tps
 lines = [
     f"## Scripts/bench.sh, {datetime.date.today().isoformat()}",
     "",
@@ -73,7 +75,8 @@ lines = [
     row("Health.Ping", ping),
     row("GetUnit (one row)", get_unit, f"{unit_ratio:.0%} of -S (target ≥ 60%)"),
     row("GetCouncil (60 seats)", get_council, "p50 target ≤ 600 µs"),
-    row("CreatePerson (insert + audit)", create_person, f"{person_ratio:.0%} of one INSERT (target ≥ 40%)"),
+    row("CreatePerson (insert + audit), one town", create_person, f"{person_ratio:.0%} of one INSERT (target ≥ 40%)"),
+    row("CreatePerson (insert + audit), 16 towns", create_person_towns, f"{towns_ratio:.0%} of one INSERT"),
     "",
 ]
 print("\n".join(lines))

@@ -26,6 +26,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "ping | check | get-unit | create-person | get-council | check-composition") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
+    @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
 
     func run() async throws {
@@ -127,16 +128,16 @@ struct Bench: AsyncParsableCommand {
         case "create-person":
             // A single-row write: one INSERT (phone and ID number encrypted and hashed) plus
             // its audit record, committed together.
-            let units = try await UnitFixture.create(client: client)
+            let units = try await UnitFixture.create(client: client, towns: towns)
             let membership = MembershipV1.Membership.Client(client)
             let options = units.options
-            let village = units.village.id
+            let villages = units.villages.map(\.id)
             let region = String(units.prefix.prefix(6))
             let counter = PersonCounter()
             return {
                 let index = counter.next()
                 _ = try await membership.createPerson(.init(
-                    unit: .init(id: village), name: "居民\(index)", gender: index % 2 == 0 ? .female : .male,
+                    unit: .init(id: villages[index % villages.count]), name: "居民\(index)", gender: index % 2 == 0 ? .female : .male,
                     birthYear: 1950, phone: "139\(String(format: "%08d", index % 100_000_000))",
                     idNumber: PersonCounter.idNumber(region: region, index: index), household: "户\(index)"
                 ), options: options)

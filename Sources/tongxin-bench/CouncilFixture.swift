@@ -48,9 +48,11 @@ struct CouncilFixture {
 struct UnitFixture {
     var prefix: String
     var village: MembershipV1.Unit
+    /// One village per town (`towns` of them); `village` is the first.
+    var villages: [MembershipV1.Unit]
     var options: CallOptions
 
-    static func create(client: RPCClient) async throws -> UnitFixture {
+    static func create(client: RPCClient, towns: Int = 1) async throws -> UnitFixture {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
             throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
         }
@@ -68,10 +70,15 @@ struct UnitFixture {
         let api = MembershipV1.Membership.Client(client)
 
         _ = try await api.createUnit(.init(divisionCode: county, name: "基准县", level: .county), options: options)
-        _ = try await api.createUnit(.init(divisionCode: town, name: "基准镇", level: .town,
-                                           parent: .init(divisionCode: county)), options: options)
-        let unit = try await api.createUnit(.init(divisionCode: village, name: "基准村", level: .village,
-                                                  parent: .init(divisionCode: town), householdCount: 600), options: options)
-        return UnitFixture(prefix: prefix, village: unit, options: options)
+        var villages: [MembershipV1.Unit] = []
+        for number in 1...max(1, min(towns, 999)) {
+            let town = number == 1 ? town : prefix + String(format: "%03d000", number)
+            let village = number == 1 ? village : prefix + String(format: "%03d001", number)
+            _ = try await api.createUnit(.init(divisionCode: town, name: "基准镇\(number)", level: .town,
+                                               parent: .init(divisionCode: county)), options: options)
+            villages.append(try await api.createUnit(.init(divisionCode: village, name: "基准村\(number)", level: .village,
+                                                           parent: .init(divisionCode: town), householdCount: 600), options: options))
+        }
+        return UnitFixture(prefix: prefix, village: villages[0], villages: villages, options: options)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TongxinRPC
 
 /// How one Tongxin service process is configured: read from environment variables, with
 /// documented defaults for everything that is safe to default (README "Configuration").
@@ -38,6 +39,11 @@ public struct ServiceConfiguration: Sendable {
     public var drainTimeout: Duration
     /// TONGXIN_MAX_FRAME_BYTES (default 4 MiB).
     public var maxFrameSize: Int
+    /// TONGXIN_HANDLER_EXECUTION `pool` (default) or `loop`: where handlers run. `pool`
+    /// keeps CPU-heavy handlers (imports, composition checks) from stalling other
+    /// connections; `loop` saves two thread hand-offs per call for a service whose handlers
+    /// only await (BENCHMARKS.md measures both).
+    public var handlerExecution: RPCServer.HandlerExecution = .concurrent
 
     public enum LogFormat: String, Sendable {
         case json, text
@@ -95,7 +101,13 @@ public struct ServiceConfiguration: Sendable {
             logFormat: LogFormat(rawValue: environment["TONGXIN_LOG_FORMAT"] ?? "json") ?? .json,
             drainTimeout: .seconds(try env.global("TONGXIN_DRAIN_SECONDS", default: 10, range: 0...600)),
             maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20))
-        )
+        ).with(handlerExecution: try env.handlerExecution())
+    }
+
+    func with(handlerExecution: RPCServer.HandlerExecution) -> ServiceConfiguration {
+        var copy = self
+        copy.handlerExecution = handlerExecution
+        return copy
     }
 }
 
@@ -129,6 +141,15 @@ struct EnvironmentReader {
             throw ConfigurationError(variable: variable, problem: "must be a whole number in \(range), not \"\(text)\"")
         }
         return number
+    }
+
+    func handlerExecution() throws -> RPCServer.HandlerExecution {
+        switch environment["TONGXIN_HANDLER_EXECUTION"] ?? "" {
+        case "", "pool": return .concurrent
+        case "loop": return .eventLoop
+        case let other:
+            throw ConfigurationError(variable: "TONGXIN_HANDLER_EXECUTION", problem: "must be pool or loop, not \"\(other)\"")
+        }
     }
 
     func hexKey(_ variable: String) throws -> [UInt8]? {

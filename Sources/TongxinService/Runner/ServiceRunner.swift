@@ -81,7 +81,7 @@ public enum ServiceRunner {
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameSize,
-                drainTimeout: configuration.drainTimeout
+                drainTimeout: configuration.drainTimeout, handlerExecution: configuration.handlerExecution
             ),
             services: services,
             interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, clock: clock)],
