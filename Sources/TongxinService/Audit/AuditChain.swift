@@ -13,10 +13,11 @@ import TongxinSchemas
 /// stolen backup restored elsewhere) and recompute the plain SHA-256 chain still cannot
 /// produce a checkpoint that verifies.
 public struct AuditCheckpointKey: Sendable {
-    let key: SymmetricKey
+    private let bytes: [UInt8]
+    private var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     public init(_ bytes: [UInt8]) {
-        self.key = SymmetricKey(data: bytes)
+        self.bytes = bytes
     }
 
     /// The MAC of a checkpoint of `chain` at entry `seq` whose hash is `hash`.
@@ -104,8 +105,10 @@ public struct AuditVerifier: Sendable {
     /// return hashes and sequence numbers, never entry content).
     public func verify(chain: String, in tx: PostgresTransaction) async throws -> AuditV1.ChainReport {
         let results = try await tx.queries([
-            ("SELECT problem_seq, problem, last_seq, last_hash, head_seq, head_hash FROM audit.chain_state($1)", [.text(chain)]),
-            ("SELECT seq, hash, mac, entry_hash FROM audit.chain_checkpoints($1, $2)", [.text(chain), .int(Int64(checkpointsToCheck))]),
+            (sql: "SELECT problem_seq, problem, last_seq, last_hash, head_seq, head_hash FROM audit.chain_state($1)",
+             binds: [.text(chain)]),
+            (sql: "SELECT seq, hash, mac, entry_hash FROM audit.chain_checkpoints($1, $2::int)",
+             binds: [.text(chain), .int(Int64(checkpointsToCheck))]),
         ])
         guard let state = results[0].first else { return AuditV1.ChainReport(chain: chain, verdict: .intact) }
         let lastSeq = try state["last_seq"].decode(Int64?.self) ?? 0
