@@ -129,8 +129,10 @@ struct ProcessTests {
         let again = try await migrate(database)
         #expect(again.status == 0, "\(again.output)")
         // Outside the migrate step audit_owner cannot log in.
-        let login = try await superuser.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'audit_owner'")
-        #expect(try login.first?["rolcanlogin"].decode(Bool.self) == false)
+        let login = try await TestDatabase.whileRolesAreStable {
+            try await superuser.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'audit_owner'").first?["rolcanlogin"].decode(Bool.self)
+        }
+        #expect(login == false)
         // Without its owner URL, migrate refuses and names the variable.
         let refused = try MembershipProcess.runToEnd(["migrate"], environment: ["TONGXIN_AUTH_SECRET": secret])
         #expect(refused.status != 0)

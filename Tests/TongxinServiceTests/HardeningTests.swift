@@ -166,8 +166,10 @@ struct HardeningTests {
         let timeout = try await service.query("SELECT current_setting('idle_in_transaction_session_timeout') AS t")
         #expect(try timeout.first?["t"].decode(String.self) != "0")
         // audit_owner cannot log in outside the migrate step.
-        let login = try await superuser.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'audit_owner'")
-        #expect(try login.first?["rolcanlogin"].decode(Bool.self) == false)
+        let login = try await TestDatabase.whileRolesAreStable {
+            try await superuser.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'audit_owner'").first?["rolcanlogin"].decode(Bool.self)
+        }
+        #expect(login == false)
     }
 }
 

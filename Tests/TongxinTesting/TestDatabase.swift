@@ -61,6 +61,12 @@ public final class TestDatabase: Sendable {
         }
     }
 
+    /// Runs `body` while no bootstrap or migrate step of this process changes the
+    /// cluster-wide roles (e.g. to assert that audit_owner is NOLOGIN).
+    public static func whileRolesAreStable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await bootstrapGate.run(body)
+    }
+
     /// The URL of a bootstrap role in this database: `<service>_svc` or `<service>_owner`.
     public func url(role: String) -> String {
         var configuration = cluster
