@@ -55,12 +55,13 @@ let package = Package(
         // (Sources/API/<Name>/Generated), so a service links only the APIs it serves or calls.
         .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
         .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
+        .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.
         .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
         // Shared bootstrap of every service: configuration, logs, metrics, health, lifecycle, audit.
         .target(
             name: "TongxinService",
-            dependencies: ["TongxinRPC", "HealthAPI", "TongxinPostgres", logging, lifecycle] + nio + [
+            dependencies: ["TongxinRPC", "HealthAPI", "AuditAPI", "TongxinPostgres", logging, lifecycle] + nio + [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -122,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TongxinServiceTests",
-            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "TongxinSchemas"],
+            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "AuditAPI", "TongxinSchemas"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",
-            dependencies: ["MembershipCore", "MembershipRules", "TongxinService", "TongxinTesting", "MembershipAPI", "HealthAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            dependencies: ["MembershipCore", "MembershipRules", "TongxinService", "TongxinTesting", "MembershipAPI", "HealthAPI", "AuditAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
             swiftSettings: swiftSettings
         ),
     ]

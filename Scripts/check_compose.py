@@ -38,6 +38,17 @@ def main():
         for var in (f"TONGXIN_{name.upper()}_DATABASE_URL", "TONGXIN_AUTH_SECRET"):
             if var not in env:
                 problems.append(f"services/{name}/environment: {var} is missing")
+        # The serving container holds only its _svc URL; a one-shot migrate job with the
+        # owner URLs runs first (`tongxin-<name> migrate`).
+        for var in env:
+            if var.endswith("OWNER_DATABASE_URL"):
+                problems.append(f"services/{name}/environment: {var} must not reach a serving container")
+        migrate = services.get(f"{name}-migrate")
+        if migrate is None or migrate.get("command") != ["migrate"]:
+            problems.append(f"services: no one-shot {name}-migrate job running `migrate`")
+        elif (services[name].get("depends_on", {}).get(f"{name}-migrate", {}).get("condition")
+              != "service_completed_successfully"):
+            problems.append(f"services/{name}/depends_on: {name}-migrate must complete successfully first")
     if problems:
         print("docker-compose.yml is not valid:")
         print("\n".join("  " + p for p in problems))

@@ -2,12 +2,16 @@
 # The run command: the whole system on this machine.
 #
 #   Scripts/run.sh          install what is missing, start PostgreSQL (.tongxin/pgdata, port
-#                           55432), bootstrap roles, build (release), migrate, start every
-#                           service in the background, wait until each answers, ping it
+#                           55432), bootstrap roles, build (release), migrate (each service's
+#                           `migrate` subcommand with the owner URLs, audit_owner allowed to log
+#                           in only meanwhile), start every service in the background with its
+#                           _svc URL only, wait until each answers, ping it
 #   Scripts/run.sh stop     stop every service (graceful: SIGTERM drains in-flight calls) and PostgreSQL
 #   Scripts/run.sh status   which services run, and where
 #
-# Secrets are generated once into .tongxin/secrets.env (mode 600) and reused.
+# Secrets are generated once into .tongxin/secrets.env (mode 600) and reused: the token
+# secret, the PII keys, the audit checkpoint key, and one password per database role
+# (TONGXIN_DB_PASSWORD_<ROLE>, e.g. TONGXIN_DB_PASSWORD_MEMBERSHIP_SVC).
 # Logs: .tongxin/logs/<service>.log (JSON lines).
 set -euo pipefail
 
@@ -59,26 +63,33 @@ esac
 
 Scripts/setup.sh
 
-if [[ ! -f "$state/secrets.env" ]]; then
-  umask 077
-  hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
-  cat > "$state/secrets.env" <<SECRETS
-TONGXIN_PG_SUPERPASS=$(hex 16)
-TONGXIN_DB_SVC_PASSWORD=$(hex 16)
-TONGXIN_DB_OWNER_PASSWORD=$(hex 16)
-TONGXIN_AUTH_SECRET=$(hex 32)
-TONGXIN_PII_KEY=$(hex 32)
-TONGXIN_PII_HASH_KEY=$(hex 32)
-SECRETS
-  umask 022
-fi
-set -a; source "$state/secrets.env"; set +a
+# One password per database role, the keys, and the token secret; generated once. An older
+# secrets.env (shared svc/owner passwords) is completed with what it lacks.
+hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+db_roles=(audit_owner kit_owner)
+for entry in "${services[@]}"; do db_roles+=("${entry%%:*}_owner" "${entry%%:*}_svc"); done
+umask 077
+touch "$state/secrets.env"
+for variable in TONGXIN_PG_SUPERPASS:16 TONGXIN_AUTH_SECRET:32 TONGXIN_PII_KEY:32 TONGXIN_PII_HASH_KEY:32 \
+                TONGXIN_AUDIT_CHECKPOINT_KEY:32; do
+  grep -q "^${variable%%:*}=" "$state/secrets.env" || echo "${variable%%:*}=$(hex "${variable##*:}")" >> "$state/secrets.env"
+done
+for role in "${db_roles[@]}"; do
+  variable="TONGXIN_DB_PASSWORD_$(echo "$role" | tr '[:lower:]' '[:upper:]')"
+  grep -q "^$variable=" "$state/secrets.env" || echo "$variable=$(hex 16)" >> "$state/secrets.env"
+done
+umask 022
+# Only what every serving process needs is exported; the database passwords and the
+# superuser's stay in this script and reach a process only inside the one URL it gets.
+source "$state/secrets.env"
+export TONGXIN_AUTH_SECRET TONGXIN_PII_KEY TONGXIN_PII_HASH_KEY TONGXIN_AUDIT_CHECKPOINT_KEY
+password_of() { local variable="TONGXIN_DB_PASSWORD_$(echo "$1" | tr '[:lower:]' '[:upper:]')"; echo "${!variable}"; }
 
-Scripts/postgres.sh start
-superuser_url="$(Scripts/postgres.sh url)"
-psql "$superuser_url" -X -q -v ON_ERROR_STOP=1 \
-  -v svc_password="$TONGXIN_DB_SVC_PASSWORD" -v owner_password="$TONGXIN_DB_OWNER_PASSWORD" \
-  -f Scripts/sql/bootstrap.sql
+TONGXIN_PG_SUPERPASS="$TONGXIN_PG_SUPERPASS" Scripts/postgres.sh start
+superuser_url="$(TONGXIN_PG_SUPERPASS="$TONGXIN_PG_SUPERPASS" Scripts/postgres.sh url)"
+password_args=()
+for role in "${db_roles[@]}"; do password_args+=(-v "password_$role=$(password_of "$role")"); done
+psql "$superuser_url" -X -q -v ON_ERROR_STOP=1 "${password_args[@]}" -f Scripts/sql/bootstrap.sql
 
 echo "building (release)…"
 if ! swift build -c release >"$state/logs/build.log" 2>&1; then
@@ -89,17 +100,35 @@ fi
 bin="$(swift build -c release --show-bin-path)"
 
 pgport="${TONGXIN_PGPORT:-55432}"
-db_url() { echo "postgres://$1:$2@127.0.0.1:$pgport/tongxin"; }
-export TONGXIN_AUDIT_OWNER_DATABASE_URL="$(db_url audit_owner "$TONGXIN_DB_OWNER_PASSWORD")"
-export TONGXIN_KIT_OWNER_DATABASE_URL="$(db_url kit_owner "$TONGXIN_DB_OWNER_PASSWORD")"
+db_url() { echo "postgres://$1:$(password_of "$1")@127.0.0.1:$pgport/tongxin"; }
 
 stop_services
+
+# The migrate step: each service's `migrate` subcommand with the owner URLs (audit, kit, its
+# own schema), run by the operator. audit_owner may log in only for its duration (bootstrap
+# leaves it NOLOGIN); it is closed again whatever happens.
+psql "$superuser_url" -X -q -v ON_ERROR_STOP=1 -c "ALTER ROLE audit_owner LOGIN"
+seal_audit_owner() { psql "$superuser_url" -X -q -c "ALTER ROLE audit_owner NOLOGIN" >/dev/null 2>&1 || true; }
+trap seal_audit_owner EXIT
 for entry in "${services[@]}"; do
   IFS=: read -r name port metrics <<<"$entry"
   upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  env "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" \
-      "TONGXIN_${upper}_DATABASE_URL=$(db_url "${name}_svc" "$TONGXIN_DB_SVC_PASSWORD")" \
-      "TONGXIN_${upper}_OWNER_DATABASE_URL=$(db_url "${name}_owner" "$TONGXIN_DB_OWNER_PASSWORD")" \
+  if ! env "TONGXIN_AUDIT_OWNER_DATABASE_URL=$(db_url audit_owner)" "TONGXIN_KIT_OWNER_DATABASE_URL=$(db_url kit_owner)" \
+      "TONGXIN_${upper}_OWNER_DATABASE_URL=$(db_url "${name}_owner")" \
+      "$bin/tongxin-$name" migrate >>"$state/logs/$name.log" 2>&1; then
+    echo "migrating $name failed; last log lines:" >&2; tail -20 "$state/logs/$name.log" >&2; exit 1
+  fi
+done
+seal_audit_owner
+trap - EXIT
+
+# Serving: each service gets its _svc URL only (a serving process refuses owner URLs).
+for entry in "${services[@]}"; do
+  IFS=: read -r name port metrics <<<"$entry"
+  upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  env -u TONGXIN_AUDIT_OWNER_DATABASE_URL -u TONGXIN_KIT_OWNER_DATABASE_URL -u "TONGXIN_${upper}_OWNER_DATABASE_URL" \
+      "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" \
+      "TONGXIN_${upper}_DATABASE_URL=$(db_url "${name}_svc")" \
       nohup "$bin/tongxin-$name" >>"$state/logs/$name.log" 2>&1 &
   echo $! > "$state/run/$name.pid"
 done

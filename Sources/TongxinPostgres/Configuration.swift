@@ -15,6 +15,9 @@ public struct PostgresConfiguration: Sendable, Hashable {
     public var connectTimeoutSeconds: Int
     /// libpq `sslmode` (`disable`, `prefer`, `require`, `verify-full`...); nil leaves libpq's default.
     public var sslMode: String?
+    /// libpq `sslrootcert`: the CA file that `sslmode=verify-ca`/`verify-full` check the
+    /// server's certificate against; nil leaves libpq's default (~/.postgresql/root.crt).
+    public var sslRootCert: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5432, user: String, password: String,
@@ -28,6 +31,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.sslMode = nil
+        self.sslRootCert = nil
     }
 
     /// Parses `postgres://user:password@host:port/database?application_name=..&connect_timeout=..&sslmode=..`
@@ -104,6 +108,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
                 guard let seconds = Int(value), seconds >= 0 else { throw bad("bad connect_timeout") }
                 connectTimeoutSeconds = seconds
             case "sslmode": sslMode = value
+            case "sslrootcert": sslRootCert = value
             default: throw bad("unsupported parameter \(key)")
             }
         }

@@ -77,6 +77,7 @@ final class PostgresConnection: @unchecked Sendable {
             ("keepalives_count", "3"),
         ]
         if let sslMode = configuration.sslMode { parameters.append(("sslmode", sslMode)) }
+        if let sslRootCert = configuration.sslRootCert { parameters.append(("sslrootcert", sslRootCert)) }
         for (_, value) in parameters where value.utf8.contains(0) {
             throw PostgresError(kind: .invalidInput, message: "connection parameters cannot contain NUL")
         }

@@ -34,6 +34,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case server
         /// The pool was closed.
         case poolClosed
+        /// Every connection is in use and the pool's wait queue is full
+        /// (`PostgresPool.maxWaiters`): the caller is refused at once instead of queueing.
+        case poolExhausted
         /// A result cell could not be decoded into the requested Swift type.
         case decoding
     }

@@ -12,23 +12,29 @@ import Synchronization
 public final class PostgresPool: Sendable {
     public let configuration: PostgresConfiguration
     public let maxConnections: Int
+    /// How many callers may wait for a connection at once; a caller beyond them gets
+    /// `PostgresError.Kind.poolExhausted` at once (the service kit answers
+    /// RESOURCE_EXHAUSTED), so a stalled database cannot pile up unbounded work.
+    public let maxWaiters: Int
     let logger: Logger
     let executor: BlockingExecutor
     let state: PoolState
-    /// Round trips made by transactions of this pool (one per pipeline sent).
+    /// Round trips made through this pool: one per pipeline a transaction sends, one per
+    /// `query`/`execute`.
     public let roundTrips = RoundTripCounter()
     private let closed = Atomic<Bool>(false)
     private let nextConnectionID = Atomic<Int>(0)
 
-    public init(configuration: PostgresConfiguration, maxConnections: Int = 8, logger: Logger) {
+    public init(configuration: PostgresConfiguration, maxConnections: Int = 8, maxWaiters: Int = 256, logger: Logger) {
         self.configuration = configuration
         self.maxConnections = max(1, maxConnections)
+        self.maxWaiters = max(0, maxWaiters)
         self.logger = logger
         // One thread per connection: every connection can be in a blocking call at once.
         let threadPool = NIOThreadPool(numberOfThreads: self.maxConnections)
         threadPool.start()
         self.executor = BlockingExecutor(threadPool: threadPool)
-        self.state = PoolState(maxConnections: self.maxConnections)
+        self.state = PoolState(maxConnections: self.maxConnections, maxWaiters: self.maxWaiters)
     }
 
     deinit {
@@ -43,7 +49,8 @@ public final class PostgresPool: Sendable {
         _ sql: String, _ binds: [PostgresValue] = [], deadline: ContinuousClock.Instant? = nil
     ) async throws -> [PostgresRow] {
         try await withConnection(deadline: deadline) { connection in
-            try await connection.execute(.params(sql, binds), deadline: deadline, cancellable: true, executor: executor).rows
+            roundTrips.increment()
+            return try await connection.execute(.params(sql, binds), deadline: deadline, cancellable: true, executor: executor).rows
         }
     }
 
@@ -53,7 +60,8 @@ public final class PostgresPool: Sendable {
         _ sql: String, _ binds: [PostgresValue] = [], deadline: ContinuousClock.Instant? = nil
     ) async throws -> Int {
         try await withConnection(deadline: deadline) { connection in
-            try await connection.execute(.params(sql, binds), deadline: deadline, cancellable: true, executor: executor)
+            roundTrips.increment()
+            return try await connection.execute(.params(sql, binds), deadline: deadline, cancellable: true, executor: executor)
                 .rowsAffected
         }
     }
@@ -64,6 +72,11 @@ public final class PostgresPool: Sendable {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for connection in await state.close() { connection.finish() }
         try? await executor.threadPool.shutdownGracefully()
+    }
+
+    /// Callers currently waiting for a connection, for metrics and tests.
+    public var waitingCallers: Int {
+        get async { await state.waitingCallers }
     }
 
     /// Connections currently open (idle, leased or being opened), for metrics and tests.

@@ -15,6 +15,8 @@ actor PoolState {
     }
 
     let maxConnections: Int
+    /// How many callers may wait for a connection at once; one more is refused.
+    let maxWaiters: Int
     private var idle: [PostgresConnection] = []
     /// Connections that exist or are being opened (idle + leased + connecting).
     private var open = 0
@@ -22,8 +24,9 @@ actor PoolState {
     private var nextWaiterID: UInt64 = 0
     private(set) var isClosed = false
 
-    init(maxConnections: Int) {
+    init(maxConnections: Int, maxWaiters: Int = .max) {
         self.maxConnections = maxConnections
+        self.maxWaiters = maxWaiters
     }
 
     func acquire(deadline: ContinuousClock.Instant?) async throws -> Grant {
@@ -35,6 +38,11 @@ actor PoolState {
         }
         if Task.isCancelled {
             throw PostgresError(kind: .queryCanceled, message: "the task was cancelled while waiting for a connection")
+        }
+        guard waiters.count < maxWaiters else {
+            throw PostgresError(
+                kind: .poolExhausted,
+                message: "all \(maxConnections) connections are in use and \(maxWaiters) callers already wait for one")
         }
         let id = nextWaiterID
         nextWaiterID += 1
@@ -92,6 +100,7 @@ actor PoolState {
 
     var openConnections: Int { open }
     var idleConnections: Int { idle.count }
+    var waitingCallers: Int { waiters.count }
 
     private func grantCreationToWaiter() {
         guard !isClosed, !waiters.isEmpty, open < maxConnections else { return }

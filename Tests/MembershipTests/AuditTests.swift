@@ -1,3 +1,4 @@
+import AuditAPI
 import Foundation
 import Testing
 import MembershipAPI
@@ -83,5 +84,32 @@ struct AuditTests {
         for method in ["ConfirmNotice", "EndTopic", "EndTerm", "RemoveMember", "MoveUnit", "RetireUnit"] {
             #expect(counts[method] == 1, "\(method)")
         }
+    }
+
+    @Test("VerifyAuditChain on the real service: intact after mutations and a checkpoint; the tail deleted by a superuser is reported")
+    func verifyChainsOverRPC() async throws {
+        let harness = try MembershipHarness.current
+        let county = try await harness.county()
+        let village = try await county.village(1)
+        _ = try await county.person("甲", in: village)
+        _ = try await county.person("乙", in: village)
+        try await harness.base.checkpointer.checkpointNow()
+        let audit = AuditV1.Audit.Client(harness.server.client)
+        let auditor = county.caller(at: county.path, ["audit.verify"])
+        let before = try await audit.verifyAuditChain(.init(), options: auditor)
+        #expect(before.chains.count == 2)   // the county's own chain and town 1's
+        for report in before.chains {
+            #expect(report.verdict == .intact, "\(report.chain): \(report.detail)")
+            #expect(report.checkpointsChecked >= 1)
+        }
+        // Without the permission the call is refused before the handler.
+        await expectStatus(.permissionDenied) {
+            try await audit.verifyAuditChain(.init(), options: county.admin)
+        }
+        let town = county.path + ".u" + county.townCode(1)
+        _ = try await harness.superuser.query(
+            "DELETE FROM audit.entries WHERE chain = $1 AND seq = (SELECT max(seq) FROM audit.entries WHERE chain = $1)", [.text(town)])
+        let after = try await audit.verifyAuditChain(.init(chain: town), options: auditor)
+        #expect(after.chains.first?.verdict == .tailTruncated, "\(after.chains)")
     }
 }

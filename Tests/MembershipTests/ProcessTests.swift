@@ -13,7 +13,8 @@ import Glibc
 #endif
 
 /// The real `tongxin-membership` executable, as `Scripts/run.sh` starts it: configuration
-/// from the environment, migrations as the owner roles, serving as `membership_svc`.
+/// from the environment, serving as `membership_svc` only (the migrations ran before, as a
+/// separate `tongxin-membership migrate` step with the owner URLs).
 private final class MembershipProcess: @unchecked Sendable {
     let process = Process()
     let log = Pipe()
@@ -25,20 +26,48 @@ private final class MembershipProcess: @unchecked Sendable {
             .deletingLastPathComponent().appendingPathComponent("tongxin-membership")
     }
 
-    init(database: TestDatabase, secret: String) throws {
-        process.executableURL = Self.executable
-        process.environment = [
+    /// What a serving process gets: its _svc URL and secrets, no owner URL.
+    static func servingEnvironment(database: TestDatabase, secret: String) -> [String: String] {
+        [
             "TONGXIN_MEMBERSHIP_PORT": "0",
             "TONGXIN_MEMBERSHIP_METRICS_PORT": "0",
             "TONGXIN_MEMBERSHIP_DATABASE_URL": database.url(role: "membership_svc"),
+            "TONGXIN_AUTH_SECRET": secret,
+            "TONGXIN_PII_KEY": String(repeating: "1f", count: 32),
+            "TONGXIN_PII_HASH_KEY": String(repeating: "2e", count: 32),
+            "TONGXIN_AUDIT_CHECKPOINT_KEY": String(repeating: "3d", count: 32),
+            "TONGXIN_DRAIN_SECONDS": "2",
+        ]
+    }
+
+    /// What the migrate step gets: the owner URLs.
+    static func migrateEnvironment(database: TestDatabase, secret: String) -> [String: String] {
+        [
             "TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL": database.url(role: "membership_owner"),
             "TONGXIN_AUDIT_OWNER_DATABASE_URL": database.url(role: "audit_owner"),
             "TONGXIN_KIT_OWNER_DATABASE_URL": database.url(role: "kit_owner"),
             "TONGXIN_AUTH_SECRET": secret,
-            "TONGXIN_PII_KEY": String(repeating: "1f", count: 32),
-            "TONGXIN_PII_HASH_KEY": String(repeating: "2e", count: 32),
-            "TONGXIN_DRAIN_SECONDS": "2",
         ]
+    }
+
+    /// Runs `tongxin-membership <arguments>` to its end; its exit status and stderr.
+    static func runToEnd(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    init(database: TestDatabase, secret: String) throws {
+        process.executableURL = Self.executable
+        process.environment = Self.servingEnvironment(database: database, secret: secret)
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -77,9 +106,56 @@ private final class MembershipProcess: @unchecked Sendable {
 struct ProcessTests {
     let secret = "process-test-secret-0123456789abcdef"
 
-    @Test("starts with migrations, answers Health, keeps data across a restart, and exits cleanly on SIGTERM")
+    /// `tongxin-membership migrate` with the owner URLs, while audit_owner may log in.
+    func migrate(_ database: TestDatabase) async throws -> (status: Int32, output: String) {
+        let environment = MembershipProcess.migrateEnvironment(database: database, secret: secret)
+        return try await database.withAuditOwnerLogin {
+            try MembershipProcess.runToEnd(["migrate"], environment: environment)
+        }
+    }
+
+    @Test("`migrate` applies the audit, kit and membership migrations as their owners and exits 0; again it is a no-op")
+    func migrateSubcommand() async throws {
+        let database = try await TestDatabase.create(prefix: "migrate")
+        let superuser = try database.superuserPool()
+        defer { Task { await superuser.close() } }
+        #expect(try await superuser.query("SELECT to_regclass('membership.units') AS t").first?["t"].decode(String?.self) == nil)
+        let first = try await migrate(database)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("migrations done"))
+        let owner = try await superuser.query(
+            "SELECT pg_get_userbyid(c.relowner) AS owner FROM pg_class c WHERE c.oid = 'membership.units'::regclass")
+        #expect(try owner.first?["owner"].decode(String.self) == "membership_owner")
+        let again = try await migrate(database)
+        #expect(again.status == 0, "\(again.output)")
+        // Outside the migrate step audit_owner cannot log in.
+        let login = try await TestDatabase.whileRolesAreStable {
+            try await superuser.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'audit_owner'").first?["rolcanlogin"].decode(Bool.self)
+        }
+        #expect(login == false)
+        // Without its owner URL, migrate refuses and names the variable.
+        let refused = try MembershipProcess.runToEnd(["migrate"], environment: ["TONGXIN_AUTH_SECRET": secret])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL"))
+    }
+
+    @Test("a serving process refuses to start while any owner URL is set, naming the variable")
+    func servingRefusesOwnerCredentials() async throws {
+        let database = try await TestDatabase.create(prefix: "noowner")
+        for variable in ["TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL", "TONGXIN_AUDIT_OWNER_DATABASE_URL", "TONGXIN_KIT_OWNER_DATABASE_URL"] {
+            var environment = MembershipProcess.servingEnvironment(database: database, secret: secret)
+            environment[variable] = database.url(role: "membership_owner")
+            let result = try MembershipProcess.runToEnd([], environment: environment)
+            #expect(result.status == 78, "\(variable): \(result.output)")
+            #expect(result.output.contains(variable))
+        }
+    }
+
+    @Test("migrated first, serves as membership_svc only: answers Health, keeps data across a restart, exits cleanly on SIGTERM")
     func lifecycle() async throws {
         let database = try await TestDatabase.create(prefix: "process")
+        let migrated = try await migrate(database)
+        #expect(migrated.status == 0, "\(migrated.output)")
         let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.read", "membership.write"], expiresAt: TestServer.farFuture)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
@@ -108,7 +184,7 @@ struct ProcessTests {
         #expect(first.terminate() == 0)
         #expect(first.output.contains("\"msg\":\"stopped\""))
 
-        // Second run on the same database: migrations are a no-op, the unit is still there.
+        // Second run on the same database: the unit is still there.
         let second = try MembershipProcess(database: database, secret: secret)
         try second.waitUntilReady()
         let again = RPCClient(configuration: .init(host: "127.0.0.1", port: second.port))

@@ -22,6 +22,14 @@ struct UnitTests {
         #expect(ipv6.port == 5433)
     }
 
+    @Test("sslmode=verify-full and its CA file (sslrootcert) are taken from the URL")
+    func parsesTLSParameters() throws {
+        let configuration = try PostgresConfiguration(
+            url: "postgres://u:p@db.internal:5432/d?sslmode=verify-full&sslrootcert=%2Fetc%2Ftongxin%2Fca.pem")
+        #expect(configuration.sslMode == "verify-full")
+        #expect(configuration.sslRootCert == "/etc/tongxin/ca.pem")
+    }
+
     @Test("malformed URLs are rejected as invalid input")
     func rejectsBadURLs() {
         for url in ["mysql://u:p@h/d", "postgres://u:p@h:notaport/d", "postgres://u:p@h:5432/d?evil=1", "postgres://u:%zz@h/d"] {

@@ -59,10 +59,20 @@ public final class ServiceHarness: Sendable {
         let authority = TokenAuthority(secret: TestServer.defaultSecret)
         let services = try makeServices(Context(pool: pool, clock: clock, authority: authority, logger: TestDatabase.logger))
         let server = try await TestServer.start(
-            services: services, serviceName: service, pool: pool, authority: authority, clock: clock)
+            services: services, serviceName: service, pool: pool, authority: authority, clock: clock,
+            auditCheckpointKey: auditCheckpointKey)
         return ServiceHarness(
             service: service, database: database, servicePool: pool, superuser: try database.superuserPool(),
             clock: clock, server: server)
+    }
+
+    /// The audit checkpoint key of every harness (TONGXIN_AUDIT_CHECKPOINT_KEY in production).
+    public static let auditCheckpointKey = AuditCheckpointKey(Array(repeating: 0x5a, count: 32))
+
+    /// A checkpointer like the one ``ServiceRunner`` runs, on the service's pool; tests call
+    /// `checkpointNow()` instead of waiting for its interval.
+    public var checkpointer: AuditCheckpointer {
+        AuditCheckpointer(pool: servicePool, key: Self.auditCheckpointKey, interval: .seconds(60), logger: TestDatabase.logger)
     }
 
     public func close() async {

@@ -36,9 +36,35 @@ public final class TestDatabase: Sendable {
         try await bootstrapGate.run {
             try runPSQL(url: database.superuserURL, file: repositoryRoot.appendingPathComponent("Scripts/sql/bootstrap.sql").path)
         }
-        try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: database.url(role: "audit_owner"), logger: logger)
+        try await database.withAuditOwnerLogin {
+            try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: database.url(role: "audit_owner"), logger: logger)
+        }
         try await SharedMigrations.apply(try SharedMigrations.kit(), schema: "kit", ownerURL: database.url(role: "kit_owner"), logger: logger)
         return database
+    }
+
+    /// Runs `body` while `audit_owner` may log in, as the operator's migrate step does:
+    /// bootstrap leaves it NOLOGIN, so its credentials are useless outside migrations. The
+    /// role is cluster-wide, so this runs one at a time with bootstraps (which reset it).
+    public func withAuditOwnerLogin<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let superuserURL = superuserURL
+        return try await Self.bootstrapGate.run {
+            _ = try Self.run("/usr/bin/psql", [superuserURL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "ALTER ROLE audit_owner LOGIN"])
+            do {
+                let value = try await body()
+                _ = try Self.run("/usr/bin/psql", [superuserURL, "-X", "-q", "-c", "ALTER ROLE audit_owner NOLOGIN"])
+                return value
+            } catch {
+                _ = try? Self.run("/usr/bin/psql", [superuserURL, "-X", "-q", "-c", "ALTER ROLE audit_owner NOLOGIN"])
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` while no bootstrap or migrate step of this process changes the
+    /// cluster-wide roles (e.g. to assert that audit_owner is NOLOGIN).
+    public static func whileRolesAreStable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await bootstrapGate.run(body)
     }
 
     /// The URL of a bootstrap role in this database: `<service>_svc` or `<service>_owner`.
@@ -118,14 +144,14 @@ public final class TestDatabase: Sendable {
 actor SerialGate {
     private var tail: Task<Void, Never>?
 
-    func run<T: Sendable>(attempts: Int = 3, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func run<T: Sendable>(attempts: Int = 3, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let previous = tail
         let task = Task { () throws -> T in
             _ = await previous?.value
             var attempt = 1
             while true {
                 do {
-                    return try body()
+                    return try await body()
                 } catch let error as TestDatabaseError where attempt < attempts && error.isConcurrentUpdate {
                     attempt += 1
                     try await Task.sleep(for: .milliseconds(50 * attempt))

@@ -37,20 +37,29 @@ public final class TestServer: Sendable {
         self.task = task
     }
 
-    /// Starts `services` (plus `HealthService` named `serviceName`) and connects a client.
+    /// Starts `services` (plus `HealthService` named `serviceName`, and `AuditService` when
+    /// there is a `pool`) and connects a client. The deadlines default to production's
+    /// (`TONGXIN_DEFAULT_DEADLINE_SECONDS` 30, `TONGXIN_MAX_DEADLINE_SECONDS` 300).
     public static func start(
         services: [any RPCService],
         serviceName: String = "test",
         pool: PostgresPool? = nil,
         authority: TokenAuthority = TokenAuthority(secret: TestServer.defaultSecret),
         clock: any ServiceClock = SystemClock(),
-        logger: Logger = TestServer.quietLogger
+        logger: Logger = TestServer.quietLogger,
+        auditCheckpointKey: AuditCheckpointKey? = nil,
+        defaultTimeout: Duration? = .seconds(30),
+        maxTimeout: Duration? = .seconds(300)
     ) async throws -> TestServer {
         let metrics = MetricsRegistry()
+        // Like ServiceRunner: Health, and Audit (VerifyAuditChain) when there is a database.
+        let shared: [any RPCService] = [HealthService(serviceName: serviceName, pool: pool)]
+            + (pool.map { [AuditService(pool: $0, checkpointKey: auditCheckpointKey)] } ?? [])
         let server = RPCServer(
             configuration: RPCServer.Configuration(
-                host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5)),
-            services: services + [HealthService(serviceName: serviceName, pool: pool)],
+                host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5),
+                defaultTimeout: defaultTimeout, maxTimeout: maxTimeout),
+            services: services + shared,
             interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: authority, clock: clock)],
             logger: logger
         )

@@ -2,6 +2,9 @@
 #include "CTongxinSchemas.h"
 
 static const ProtobufCMessageDescriptor *const messages[] = {
+    &tongxin__audit__v1__verify_audit_chain_request__descriptor,
+    &tongxin__audit__v1__chain_report__descriptor,
+    &tongxin__audit__v1__verify_audit_chain_response__descriptor,
     &tongxin__common__v1__timestamp__descriptor,
     &tongxin__common__v1__date__descriptor,
     &tongxin__common__v1__unit_ref__descriptor,
@@ -77,18 +80,19 @@ static const ProtobufCMessageDescriptor *const messages[] = {
 };
 
 static const ProtobufCServiceDescriptor *const services[] = {
+    &tongxin__audit__v1__audit__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 72; }
+size_t tongxin_message_descriptor_count(void) { return 75; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 72 ? messages[index] : NULL;
+    return index < 75 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 2; }
+size_t tongxin_service_descriptor_count(void) { return 3; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 2 ? services[index] : NULL;
+    return index < 3 ? services[index] : NULL;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "tongxin/audit/v1/audit.pb-c.h"
 #include "tongxin/common/v1/common.pb-c.h"
 #include "tongxin/health/v1/health.pb-c.h"
 #include "tongxin/membership/v1/membership.pb-c.h"

@@ -25,6 +25,12 @@ extension RPCServer {
         /// Services whose handlers run on the connection's event loop whatever the default:
         /// light ones that only await (Health), where a thread hop would be most of the cost.
         public var eventLoopServices: Set<String>
+        /// The deadline a call gets when it arrives without one (relative to its arrival);
+        /// nil leaves such calls without a deadline.
+        public var defaultTimeout: Duration?
+        /// The longest deadline any call gets: a longer one (or none, without a default) is
+        /// shortened to this. nil: no maximum beyond a year.
+        public var maxTimeout: Duration?
 
         public init(
             host: String = "0.0.0.0",
@@ -37,7 +43,9 @@ extension RPCServer {
             keepAliveTimeout: Duration = .seconds(20),
             drainTimeout: Duration = .seconds(30),
             handlerExecution: HandlerExecution = .concurrent,
-            eventLoopServices: Set<String> = ["tongxin.health.v1.Health"]
+            eventLoopServices: Set<String> = ["tongxin.health.v1.Health"],
+            defaultTimeout: Duration? = nil,
+            maxTimeout: Duration? = nil
         ) {
             self.host = host
             self.port = port
@@ -50,6 +58,8 @@ extension RPCServer {
             self.drainTimeout = drainTimeout
             self.handlerExecution = handlerExecution
             self.eventLoopServices = eventLoopServices
+            self.defaultTimeout = defaultTimeout
+            self.maxTimeout = maxTimeout
         }
     }
 

@@ -21,7 +21,19 @@ public final class RPCServer: Service, Sendable {
         let idleTimeout: Duration?
         let handlerExecution: HandlerExecution
         let eventLoopServices: Set<String>
+        /// `Configuration.defaultTimeout` / `.maxTimeout` in microseconds (nil: none).
+        var defaultTimeoutMicros: Int64? = nil
+        var maxTimeoutMicros: Int64? = nil
         let logger: Logger
+
+        /// The timeout a call runs under: the peer's (0: none), else the server's default,
+        /// never more than the server's maximum. Negative means the deadline had passed.
+        func effectiveTimeoutMicros(requested: Int64, cap: Int64) -> Int64 {
+            var micros = min(requested, cap)
+            if micros == 0, let defaultTimeoutMicros { micros = defaultTimeoutMicros }
+            if let maxTimeoutMicros, micros == 0 || micros > maxTimeoutMicros { micros = maxTimeoutMicros }
+            return micros
+        }
 
         /// Whether the handler of `method` (`/package.Service/Method`) runs on the event loop.
         func runsOnEventLoop(_ method: String) -> Bool {
@@ -86,8 +98,15 @@ public final class RPCServer: Service, Sendable {
             idleTimeout: configuration.idleTimeout,
             handlerExecution: configuration.handlerExecution,
             eventLoopServices: configuration.eventLoopServices,
+            defaultTimeoutMicros: configuration.defaultTimeout.map(Self.micros),
+            maxTimeoutMicros: configuration.maxTimeout.map(Self.micros),
             logger: logger
         )
+    }
+
+    static func micros(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(1, min(ServerConnectionHandler.maxTimeoutMicros, seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
     }
 
     /// The address the server listens on, once it is bound.

@@ -121,8 +121,9 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             return
         }
         var deadline: ContinuousClock.Instant?
-        // Capped so that no peer-chosen number can overflow a timer.
-        let timeoutMicros = min(frame.timeoutMicros, Self.maxTimeoutMicros)
+        // Capped so that no peer-chosen number can overflow a timer; a call without a
+        // deadline gets the server's default, and none gets more than the server's maximum.
+        let timeoutMicros = self.shared.effectiveTimeoutMicros(requested: frame.timeoutMicros, cap: Self.maxTimeoutMicros)
         if timeoutMicros != 0 {
             guard timeoutMicros > 0 else {
                 self.send(.response(callID: id, status: Status(code: .deadlineExceeded, message: "the deadline had passed before the call arrived")))

@@ -28,26 +28,29 @@ public enum AuditLog {
         }
     }
 
-    /// Appends `entry` by `caller` with `transaction`'s `COMMIT` (the same round trip): the
-    /// entry and the mutation commit together or not at all. What handlers use.
-    public static func deferRecord(_ entry: Entry, by caller: Caller, in transaction: PostgresTransaction) throws {
-        let detail = String(decoding: try JSONEncoder.sorted.encode(entry.detail), as: UTF8.self)
-        try transaction.deferUntilCommit(
-            "SELECT audit.append($1, $2::ltree, $3, $4, $5, $6::jsonb, $7)",
-            [.text(caller.principal), .text(entry.unitPath), .text(entry.service), .text(entry.method),
-             .text(entry.target), .jsonb(detail), .text(entry.traceID)]
-        )
+    /// Appends `entry` with `transaction`'s `COMMIT` (the same round trip): the entry and
+    /// the mutation commit together or not at all. What handlers use.
+    ///
+    /// The entry's principal is not sent: `audit.append` takes it from the transaction's
+    /// `app.principal`, which the kit sets from the verified token (`Caller.scope`), and it
+    /// refuses an entry whose unit path lies outside the transaction's `app.scope`.
+    public static func deferRecord(_ entry: Entry, in transaction: PostgresTransaction) throws {
+        try transaction.deferUntilCommit(appendSQL, try binds(entry))
     }
 
-    /// Appends `entry` by `caller` in `transaction` now; returns its sequence number in its chain.
+    /// Appends `entry` in `transaction` now; returns its sequence number in its chain. The
+    /// principal and the permitted subtree come from the transaction's scope (see `deferRecord`).
     @discardableResult
-    public static func record(_ entry: Entry, by caller: Caller, in transaction: PostgresTransaction) async throws -> Int64 {
-        let detail = String(decoding: try JSONEncoder.sorted.encode(entry.detail), as: UTF8.self)
-        let rows = try await transaction.query(
-            "SELECT audit.append($1, $2::ltree, $3, $4, $5, $6::jsonb, $7) AS seq",
-            [.text(caller.principal), .text(entry.unitPath), .text(entry.service), .text(entry.method),
-             .text(entry.target), .jsonb(detail), .text(entry.traceID)]
-        )
+    public static func record(_ entry: Entry, in transaction: PostgresTransaction) async throws -> Int64 {
+        let rows = try await transaction.query(appendSQL + " AS seq", try binds(entry))
         return try rows.first?["seq"].decode(Int64.self) ?? 0
+    }
+
+    static let appendSQL = "SELECT audit.append($1::ltree, $2, $3, $4, $5::jsonb, $6)"
+
+    static func binds(_ entry: Entry) throws -> [PostgresValue] {
+        let detail = String(decoding: try JSONEncoder.sorted.encode(entry.detail), as: UTF8.self)
+        return [.text(entry.unitPath), .text(entry.service), .text(entry.method), .text(entry.target),
+                .jsonb(detail), .text(entry.traceID)]
     }
 }

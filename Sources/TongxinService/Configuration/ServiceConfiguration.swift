@@ -18,7 +18,9 @@ public struct ServiceConfiguration: Sendable {
     public var metricsPort: Int
     /// TONGXIN_<SERVICE>_DATABASE_URL: the service's login role (row-level security applies).
     public var databaseURL: String?
-    /// TONGXIN_<SERVICE>_OWNER_DATABASE_URL: the schema owner, used only to migrate.
+    /// TONGXIN_<SERVICE>_OWNER_DATABASE_URL: the schema owner, used only by the `migrate`
+    /// subcommand; a serving process refuses to start while any owner URL is set
+    /// (``ServiceRunner``), so the process that answers calls never holds owner credentials.
     public var ownerDatabaseURL: String?
     /// TONGXIN_AUDIT_OWNER_DATABASE_URL: the audit schema's owner, used only to migrate it.
     public var auditOwnerDatabaseURL: String?
@@ -27,6 +29,19 @@ public struct ServiceConfiguration: Sendable {
     public var kitOwnerDatabaseURL: String?
     /// TONGXIN_DB_POOL_SIZE (default 8).
     public var databasePoolSize: Int
+    /// TONGXIN_DB_POOL_MAX_WAITERS (default 256): callers that may wait for a pool
+    /// connection at once; one more is refused at once (RESOURCE_EXHAUSTED).
+    public var databasePoolMaxWaiters: Int
+    /// TONGXIN_DEFAULT_DEADLINE_SECONDS (default 30): the deadline of a call that arrives
+    /// without one.
+    public var defaultDeadline: Duration
+    /// TONGXIN_MAX_DEADLINE_SECONDS (default 300): no call runs longer, whatever it asks.
+    public var maxDeadline: Duration
+    /// TONGXIN_AUDIT_CHECKPOINT_KEY (64 hex digits): the key of the audit log's keyed
+    /// checkpoints; without it no checkpoints are written or checked.
+    public var auditCheckpointKey: [UInt8]?
+    /// TONGXIN_AUDIT_CHECKPOINT_SECONDS (default 60): how often checkpoints are written.
+    public var auditCheckpointInterval: Duration
     /// TONGXIN_AUTH_SECRET: the HMAC key of caller tokens (at least 32 bytes).
     public var authSecret: [UInt8]
     /// TONGXIN_PII_KEY / TONGXIN_PII_HASH_KEY: 64 hex digits each (AES-256-GCM, HMAC-SHA256).
@@ -53,7 +68,10 @@ public struct ServiceConfiguration: Sendable {
         serviceName: String, host: String = "127.0.0.1", port: Int, metricsPort: Int = 0,
         databaseURL: String? = nil, ownerDatabaseURL: String? = nil, auditOwnerDatabaseURL: String? = nil,
         kitOwnerDatabaseURL: String? = nil,
-        databasePoolSize: Int = 8, authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
+        databasePoolSize: Int = 8, databasePoolMaxWaiters: Int = 256,
+        defaultDeadline: Duration = .seconds(30), maxDeadline: Duration = .seconds(300),
+        auditCheckpointKey: [UInt8]? = nil, auditCheckpointInterval: Duration = .seconds(60),
+        authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
         logLevel: Logger.Level = .info, logFormat: LogFormat = .json, drainTimeout: Duration = .seconds(10),
         maxFrameSize: Int = 4 << 20
     ) {
@@ -66,6 +84,11 @@ public struct ServiceConfiguration: Sendable {
         self.auditOwnerDatabaseURL = auditOwnerDatabaseURL
         self.kitOwnerDatabaseURL = kitOwnerDatabaseURL
         self.databasePoolSize = databasePoolSize
+        self.databasePoolMaxWaiters = databasePoolMaxWaiters
+        self.defaultDeadline = defaultDeadline
+        self.maxDeadline = maxDeadline
+        self.auditCheckpointKey = auditCheckpointKey
+        self.auditCheckpointInterval = auditCheckpointInterval
         self.authSecret = authSecret
         self.piiKey = piiKey
         self.piiHashKey = piiHashKey
@@ -73,6 +96,15 @@ public struct ServiceConfiguration: Sendable {
         self.logFormat = logFormat
         self.drainTimeout = drainTimeout
         self.maxFrameSize = maxFrameSize
+    }
+
+    /// The owner-URL variables that are set, by name (what a serving process refuses).
+    public var ownerCredentialVariables: [String] {
+        var names: [String] = []
+        if ownerDatabaseURL != nil { names.append("TONGXIN_\(serviceName.uppercased())_OWNER_DATABASE_URL") }
+        if auditOwnerDatabaseURL != nil { names.append("TONGXIN_AUDIT_OWNER_DATABASE_URL") }
+        if kitOwnerDatabaseURL != nil { names.append("TONGXIN_KIT_OWNER_DATABASE_URL") }
+        return names
     }
 
     /// Reads the configuration of `service` from `environment`.
@@ -91,9 +123,14 @@ public struct ServiceConfiguration: Sendable {
             metricsPort: try env.int("METRICS_PORT", default: defaultMetricsPort, range: 0...65535),
             databaseURL: env.string("DATABASE_URL"),
             ownerDatabaseURL: env.string("OWNER_DATABASE_URL"),
-            auditOwnerDatabaseURL: environment["TONGXIN_AUDIT_OWNER_DATABASE_URL"],
-            kitOwnerDatabaseURL: environment["TONGXIN_KIT_OWNER_DATABASE_URL"],
+            auditOwnerDatabaseURL: environment["TONGXIN_AUDIT_OWNER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            kitOwnerDatabaseURL: environment["TONGXIN_KIT_OWNER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
             databasePoolSize: try env.global("TONGXIN_DB_POOL_SIZE", default: 8, range: 1...256),
+            databasePoolMaxWaiters: try env.global("TONGXIN_DB_POOL_MAX_WAITERS", default: 256, range: 0...1_000_000),
+            defaultDeadline: .seconds(try env.global("TONGXIN_DEFAULT_DEADLINE_SECONDS", default: 30, range: 1...86_400)),
+            maxDeadline: .seconds(try env.global("TONGXIN_MAX_DEADLINE_SECONDS", default: 300, range: 1...86_400)),
+            auditCheckpointKey: try env.hexKey("TONGXIN_AUDIT_CHECKPOINT_KEY"),
+            auditCheckpointInterval: .seconds(try env.global("TONGXIN_AUDIT_CHECKPOINT_SECONDS", default: 60, range: 1...86_400)),
             authSecret: Array(secret.utf8),
             piiKey: try env.hexKey("TONGXIN_PII_KEY"),
             piiHashKey: try env.hexKey("TONGXIN_PII_HASH_KEY"),

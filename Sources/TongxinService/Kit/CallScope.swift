@@ -31,6 +31,6 @@ public struct CallScope: Sendable {
     public func audit(_ action: String, target: String, unitPath: String, _ detail: [String: String] = [:]) async throws {
         try AuditLog.deferRecord(
             AuditLog.Entry(service: service, method: action, target: target, unitPath: unitPath, detail: detail, traceID: traceID),
-            by: caller, in: tx)
+            in: tx)
     }
 }

@@ -42,6 +42,7 @@ public enum ServiceFailure: Error, Sendable, Equatable {
         case .queryCanceled: self = .cancelled
         case .serializationFailure, .deadlock: self = .aborted
         case .insufficientPrivilege: self = .outsideScope
+        case .poolExhausted: self = .resourceExhausted("too many calls are waiting for the database; retry later")
         default: self = .internal(reference: error.sqlState ?? "database")
         }
     }

@@ -1,19 +1,30 @@
 import HealthAPI
+import Logging
 import TongxinPostgres
 import TongxinRPC
 import TongxinSchemas
 
 /// `tongxin.health.v1.Health`, served by every service: Ping echoes (the benchmark's
 /// baseline call), Check reports the process and each dependency.
+///
+/// Check answers from the service's shared ``DatabaseProbe``: at most one database round
+/// trip a second however many callers probe, and no PostgreSQL error text (Health is open).
 public struct HealthService: HealthV1.Health.ServiceProtocol {
     public let serviceName: String
     public let version: String
-    private let pool: PostgresPool?
+    private let probe: DatabaseProbe?
 
-    public init(serviceName: String, version: String = TongxinVersion.current, pool: PostgresPool?) {
+    public init(serviceName: String, version: String = TongxinVersion.current, probe: DatabaseProbe?) {
         self.serviceName = serviceName
         self.version = version
-        self.pool = pool
+        self.probe = probe
+    }
+
+    /// A Health service with its own probe of `pool` (tests and tools; a service shares
+    /// one probe between Health and `/readyz`).
+    public init(serviceName: String, version: String = TongxinVersion.current, pool: PostgresPool?) {
+        self.init(serviceName: serviceName, version: version,
+                  probe: pool.map { DatabaseProbe(pool: $0, logger: Logger(label: "tongxin.health")) })
     }
 
     public func ping(_ request: HealthV1.PingRequest, context: ServerCallContext) async throws -> HealthV1.PingResponse {
@@ -25,13 +36,10 @@ public struct HealthService: HealthV1.Health.ServiceProtocol {
             throw RPCError(code: .notFound, message: "service \"\(request.service)\" is not served here")
         }
         var dependencies: [HealthV1.DependencyStatus] = []
-        if let pool {
-            do {
-                _ = try await pool.query("SELECT 1", deadline: .now + .seconds(2))
-                dependencies.append(HealthV1.DependencyStatus(name: "postgres", status: .serving))
-            } catch {
-                dependencies.append(HealthV1.DependencyStatus(name: "postgres", status: .notServing, detail: "\(error)"))
-            }
+        if let probe {
+            let outcome = await probe.check()
+            dependencies.append(HealthV1.DependencyStatus(
+                name: "postgres", status: outcome.healthy ? .serving : .notServing, detail: outcome.detail))
         }
         let healthy = dependencies.allSatisfy { $0.status == .serving }
         return HealthV1.CheckResponse(

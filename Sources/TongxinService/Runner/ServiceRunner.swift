@@ -9,9 +9,19 @@ import Glibc
 #endif
 
 /// The shared bootstrap of every Tongxin service executable: configuration from the
-/// environment, JSON logs, migrations (as the owner roles), the database pool (as the
-/// service role), the RPC server with Health, metrics and auth, the metrics endpoint,
-/// and graceful shutdown on SIGTERM/SIGINT (stop accepting, drain, close).
+/// environment, JSON logs, the database pool (as the service role), the RPC server with
+/// Health, Audit (VerifyAuditChain), metrics and auth, the metrics endpoint, the audit
+/// checkpointer, and graceful shutdown on SIGTERM/SIGINT (stop accepting, drain, close).
+///
+/// Two modes, chosen by the first argument:
+/// - `tongxin-<service> migrate`: applies the `audit`, `kit` and the service's migrations
+///   with the owner URLs (`TONGXIN_AUDIT_OWNER_DATABASE_URL`, `TONGXIN_KIT_OWNER_DATABASE_URL`,
+///   `TONGXIN_<SERVICE>_OWNER_DATABASE_URL`; the first two are optional, the service's is
+///   required when it has migrations) and exits 0.
+/// - no argument: serves as the service role only. A serving process **refuses to start**
+///   (exit 78) while any owner URL is set, so the process that answers calls never holds
+///   credentials that could change a schema, disable row-level security, or rewrite the
+///   audit log.
 public enum ServiceRunner {
     /// What a service's factory gets to build its RPC services from.
     public struct Context: Sendable {
@@ -27,16 +37,28 @@ public enum ServiceRunner {
 
     public typealias Factory = @Sendable (Context) async throws -> [any RPCService]
 
-    /// Runs the service until it is told to stop; exits the process on a startup error.
+    /// Migrates (`migrate` subcommand) or serves until told to stop; exits the process on
+    /// a startup error.
     public static func main(
         service: String, defaultPort: Int, defaultMetricsPort: Int,
         migrations: @Sendable () throws -> [Migration],
         makeServices: Factory
     ) async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let migrating = arguments.first == "migrate"
+        guard arguments.isEmpty || (migrating && arguments.count == 1) else {
+            FileHandle.standardError.write(Data("usage: tongxin-\(service) [migrate]\n".utf8))
+            exit(64)  // EX_USAGE
+        }
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration.fromEnvironment(
                 service: service, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort)
+            if !migrating, let variable = configuration.ownerCredentialVariables.first {
+                throw ConfigurationError(
+                    variable: variable,
+                    problem: "is set: a serving process must not hold owner credentials; run `tongxin-\(service) migrate` with them, then serve without them")
+            }
         } catch {
             FileHandle.standardError.write(Data("tongxin-\(service): configuration error: \(error)\n".utf8))
             exit(78)  // EX_CONFIG
@@ -44,29 +66,46 @@ public enum ServiceRunner {
         LogBootstrap.bootstrap(service: service, level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "tongxin.\(service)")
         do {
-            try await run(configuration: configuration, migrations: migrations(), logger: logger, makeServices: makeServices)
+            if migrating {
+                try await migrate(configuration: configuration, migrations: migrations(), logger: logger)
+                return
+            }
+            try await run(configuration: configuration, logger: logger, makeServices: makeServices)
         } catch {
-            logger.critical("stopped by an error", metadata: ["error": "\(error)"])
+            logger.critical(migrating ? "migration failed" : "stopped by an error", metadata: ["error": "\(error)"])
             exit(1)
         }
     }
 
-    /// Migrates, builds and serves; returns after a graceful shutdown.
-    public static func run(
-        configuration: ServiceConfiguration, migrations: [Migration], logger: Logger, makeServices: Factory
-    ) async throws {
-        let started = ContinuousClock.now
+    /// Applies the shared schemas' migrations (audit, then kit) and the service's own, each
+    /// as its owner; a shared schema whose owner URL is not set is skipped (another
+    /// service's migrate step, or the operator, applies it).
+    public static func migrate(configuration: ServiceConfiguration, migrations: [Migration], logger: Logger) async throws {
         if let auditOwner = configuration.auditOwnerDatabaseURL {
             try await SharedMigrations.apply(try SharedMigrations.audit(), schema: "audit", ownerURL: auditOwner, logger: logger)
         }
         if let kitOwner = configuration.kitOwnerDatabaseURL {
             try await SharedMigrations.apply(try SharedMigrations.kit(), schema: "kit", ownerURL: kitOwner, logger: logger)
         }
-        if let owner = configuration.ownerDatabaseURL, !migrations.isEmpty {
+        if !migrations.isEmpty {
+            guard let owner = configuration.ownerDatabaseURL else {
+                throw ConfigurationError(
+                    variable: "TONGXIN_\(configuration.serviceName.uppercased())_OWNER_DATABASE_URL", problem: "must be set to migrate")
+            }
             try await SharedMigrations.apply(migrations, schema: configuration.serviceName, ownerURL: owner, logger: logger)
         }
+        logger.info("migrations done")
+    }
+
+    /// Builds and serves as the service role; returns after a graceful shutdown.
+    public static func run(
+        configuration: ServiceConfiguration, logger: Logger, makeServices: Factory
+    ) async throws {
+        let started = ContinuousClock.now
         let pool = try configuration.databaseURL.map {
-            PostgresPool(configuration: try PostgresConfiguration(url: $0), maxConnections: configuration.databasePoolSize, logger: logger)
+            PostgresPool(
+                configuration: try PostgresConfiguration(url: $0), maxConnections: configuration.databasePoolSize,
+                maxWaiters: configuration.databasePoolMaxWaiters, logger: logger)
         }
         let vault = configuration.piiKey.flatMap { key in
             configuration.piiHashKey.map { PIIVault(encryptionKey: key, hashKey: $0) }
@@ -76,12 +115,19 @@ public enum ServiceRunner {
         let clock: any ServiceClock = SystemClock()
         let context = Context(
             configuration: configuration, logger: logger, metrics: metrics, tokens: tokens, pool: pool, vault: vault, clock: clock)
-        let services = try await makeServices(context) + [HealthService(serviceName: configuration.serviceName, pool: pool)]
+        // One probe for Health/Check and /readyz: at most one round trip a second.
+        let probe = pool.map { DatabaseProbe(pool: $0, logger: logger) }
+        let checkpointKey = configuration.auditCheckpointKey.map(AuditCheckpointKey.init)
+        var services = try await makeServices(context) + [HealthService(serviceName: configuration.serviceName, probe: probe)]
+        if let pool {
+            services.append(AuditService(pool: pool, checkpointKey: checkpointKey))
+        }
 
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameSize,
-                drainTimeout: configuration.drainTimeout, handlerExecution: configuration.handlerExecution
+                drainTimeout: configuration.drainTimeout, handlerExecution: configuration.handlerExecution,
+                defaultTimeout: configuration.defaultDeadline, maxTimeout: configuration.maxDeadline
             ),
             services: services,
             interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, clock: clock)],
@@ -91,9 +137,13 @@ public enum ServiceRunner {
         var lifecycle: [any Service] = [server]
         if configuration.metricsPort > 0 {
             lifecycle.append(MetricsHTTPServer(host: configuration.host, port: configuration.metricsPort, registry: metrics, logger: logger) {
-                guard let pool else { return true }
-                return (try? await pool.query("SELECT 1", deadline: .now + .seconds(2))) != nil
+                guard let probe else { return true }
+                return await probe.check().healthy
             })
+        }
+        if let pool, let checkpointKey {
+            lifecycle.append(AuditCheckpointer(
+                pool: pool, key: checkpointKey, interval: configuration.auditCheckpointInterval, logger: logger))
         }
         let group = ServiceGroup(configuration: .init(
             services: lifecycle.map { .init(service: $0) },
@@ -124,6 +174,7 @@ public enum ServiceErrors {
         case .queryCanceled: return RPCError(code: .cancelled, message: "the database statement was cancelled")
         case .connectionFailed, .connectionLost, .poolClosed: return RPCError(code: .unavailable, message: "the database is unavailable; retry later")
         case .serializationFailure, .deadlock: return RPCError(code: .aborted, message: "a concurrent change conflicted; retry")
+        case .poolExhausted: return ServiceFailure(error).rpcError
         default: return nil
         }
     }

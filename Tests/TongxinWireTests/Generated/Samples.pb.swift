@@ -5,6 +5,9 @@ import TongxinWire
 
 /// One instance of every message of Schemas/ with every field set to a non-default value.
 let everyMessageSample: [(name: String, message: any WireMessage)] = [
+    ("tongxin.audit.v1.ChainReport", AuditV1.ChainReport(chain: "同心·chain·议事 ✓ 1", verdict: AuditV1.ChainVerdict(rawValue: 5), seq: -3_000_000_000_123, detail: "同心·detail·议事 ✓ 4", lastSeq: -5_000_000_000_123, headSeq: -6_000_000_000_123, checkpointsChecked: -55433)),
+    ("tongxin.audit.v1.VerifyAuditChainRequest", AuditV1.VerifyAuditChainRequest(chain: "同心·chain·议事 ✓ 1")),
+    ("tongxin.audit.v1.VerifyAuditChainResponse", AuditV1.VerifyAuditChainResponse(chains: [AuditV1.ChainReport(chain: "同心·chain·议事 ✓ 1", verdict: AuditV1.ChainVerdict(rawValue: 5), seq: -3_000_000_000_123, detail: "同心·detail·议事 ✓ 4", lastSeq: -5_000_000_000_123, headSeq: -6_000_000_000_123, checkpointsChecked: -55433), AuditV1.ChainReport(chain: "同心·chain·议事 ✓ 1", verdict: AuditV1.ChainVerdict(rawValue: 5), seq: -3_000_000_000_123, detail: "同心·detail·议事 ✓ 4", lastSeq: -5_000_000_000_123, headSeq: -6_000_000_000_123, checkpointsChecked: -55433)])),
     ("tongxin.common.v1.BoolValue", CommonV1.BoolValue(value: true)),
     ("tongxin.common.v1.Date", CommonV1.Date(year: -7919, month: -15838, day: -23757)),
     ("tongxin.common.v1.Empty", CommonV1.Empty()),
