@@ -80,7 +80,8 @@ struct ProcessTests {
     @Test("starts with migrations, answers Health, keeps data across a restart, and exits cleanly on SIGTERM")
     func lifecycle() async throws {
         let database = try await TestDatabase.create(prefix: "process")
-        let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.read", "membership.write"], expiresAt: TestServer.farFuture)
+        let caller = Caller(principal: "county-admin", unitPath: "u330100000000", permissions: ["membership.read", "membership.write"],
+                            audience: "membership", now: Int64(Date().timeIntervalSince1970), lifetime: 3600)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
         let options = CallOptions(timeout: .seconds(10), metadata: metadata)
@@ -128,7 +129,9 @@ struct ProcessTests {
         let issued = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.read", "membership.write", "--ttl", "60"], secret: secret)
         #expect(issued.status == 0)
         let caller = try TokenAuthority(secret: Array(secret.utf8))
-            .verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines), now: Int64(Date().timeIntervalSince1970))
+            .verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines), audience: "membership", now: Int64(Date().timeIntervalSince1970))
+        #expect(caller.issuer == "tongxinctl")
+        #expect(caller.expiresAt - caller.issuedAt == 60)
         #expect(caller.principal == "clerk")
         #expect(caller.unitPath == "u330100000000")
         #expect(caller.permissions == ["membership.read", "membership.write"])

@@ -17,7 +17,9 @@ public final class TestServer: Sendable {
     /// The token secret of every test server unless a test brings its own.
     public static let defaultSecret: [UInt8] = Array("tongxin-test-token-secret-32byte".utf8)
 
-    /// 2100-01-01: tokens outlive any clock a test sets, however far it moves it.
+    /// 2100-01-01, for tests that need an instant far ahead (tokens themselves live at most
+    /// 12 h; the server mints them at its clock's now, so they follow however far a test
+    /// moves the clock).
     public static let farFuture: Int64 = 4_102_444_800
 
     public let server: RPCServer
@@ -26,9 +28,16 @@ public final class TestServer: Sendable {
     /// Signs caller tokens; a service under test verifies them with the same secret.
     public let authority: TokenAuthority
     public let metrics: MetricsRegistry
+    /// The audience tokens are minted for: the service's name.
+    public let audience: String
+    /// The clock the server verifies tokens against (and mints them at).
+    public let clock: any ServiceClock
     private let task: Task<Void, any Error>
 
-    private init(server: RPCServer, client: RPCClient, port: Int, authority: TokenAuthority, metrics: MetricsRegistry, task: Task<Void, any Error>) {
+    private init(server: RPCServer, client: RPCClient, port: Int, authority: TokenAuthority, metrics: MetricsRegistry,
+                 audience: String, clock: any ServiceClock, task: Task<Void, any Error>) {
+        self.audience = audience
+        self.clock = clock
         self.server = server
         self.client = client
         self.port = port
@@ -51,7 +60,7 @@ public final class TestServer: Sendable {
             configuration: RPCServer.Configuration(
                 host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5)),
             services: services + [HealthService(serviceName: serviceName, pool: pool)],
-            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: authority, clock: clock)],
+            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: authority, audience: serviceName, clock: clock)],
             logger: logger
         )
         let task = Task { try await server.run() }
@@ -68,17 +77,30 @@ public final class TestServer: Sendable {
                 defaultRetryPolicy: .none, defaultTimeout: .seconds(30)),
             logger: logger
         )
-        return TestServer(server: server, client: client, port: port, authority: authority, metrics: metrics, task: task)
+        return TestServer(server: server, client: client, port: port, authority: authority, metrics: metrics,
+                          audience: serviceName, clock: clock, task: task)
     }
 
-    /// A signed token for `caller`.
+    /// The server clock's now, in seconds since the epoch.
+    public var now: Int64 { Int64(clock.now().timeIntervalSince1970) }
+
+    /// A signed token for `caller` as given (audience, issued-at and expiry unchanged).
     public func token(for caller: Caller) -> String {
         authority.issue(caller)
     }
 
-    /// A signed token for a caller acting in `unitPath` with `permissions`.
-    public func token(principal: String = "test-clerk", unitPath: String, permissions: Set<String>, expiresAt: Int64 = TestServer.farFuture) -> String {
-        token(for: Caller(principal: principal, unitPath: unitPath, permissions: permissions, expiresAt: expiresAt))
+    /// A signed token for a caller acting in `unitPath` with `permissions`, for this
+    /// server's audience, issued at the clock's now and valid for an hour (or until `expiresAt`).
+    public func token(principal: String = "test-clerk", unitPath: String, permissions: Set<String>, expiresAt: Int64? = nil) -> String {
+        let now = self.now
+        return token(for: Caller(principal: principal, unitPath: unitPath, permissions: permissions,
+                                 expiresAt: expiresAt ?? now + 3600, issuedAt: min(now, expiresAt.map { $0 - 60 } ?? now),
+                                 audience: audience))
+    }
+
+    /// A caller of this server's audience, issued at the clock's now, valid for an hour.
+    public func caller(principal: String = "test-clerk", unitPath: String, permissions: Set<String>) -> Caller {
+        Caller(principal: principal, unitPath: unitPath, permissions: permissions, audience: audience, now: now)
     }
 
     /// Call options carrying `authorization: Bearer <token>` for `caller`.
@@ -88,7 +110,7 @@ public final class TestServer: Sendable {
 
     /// Call options for a caller acting in `unitPath` with `permissions`.
     public func options(principal: String = "test-clerk", unitPath: String, permissions: Set<String>) -> CallOptions {
-        options(for: Caller(principal: principal, unitPath: unitPath, permissions: permissions, expiresAt: Self.farFuture))
+        options(for: caller(principal: principal, unitPath: unitPath, permissions: permissions))
     }
 
     /// Closes the client, drains the server and waits for it to stop.
