@@ -106,8 +106,9 @@ struct PeopleSearchTests {
             [.text(county.path)])
         #expect(try rows.map { try $0["principal"].decode(String.self) } == ["reader-pii", "reader-pii"])
         #expect(try rows.map { try $0["people"].decode(String.self) } == [person.id, person.id])
-        #expect(try rows.map { try $0["m"].decode(String.self) } == ["GetPerson", "FindPeople"])
-        #expect(try rows.first?["target"].decode(String.self) == "person/" + person.id)
+        // Two chains (the village's town and the county), so no common order.
+        #expect(try Set(rows.map { try $0["m"].decode(String.self) }) == ["GetPerson", "FindPeople"])
+        #expect(try rows.map { try $0["target"].decode(String.self) }.allSatisfy { $0 == "person/" + person.id })
     }
 }
 

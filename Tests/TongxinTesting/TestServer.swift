@@ -30,7 +30,7 @@ public final class TestServer: Sendable {
     public let metrics: MetricsRegistry
     /// The audience tokens are minted for: the service's name.
     public let audience: String
-    /// The clock the server verifies tokens against (and mints them at).
+    /// The clock the server verifies tokens against (and mints them at): see `start`.
     public let clock: any ServiceClock
     private let task: Task<Void, any Error>
 
@@ -47,14 +47,20 @@ public final class TestServer: Sendable {
     }
 
     /// Starts `services` (plus `HealthService` named `serviceName`) and connects a client.
+    /// Tokens are verified (and minted by ``token(principal:unitPath:permissions:expiresAt:)``)
+    /// against `authClock`, `clock` unless given: a suite whose tests move a shared
+    /// ``ManualClock`` by days in parallel passes the wall clock, so a token minted just
+    /// before another test's jump is not expired by it (tokens live at most 12 h).
     public static func start(
         services: [any RPCService],
         serviceName: String = "test",
         pool: PostgresPool? = nil,
         authority: TokenAuthority = TokenAuthority(secret: TestServer.defaultSecret),
         clock: any ServiceClock = SystemClock(),
+        authClock: (any ServiceClock)? = nil,
         logger: Logger = TestServer.quietLogger
     ) async throws -> TestServer {
+        let clock = authClock ?? clock
         let metrics = MetricsRegistry()
         let server = RPCServer(
             configuration: RPCServer.Configuration(
