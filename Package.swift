@@ -123,7 +123,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TongxinServiceTests",
-            dependencies: ["TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "AuditAPI", "TongxinSchemas"],
+            dependencies: [
+                "TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "AuditAPI", "TongxinSchemas",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),

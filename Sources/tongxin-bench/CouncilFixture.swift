@@ -63,9 +63,13 @@ struct UnitFixture {
         let village = prefix + "001001"
         let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
                             permissions: ["membership.read", "membership.write", "membership.rules", "pii.read"],
-                            expiresAt: Int64(Date().timeIntervalSince1970) + 86_400)
+                            audience: "membership", now: Int64(Date().timeIntervalSince1970),
+                            lifetime: TokenAuthority.defaultMaximumLifetime, issuer: "tongxin-bench")
         var metadata = Metadata()
-        metadata.authorization = "Bearer " + TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+        metadata.authorization = "Bearer " + TokenAuthority(
+            secret: Array(secret.utf8),
+            keyID: ProcessInfo.processInfo.environment["TONGXIN_AUTH_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? TokenAuthority.defaultSecretKeyID
+        ).issue(caller)
         let options = CallOptions(timeout: .seconds(10), metadata: metadata)
         let api = MembershipV1.Membership.Client(client)
 

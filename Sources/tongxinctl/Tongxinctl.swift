@@ -17,7 +17,7 @@ struct Tongxinctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongxinctl",
         abstract: "Administer a Tongxin deployment.",
-        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self]
+        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self, PII.self]
     )
 }
 
@@ -28,6 +28,7 @@ struct Connection: ParsableArguments {
     @Option(help: "Caller token (default: $TONGXIN_TOKEN, or one minted from $TONGXIN_AUTH_SECRET).") var token: String?
     @Option(help: "Principal of a minted token.") var principal = "tongxinctl"
     @Option(help: "Unit scope (ltree path) of a minted token, e.g. u330100000000.") var unitPath: String?
+    @Option(help: "Audience of a minted token: the service called (its name).") var audience = "membership"
     @Option(parsing: .upToNextOption, help: "Permissions of a minted token.") var permission: [String] = ["membership.read", "membership.write", "membership.rules"]
 
     func withClient<T>(_ body: (RPCClient, CallOptions) async throws -> T) async throws -> T {
@@ -44,9 +45,9 @@ struct Connection: ParsableArguments {
         if let token { return token }
         if let token = ProcessInfo.processInfo.environment["TONGXIN_TOKEN"], !token.isEmpty { return token }
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"], let unitPath else { return nil }
-        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission),
-                            expiresAt: Int64(Date().timeIntervalSince1970) + 900)
-        return TokenAuthority(secret: Array(secret.utf8)).issue(caller)
+        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission), audience: audience,
+                            now: Int64(Date().timeIntervalSince1970), lifetime: 900, issuer: "tongxinctl")
+        return TongxinctlKeys.authority(secret: secret).issue(caller)
     }
 }
 
@@ -71,16 +72,19 @@ struct Token: ParsableCommand {
     @Option(help: "Who the token is for.") var principal: String
     @Option(help: "The unit subtree the caller may act in (ltree path).") var unitPath: String
     @Option(parsing: .upToNextOption, help: "Permissions, e.g. membership.read membership.write pii.read.") var permission: [String] = []
-    @Option(help: "Lifetime in seconds.") var ttl = 3600
+    @Option(help: "Lifetime in seconds (at most 12 h, what services accept).") var ttl = 3600
+    @Option(help: "The service the token is for (its name, e.g. membership), or gateway.") var audience = "membership"
 
     func run() throws {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"], secret.utf8.count >= 32 else {
             throw ValidationError("TONGXIN_AUTH_SECRET must be set (at least 32 characters)")
         }
-        guard (1...86_400 * 30).contains(ttl) else { throw ValidationError("--ttl must be 1 s to 30 days") }
-        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission),
-                            expiresAt: Int64(Date().timeIntervalSince1970) + Int64(ttl))
-        print(TokenAuthority(secret: Array(secret.utf8)).issue(caller))
+        guard (1...TokenAuthority.defaultMaximumLifetime).contains(Int64(ttl)) else {
+            throw ValidationError("--ttl must be 1 s to 12 h")
+        }
+        let caller = Caller(principal: principal, unitPath: unitPath, permissions: Set(permission), audience: audience,
+                            now: Int64(Date().timeIntervalSince1970), lifetime: Int64(ttl), issuer: "tongxinctl")
+        print(TongxinctlKeys.authority(secret: secret).issue(caller))
     }
 }
 
@@ -144,5 +148,45 @@ struct CheckComposition: AsyncParsableCommand {
             print("  \(violation.ruleId): \(violation.message?.zh ?? "") / \(violation.message?.en ?? "")")
         }
         if !response.satisfied { throw ExitCode(1) }
+    }
+}
+
+/// The HMAC key tongxinctl signs with: `TONGXIN_AUTH_SECRET` under `TONGXIN_AUTH_KEY_ID`
+/// (default `hs1`), the same id the services are configured with.
+enum TongxinctlKeys {
+    static func authority(secret: String) -> TokenAuthority {
+        let keyID = ProcessInfo.processInfo.environment["TONGXIN_AUTH_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        return TokenAuthority(secret: Array(secret.utf8), keyID: keyID ?? TokenAuthority.defaultSecretKeyID, issuer: "tongxinctl")
+    }
+}
+
+/// `tongxinctl pii rotate` — 密钥轮换: after TONGXIN_PII_KEY was replaced (the old key moved
+/// to TONGXIN_PII_OLD_KEYS and the services restarted), re-encrypts every phone and ID
+/// number of a subtree under the new key, batch after batch, then tells the operator the old
+/// key may be dropped. Needs a token with `pii.rotate` (`--permission pii.rotate`).
+struct PII: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pii", abstract: "Personal data administration.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-encrypt phone and ID numbers under the current PII key (RotatePIIKey).")
+        @OptionGroup var connection: Connection
+        @Option(help: "Division code of the subtree's root (default: the caller's scope).") var unit: String?
+        @Option(help: "People per call (1–1000).") var batchSize = 200
+
+        func run() async throws {
+            try await connection.withClient { client, options in
+                let api = MembershipV1.Membership.Client(client)
+                var total: Int64 = 0
+                while true {
+                    let response = try await api.rotatePIIKey(
+                        .init(unit: unit.map { CommonV1.UnitRef(divisionCode: $0) }, batchSize: Int32(batchSize)), options: options)
+                    total += response.rewrapped
+                    print("key \(response.keyId): re-encrypted \(total), remaining \(response.remaining)")
+                    if response.remaining == 0 || response.rewrapped == 0 { break }
+                }
+            }
+        }
     }
 }

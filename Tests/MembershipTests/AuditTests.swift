@@ -112,4 +112,33 @@ struct AuditTests {
         let after = try await audit.verifyAuditChain(.init(chain: town), options: auditor)
         #expect(after.chains.first?.verdict == .tailTruncated, "\(after.chains)")
     }
+
+    @Test("audit details hold ids and codes, never a person's name, phone, ID number or free-text reason")
+    func noNamesInAudit() async throws {
+        let harness = try MembershipHarness.current
+        let county = try await harness.county()
+        let village = try await county.village(1)
+        let phone = "13855556666"
+        let idNumber = IDNumbers.make(region: county.region, sequence: 321)
+        let person = try await county.person("欧阳娜娜", in: village, phone: phone, idNumber: idNumber)
+        _ = try await county.api.updatePerson(.init(personId: person.id, name: .init(value: "欧阳菲菲")), options: county.admin)
+        _ = try await county.api.updateUnit(.init(unit: village.ref, name: .init(value: "改名村")), options: county.admin)
+        let council = try await county.council(.villageCouncil, at: village, name: "欧阳家族议事会")
+        let seat = try await county.nominate(person, to: council, as: .chair)
+        _ = try await county.api.removeMember(.init(seatId: seat.id, reason: "欧阳菲菲本人申请退出"), options: county.admin)
+        let details = try await harness.superuser.query(
+            "SELECT method, detail::text AS detail FROM audit.entries WHERE unit_path <@ $1::ltree", [.text(county.path)])
+        #expect(details.count >= 6)
+        for row in details {
+            let detail = try row["detail"].decode(String.self)
+            let method = try row["method"].decode(String.self)
+            for secret in ["欧阳", "改名村", phone, idNumber, String(idNumber.prefix(6)) + "19800101"] {
+                #expect(!detail.contains(secret), "\(method) audits \(detail)")
+            }
+        }
+        // The ids are there: the person's row is where the name lives.
+        let created = try await harness.superuser.count(
+            "SELECT count(*) FROM audit.entries WHERE method = 'CreatePerson' AND target = $1", [.text("person/" + person.id)])
+        #expect(created == 1)
+    }
 }

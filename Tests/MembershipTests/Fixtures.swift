@@ -37,7 +37,7 @@ final class MembershipHarness: SuiteHarness {
         self.api = MembershipV1.Membership.Client(base.server.client)
     }
 
-    static func start(prefix: String) async throws -> MembershipHarness {
+    static func start(prefix: String, vault: PIIVault = MembershipHarness.vault) async throws -> MembershipHarness {
         let base = try await ServiceHarness.start(
             service: "membership", prefix: prefix, migrations: try MembershipMigrations.all(), startOfTime: startOfTime
         ) { context in
@@ -90,9 +90,9 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 
 extension Trait where Self == HarnessTrait<MembershipHarness> {
-    static func membershipService(_ prefix: String) -> Self {
+    static func membershipService(_ prefix: String, vault: PIIVault = MembershipHarness.vault) -> Self {
         HarnessTrait(
-            start: { try await MembershipHarness.start(prefix: prefix) },
+            start: { try await MembershipHarness.start(prefix: prefix, vault: vault) },
             bind: { harness, body in try await MembershipHarness.$bound.withValue(harness, operation: body) })
     }
 }
@@ -272,6 +272,8 @@ enum Permissions {
     static let write = "membership.write"
     static let rules = "membership.rules"
     static let readPII = Permission.readPII
+    static let searchPeople = Permission.searchPeople
+    static let rotatePII = Permission.rotatePIIKey
 }
 
 extension MembershipV1.Unit {

@@ -27,7 +27,8 @@ struct PermissionTests {
         #expect(methods.map(\.name) == described, "allMethods lists every method protoc-c describes, in order")
         for method in methods {
             let expected = method.readOnly ? Permissions.read
-                : ["SetCompositionRule", "ResetCompositionRule"].contains(method.name) ? Permissions.rules : Permissions.write
+                : ["SetCompositionRule", "ResetCompositionRule"].contains(method.name) ? Permissions.rules
+                : method.name == "RotatePIIKey" ? Permissions.rotatePII : Permissions.write
             #expect(method.permission == expected, "\(method)")
         }
         #expect(HealthV1.Health.allMethods.allSatisfy { $0.permission == nil }, "Health is open")

@@ -193,11 +193,11 @@ struct AuthenticationTests {
         let request = MembershipV1.GetUnitRequest(unit: county.ref)
         await expectStatus(.unauthenticated, "no caller token") { try await harness.api.getUnit(request) }
         let forged = TokenAuthority(secret: Array("somebody-else's-secret-somebody!".utf8))
-            .issue(Caller(principal: "mallory", unitPath: county.path, permissions: ["*"], expiresAt: TestServer.farFuture))
+            .issue(harness.server.caller(principal: "mallory", unitPath: county.path, permissions: ["*"]))
         await expectStatus(.unauthenticated, "signature") {
             try await harness.api.getUnit(request, options: CallOptions(metadata: ["authorization": "Bearer " + forged]))
         }
-        let expired = harness.server.token(unitPath: county.path, permissions: [Permissions.write], expiresAt: 1_000_000)
+        let expired = harness.server.token(unitPath: county.path, permissions: [Permissions.write], expiresAt: harness.server.now - 1)
         await expectStatus(.unauthenticated, "expired") {
             try await harness.api.getUnit(request, options: CallOptions(metadata: ["authorization": "Bearer " + expired]))
         }
@@ -205,6 +205,37 @@ struct AuthenticationTests {
         let health = try await HealthV1.Health.Client(harness.server.client).check(.init())
         #expect(health.status == .serving)
         #expect(health.service == "membership")
+    }
+
+    @Test("a token for another audience, expired, too long-lived, issued in the future, with alg none or an unknown kid is UNAUTHENTICATED")
+    func tokenClaims() async throws {
+        let harness = try MembershipHarness.current
+        let county = try await harness.county()
+        let request = MembershipV1.GetUnitRequest(unit: county.ref)
+        let server = harness.server
+        let now = server.now
+        func call(_ token: String) async throws -> MembershipV1.Unit {
+            try await harness.api.getUnit(request, options: CallOptions(metadata: ["authorization": "Bearer " + token]))
+        }
+        func caller(audience: String = "membership", issuedAt: Int64, expiresAt: Int64) -> Caller {
+            Caller(principal: "clerk", unitPath: county.path, permissions: [Permissions.read], expiresAt: expiresAt,
+                   issuedAt: issuedAt, audience: audience)
+        }
+        // The control: the same caller with valid claims is served.
+        #expect(try await call(server.token(for: caller(issuedAt: now, expiresAt: now + 600))).divisionCode == county.code)
+        await expectStatus(.unauthenticated, "audience") { try await call(server.token(for: caller(audience: "gateway", issuedAt: now, expiresAt: now + 600))) }
+        await expectStatus(.unauthenticated, "audience") { try await call(server.token(for: caller(audience: "agenda", issuedAt: now, expiresAt: now + 600))) }
+        await expectStatus(.unauthenticated, "expired") { try await call(server.token(for: caller(issuedAt: now - 600, expiresAt: now))) }
+        await expectStatus(.unauthenticated, "lifetime") {
+            try await call(server.token(for: caller(issuedAt: now - 60, expiresAt: now - 60 + 12 * 3600 + 1)))
+        }
+        await expectStatus(.unauthenticated, "future") { try await call(server.token(for: caller(issuedAt: now + 3600, expiresAt: now + 7200))) }
+        let valid = server.token(for: caller(issuedAt: now, expiresAt: now + 600)).split(separator: ".")
+        for (header, reason) in [(#"{"alg":"none","kid":"hs1"}"#, "algorithm"), (#"{"alg":"HS256","kid":"retired-key"}"#, "key id")] {
+            let token = "v2." + Base64URL.encode(Data(header.utf8)) + "." + valid[2] + "." + valid[3]
+            await expectStatus(.unauthenticated, reason) { try await call(token) }
+            await expectStatus(.unauthenticated, reason) { try await call("v2." + Base64URL.encode(Data(header.utf8)) + "." + valid[2] + ".") }
+        }
     }
 
     @Test("a mutation without membership.write is PERMISSION_DENIED; a read needs membership.read; nothing is written")

@@ -9,7 +9,7 @@ import TongxinService
 /// (roles, `audit` and `kit` schemas), the service's migrations applied as `<service>_owner`,
 /// the service connected as `<service>_svc` (row-level security applies) behind a real
 /// `RPCServer` with the production interceptors on a loopback port, and a ``ManualClock``
-/// that handlers and token checks both read.
+/// that handlers read (tokens are checked on the wall clock, see `TestServer.start`).
 ///
 ///     let harness = try await ServiceHarness.start(service: "agenda", prefix: "ledger",
 ///                                                  migrations: try AgendaMigrations.all()) { context in
@@ -58,9 +58,11 @@ public final class ServiceHarness: Sendable {
         let clock = ManualClock(startOfTime)
         let authority = TokenAuthority(secret: TestServer.defaultSecret)
         let services = try makeServices(Context(pool: pool, clock: clock, authority: authority, logger: TestDatabase.logger))
+        // Handlers read the manual clock; tokens (at most 12 h) are checked on the wall clock,
+        // so tests that move the manual clock by days in parallel do not expire each other's.
         let server = try await TestServer.start(
             services: services, serviceName: service, pool: pool, authority: authority, clock: clock,
-            auditCheckpointKey: auditCheckpointKey)
+            authClock: SystemClock(), auditCheckpointKey: auditCheckpointKey)
         return ServiceHarness(
             service: service, database: database, servicePool: pool, superuser: try database.superuserPool(),
             clock: clock, server: server)

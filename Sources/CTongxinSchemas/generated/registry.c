@@ -40,6 +40,8 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__find_people_response__descriptor,
     &tongxin__membership__v1__add_kinship_request__descriptor,
     &tongxin__membership__v1__add_kinship_response__descriptor,
+    &tongxin__membership__v1__rotate_piikey_request__descriptor,
+    &tongxin__membership__v1__rotate_piikey_response__descriptor,
     &tongxin__membership__v1__seat__descriptor,
     &tongxin__membership__v1__term__descriptor,
     &tongxin__membership__v1__council__descriptor,
@@ -85,10 +87,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 75; }
+size_t tongxin_message_descriptor_count(void) { return 77; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 75 ? messages[index] : NULL;
+    return index < 77 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 3; }

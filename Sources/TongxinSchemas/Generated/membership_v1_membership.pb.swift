@@ -973,6 +973,62 @@ extension MembershipV1 {
         }
     }
 
+    /// 密钥轮换 — re-encrypt the phone and ID numbers of people in a unit's subtree (the
+    /// caller's by default) under the PII vault's current key: values in the legacy format or
+    /// under an old key are rewritten, at most `batch_size` people per call (default 200, at
+    /// most 1000); call again while `remaining` > 0. Afterwards the old key can be removed from
+    /// TONGXIN_PII_OLD_KEYS. Needs `pii.rotate`; audited (ids and counts only).
+    public struct RotatePIIKeyRequest: WireMessage {
+        public var unit: CommonV1.UnitRef?
+        public var batchSize: Int32
+
+        public init(unit: CommonV1.UnitRef? = nil, batchSize: Int32 = 0) {
+            self.unit = unit
+            self.batchSize = batchSize
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.RotatePIIKeyRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unit = try reader.message(1)
+            self.batchSize = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.unit)
+            writer.scalar(2, self.batchSize)
+        }
+    }
+
+    public struct RotatePIIKeyResponse: WireMessage {
+        /// The key id values are now written under.
+        public var keyId: String
+        /// People whose values were re-encrypted by this call.
+        public var rewrapped: Int64
+        /// People of the subtree still holding values under another key or the legacy format.
+        public var remaining: Int64
+
+        public init(keyId: String = "", rewrapped: Int64 = 0, remaining: Int64 = 0) {
+            self.keyId = keyId
+            self.rewrapped = rewrapped
+            self.remaining = remaining
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.RotatePIIKeyResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.keyId = reader.string(1)
+            self.rewrapped = reader.scalar(2)
+            self.remaining = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.keyId)
+            writer.scalar(2, self.rewrapped)
+            writer.scalar(3, self.remaining)
+        }
+    }
+
     /// A person's seat on a council for a span of time (成员任职记录).
     public struct Seat: WireMessage {
         public var id: String
@@ -1347,8 +1403,11 @@ extension MembershipV1 {
         public var disabled: Bool
         /// MembershipRules' JSON encoding of the rule ("" when disabled).
         public var definitionJson: String
+        /// Who locked the rule for this unit's subtree: "statute" (Organic Law arts. 25, 32) or
+        /// "unit:<id>" of the ancestor that locked it; "" when units below may override it.
+        public var lockedBy: String
 
-        public init(id: String = "", kind: String = "", summary: CommonV1.LocalizedText? = nil, source: String = "", origin: String = "", disabled: Bool = false, definitionJson: String = "") {
+        public init(id: String = "", kind: String = "", summary: CommonV1.LocalizedText? = nil, source: String = "", origin: String = "", disabled: Bool = false, definitionJson: String = "", lockedBy: String = "") {
             self.id = id
             self.kind = kind
             self.summary = summary
@@ -1356,6 +1415,7 @@ extension MembershipV1 {
             self.origin = origin
             self.disabled = disabled
             self.definitionJson = definitionJson
+            self.lockedBy = lockedBy
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.CompositionRule")
@@ -1368,6 +1428,7 @@ extension MembershipV1 {
             self.origin = reader.string(5)
             self.disabled = reader.scalar(6)
             self.definitionJson = reader.string(7)
+            self.lockedBy = reader.string(8)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1378,6 +1439,7 @@ extension MembershipV1 {
             try writer.string(5, self.origin)
             writer.scalar(6, self.disabled)
             try writer.string(7, self.definitionJson)
+            try writer.string(8, self.lockedBy)
         }
     }
 
@@ -1429,13 +1491,18 @@ extension MembershipV1 {
         public var ruleId: String
         public var definitionJson: String
         public var disabled: Bool
+        /// 锁定: no unit below `unit` may disable or override this rule (FAILED_PRECONDITION
+        /// `rules.locked`). A lock cannot be combined with `disabled`. Statutory rules (Organic
+        /// Law arts. 25 and 32) are locked everywhere without this.
+        public var locked: Bool
 
-        public init(unit: CommonV1.UnitRef? = nil, kind: MembershipV1.CouncilKind = MembershipV1.CouncilKind(rawValue: 0), ruleId: String = "", definitionJson: String = "", disabled: Bool = false) {
+        public init(unit: CommonV1.UnitRef? = nil, kind: MembershipV1.CouncilKind = MembershipV1.CouncilKind(rawValue: 0), ruleId: String = "", definitionJson: String = "", disabled: Bool = false, locked: Bool = false) {
             self.unit = unit
             self.kind = kind
             self.ruleId = ruleId
             self.definitionJson = definitionJson
             self.disabled = disabled
+            self.locked = locked
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.SetCompositionRuleRequest")
@@ -1446,6 +1513,7 @@ extension MembershipV1 {
             self.ruleId = reader.string(3)
             self.definitionJson = reader.string(4)
             self.disabled = reader.scalar(5)
+            self.locked = reader.scalar(6)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1454,6 +1522,7 @@ extension MembershipV1 {
             try writer.string(3, self.ruleId)
             try writer.string(4, self.definitionJson)
             writer.scalar(5, self.disabled)
+            writer.scalar(6, self.locked)
         }
     }
 

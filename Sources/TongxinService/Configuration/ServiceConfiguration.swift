@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Foundation
 import Logging
 import TongxinRPC
@@ -44,9 +45,20 @@ public struct ServiceConfiguration: Sendable {
     public var auditCheckpointInterval: Duration
     /// TONGXIN_AUTH_SECRET: the HMAC key of caller tokens (at least 32 bytes).
     public var authSecret: [UInt8]
+    /// TONGXIN_AUTH_KEY_ID (default `hs1`): the `kid` of the HMAC secret in tokens.
+    public var authKeyID: String = TokenAuthority.defaultSecretKeyID
+    /// TONGXIN_AUTH_ED25519_KEYS: the gateway's Ed25519 public keys that verify EdDSA tokens,
+    /// `kid:64-hex-digits` separated by commas (several during a key rotation). Services hold
+    /// only public keys, so they cannot mint tokens signed with them.
+    public var authPublicKeys: [String: Curve25519.Signing.PublicKey] = [:]
     /// TONGXIN_PII_KEY / TONGXIN_PII_HASH_KEY: 64 hex digits each (AES-256-GCM, HMAC-SHA256).
     public var piiKey: [UInt8]?
     public var piiHashKey: [UInt8]?
+    /// TONGXIN_PII_KEY_ID (default `k1`): the id of TONGXIN_PII_KEY, written into every ciphertext.
+    public var piiKeyID: String = PIIVault.defaultKeyID
+    /// TONGXIN_PII_OLD_KEYS: earlier encryption keys, still read until rotated away:
+    /// `kid:64-hex-digits`, comma-separated.
+    public var piiOldKeys: [String: [UInt8]] = [:]
     /// TONGXIN_LOG_LEVEL (default info); TONGXIN_LOG_FORMAT json|text (default json).
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
@@ -116,7 +128,7 @@ public struct ServiceConfiguration: Sendable {
         guard let secret = environment["TONGXIN_AUTH_SECRET"], secret.utf8.count >= 32 else {
             throw ConfigurationError(variable: "TONGXIN_AUTH_SECRET", problem: "must be set to at least 32 characters")
         }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             serviceName: service,
             host: environment["TONGXIN_HOST"] ?? "127.0.0.1",
             port: try env.int("PORT", default: defaultPort, range: 0...65535),
@@ -138,13 +150,35 @@ public struct ServiceConfiguration: Sendable {
             logFormat: LogFormat(rawValue: environment["TONGXIN_LOG_FORMAT"] ?? "json") ?? .json,
             drainTimeout: .seconds(try env.global("TONGXIN_DRAIN_SECONDS", default: 10, range: 0...600)),
             maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20))
-        ).with(handlerExecution: try env.handlerExecution())
-    }
-
-    func with(handlerExecution: RPCServer.HandlerExecution) -> ServiceConfiguration {
-        var copy = self
-        copy.handlerExecution = handlerExecution
-        return copy
+        )
+        if let keyID = environment["TONGXIN_PII_KEY_ID"], !keyID.isEmpty {
+            guard PIIVault.isValidKeyID(keyID) else {
+                throw ConfigurationError(variable: "TONGXIN_PII_KEY_ID", problem: "must be 1–64 visible ASCII characters without ':' or ','")
+            }
+            configuration.piiKeyID = keyID
+        }
+        if let list = environment["TONGXIN_PII_OLD_KEYS"], !list.isEmpty {
+            for item in list.split(separator: ",") {
+                let pair = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2, PIIVault.isValidKeyID(pair[0]), let bytes = HexCoding.decode(pair[1]), bytes.count == 32 else {
+                    throw ConfigurationError(variable: "TONGXIN_PII_OLD_KEYS", problem: "must be kid:64-hex-digits, comma-separated")
+                }
+                configuration.piiOldKeys[pair[0]] = bytes
+            }
+        }
+        if let keyID = environment["TONGXIN_AUTH_KEY_ID"], !keyID.isEmpty { configuration.authKeyID = keyID }
+        if let list = environment["TONGXIN_AUTH_ED25519_KEYS"], !list.isEmpty {
+            for item in list.split(separator: ",") {
+                let pair = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2, !pair[0].isEmpty, let bytes = HexCoding.decode(pair[1]), bytes.count == 32,
+                      let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else {
+                    throw ConfigurationError(variable: "TONGXIN_AUTH_ED25519_KEYS", problem: "must be kid:64-hex-digits, comma-separated")
+                }
+                configuration.authPublicKeys[pair[0]] = key
+            }
+        }
+        configuration.handlerExecution = try env.handlerExecution()
+        return configuration
     }
 }
 

@@ -1,9 +1,11 @@
 import Foundation
 import TongxinRPC
 
-/// Verifies the caller token of every call (metadata `authorization: Bearer v1.…`) and
-/// binds the `Caller` for the handler (`Caller.current()`); a missing, forged or expired
-/// token is answered UNAUTHENTICATED before any handler runs.
+/// Verifies the caller token of every call (metadata `authorization: Bearer v2.…`) and
+/// binds the `Caller` for the handler (`Caller.current()`); a missing, forged, expired,
+/// over-long or future token, one with an unknown `alg`/`kid`, or one whose audience is not
+/// this service (`audience`, the service's name from its configuration) is answered
+/// UNAUTHENTICATED before any handler runs (see ``TokenAuthority``).
 ///
 /// Then it checks, once, the permission the schema declares for the method
 /// (`option (tongxin.rpc.v1.permission)`, which the router hands over as
@@ -15,20 +17,25 @@ import TongxinRPC
 /// run script can probe a service without credentials.
 public struct AuthInterceptor: ServerInterceptor {
     public let authority: TokenAuthority
+    /// The `aud` a token must carry: this service's name, e.g. `membership`.
+    public let audience: String
     public let openServices: Set<String>
     private let now: @Sendable () -> Int64
     private let verified = VerifiedTokenCache()
 
-    public init(authority: TokenAuthority, openServices: Set<String> = ["tongxin.health.v1.Health"],
+    public init(authority: TokenAuthority, audience: String, openServices: Set<String> = ["tongxin.health.v1.Health"],
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.authority = authority
+        self.audience = audience
         self.openServices = openServices
         self.now = now
     }
 
     /// Verifies expiry against `clock`, the same clock the service's handlers read.
-    public init(authority: TokenAuthority, openServices: Set<String> = ["tongxin.health.v1.Health"], clock: any ServiceClock) {
-        self.init(authority: authority, openServices: openServices, now: { Int64(clock.now().timeIntervalSince1970) })
+    public init(authority: TokenAuthority, audience: String, openServices: Set<String> = ["tongxin.health.v1.Health"],
+                clock: any ServiceClock) {
+        self.init(authority: authority, audience: audience, openServices: openServices,
+                  now: { Int64(clock.now().timeIntervalSince1970) })
     }
 
     public func intercept(
@@ -45,7 +52,7 @@ public struct AuthInterceptor: ServerInterceptor {
             let now = now()
             let authorization = context.metadata.authorization
             caller = try verified.caller(for: authorization, now: now) { () throws(AuthenticationFailure) in
-                try authority.verify(authorization: authorization, now: now)
+                try authority.verify(authorization: authorization, audience: audience, now: now)
             }
         } catch {
             throw RPCError(code: .unauthenticated, message: error.description)

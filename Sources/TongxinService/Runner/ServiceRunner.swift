@@ -108,10 +108,17 @@ public enum ServiceRunner {
                 maxWaiters: configuration.databasePoolMaxWaiters, logger: logger)
         }
         let vault = configuration.piiKey.flatMap { key in
-            configuration.piiHashKey.map { PIIVault(encryptionKey: key, hashKey: $0) }
+            configuration.piiHashKey.map { hashKey in
+                var keys = configuration.piiOldKeys
+                keys[configuration.piiKeyID] = key
+                return PIIVault(currentKeyID: configuration.piiKeyID, keys: keys, hashKey: hashKey)
+            }
         }
         let metrics = MetricsRegistry()
-        let tokens = TokenAuthority(secret: configuration.authSecret)
+        var tokens = TokenAuthority(secret: configuration.authSecret, keyID: configuration.authKeyID)
+        for (keyID, key) in configuration.authPublicKeys {
+            tokens = tokens.verifying(keyID, .edDSA(key))
+        }
         let clock: any ServiceClock = SystemClock()
         let context = Context(
             configuration: configuration, logger: logger, metrics: metrics, tokens: tokens, pool: pool, vault: vault, clock: clock)
@@ -130,7 +137,7 @@ public enum ServiceRunner {
                 defaultTimeout: configuration.defaultDeadline, maxTimeout: configuration.maxDeadline
             ),
             services: services,
-            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, clock: clock)],
+            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, audience: configuration.serviceName, clock: clock)],
             errorMapper: ServiceErrors.map,
             logger: logger
         )

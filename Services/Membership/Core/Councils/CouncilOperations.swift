@@ -41,7 +41,7 @@ struct CouncilOperations {
             """,
             [.uuid(id), .text(unit.path), PostgresValue(startsOn?.sqlText), PostgresValue(endsOn?.sqlText), .text(unit.countyCode)])
         try await scope.audit("CreateCouncil", target: "council/\(id.lowercased)", unitPath: unit.path,
-                              ["kind": kind.rawValue, "name": name])
+                              ["kind": kind.rawValue, "unit": unit.id.lowercased])
         return try await store.find(id).wire()
     }
 
@@ -125,7 +125,7 @@ struct CouncilOperations {
         try await store.endSeats(where: "s.id = $1", [.uuid(seat.id)], reason: reason.isEmpty ? "removed" : reason, now: scope.now)
         try await guardian.refuseNewViolations([council], before: before)
         try await scope.audit("RemoveMember", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
-                              ["seat": seat.id.lowercased, "reason": reason])
+                              ["seat": seat.id.lowercased, "reason": reason.isEmpty ? "none" : "recorded on the seat"])
         return try await store.seat(seat.id).wire
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MembershipRules
 import TongxinPostgres
+import TongxinRPC
 import TongxinSchemas
 import TongxinService
 
@@ -9,6 +10,8 @@ import TongxinService
 struct PersonOperations {
     let scope: CallScope
     let vault: PIIVault
+    /// Limits searches by phone or ID number per principal (nil: unlimited).
+    var searchLimiter: RateLimiter? = nil
 
     /// The vault when the caller may see personal data unmasked, else nil.
     var revealing: PIIVault? { scope.has(MembershipPermission.readPII) ? vault : nil }
@@ -54,9 +57,9 @@ struct PersonOperations {
                 """,
                 [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), gender.postgresValue,
                  birthYear == 0 ? .null : .int(Int64(birthYear)),
-                 try phone.map { .bytea(try vault.seal($0.value)) } ?? .null,
+                 try phone.map { .bytea(try vault.seal($0.value, for: PersonRecord.binding(id, "phone"))) } ?? .null,
                  phone.map { .text(Self.phoneIndex(vault, $0)) } ?? .null, .text(phone?.masked ?? ""),
-                 try idNumber.map { .bytea(try vault.seal($0.value)) } ?? .null,
+                 try idNumber.map { .bytea(try vault.seal($0.value, for: PersonRecord.binding(id, "id_number"))) } ?? .null,
                  idNumber.map { .text(Self.idIndex(vault, $0)) } ?? .null, .text(idNumber?.masked ?? ""),
                  .text(household), .bool(request.partyMember), .bool(request.grassrootsCadre), .text(sector.rawValue),
                  .textArray(posts.map(\.rawValue)), .timestamp(scope.now), .text(unit.countyCode)]
@@ -65,13 +68,47 @@ struct PersonOperations {
             throw Self.duplicate(error)
         }
         guard let person = inserted else { throw ServiceFailure.internal(reference: "insert returned no row") }
-        try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path, ["name": name])
+        // Audit details hold ids and codes, never a name, phone or ID number: the audit log is
+        // immutable, the person row is where a name lives (and can be erased, PIPL art. 47).
+        try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path,
+                              ["unit": unit.id.lowercased, "phone": phone == nil ? "absent" : "set",
+                               "id_number": idNumber == nil ? "absent" : "set", "pii_shown": String(revealing != nil)])
         return try person.wire(revealingWith: revealing)
     }
 
     func get(_ request: MembershipV1.GetPersonRequest) async throws -> MembershipV1.Person {
         let person = try await PersonStore(tx: scope.tx).find(try Validate.id(request.personId, field: "person_id"))
-        return try person.wire(revealingWith: revealing)
+        let wire = try person.wire(revealingWith: revealing)
+        try await auditReveal([person], unitPath: person.unitPath)
+        return wire
+    }
+
+    /// 查阅个人信息留痕 — a read that showed phone or ID numbers unmasked (`pii.read`) is
+    /// audited: who saw whose (ids only), with the read's own entry (`ReadPII`).
+    func auditReveal(_ people: [PersonRecord], unitPath: String) async throws {
+        guard revealing != nil else { return }
+        let shown = people.filter(\.hasPII)
+        guard !shown.isEmpty else { return }
+        let target = shown.count == 1 ? "person/\(shown[0].id.lowercased)" : "people"
+        try await scope.audit("ReadPII", target: target, unitPath: unitPath,
+                              ["people": shown.map { $0.id.lowercased }.joined(separator: ","), "method": scope.method])
+    }
+
+    /// Searching by phone or ID number (人员检索) needs `people.search` or `pii.read` (the
+    /// method itself only `membership.read`: a name search stays open to readers), and at
+    /// most ``searchLimiter``'s searches per principal — a brake on enumerating numbers.
+    func authorizeSearch() throws {
+        guard scope.has(Permission.searchPeople) || scope.has(Permission.readPII) else {
+            throw RPCError(
+                code: .permissionDenied,
+                message: "permission \"\(Permission.searchPeople)\" or \"\(Permission.readPII)\" is required to search by phone or ID number / 按手机号码或身份证号码检索需要权限 \(Permission.searchPeople) 或 \(Permission.readPII)")
+        }
+        if let searchLimiter, !searchLimiter.admit(scope.caller.principal) {
+            let wait = Int(searchLimiter.retryAfter(scope.caller.principal).rounded(.up))
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "too many searches by phone or ID number (at most \(searchLimiter.limit) per \(Int(searchLimiter.window)) s); retry in \(wait) s / 按号码检索过于频繁（每\(Int(searchLimiter.window))秒至多\(searchLimiter.limit)次），请\(wait)秒后再试")
+        }
     }
 
     func update(_ request: MembershipV1.UpdatePersonRequest, rules: CompositionDefaults) async throws -> MembershipV1.Person {
@@ -97,7 +134,7 @@ struct PersonOperations {
         if let name { set("name", .text(name)) }
         if let phone {
             if let phone {
-                set("phone_cipher", .bytea(try vault.seal(phone.value)))
+                set("phone_cipher", .bytea(try vault.seal(phone.value, for: PersonRecord.binding(id, "phone"))))
                 set("phone_hash", .text(Self.phoneIndex(vault, phone)))
                 set("phone_masked", .text(phone.masked))
             } else {
@@ -123,12 +160,13 @@ struct PersonOperations {
         guard let person = updated else { throw MembershipError.notFound(what: "person") }
         try await guardian.refuseNewViolations(councils, before: violationsBefore)
         var detail: [String: String] = [:]
-        if name != nil { detail["name"] = person.name }
+        if name != nil { detail["name"] = "changed" }
         if phone != nil { detail["phone"] = "changed" }
         if let party = request.partyMember { detail["party_member"] = String(party.value) }
         if let cadre = request.grassrootsCadre { detail["grassroots_cadre"] = String(cadre.value) }
         if let sector { detail["sector"] = sector.rawValue }
         if let posts { detail["posts"] = posts.map(\.rawValue).joined(separator: ",") }
+        if revealing != nil, person.hasPII { detail["pii_shown"] = "true" }
         try await scope.audit("UpdatePerson", target: "person/\(id.lowercased)", unitPath: before.unitPath, detail)
         return try person.wire(revealingWith: revealing)
     }
@@ -143,13 +181,21 @@ struct PersonOperations {
         }
         var conditions = ["p.unit_path <@ $1::ltree"]
         var binds: [PostgresValue] = [.text(root)]
-        if !request.phone.isEmpty, let phone = try Self.phone(request.phone) {
-            binds.append(.text(Self.phoneIndex(vault, phone)))
+        let phone = try Self.phone(request.phone)
+        let idNumber = try Self.idNumber(request.idNumber)
+        var searched: [String: String] = [:]
+        if phone != nil || idNumber != nil { try authorizeSearch() }
+        if let phone {
+            let hash = Self.phoneIndex(vault, phone)
+            binds.append(.text(hash))
             conditions.append("p.phone_hash = $\(binds.count)")
+            searched["phone_hash"] = hash
         }
-        if !request.idNumber.isEmpty, let idNumber = try Self.idNumber(request.idNumber) {
-            binds.append(.text(Self.idIndex(vault, idNumber)))
+        if let idNumber {
+            let hash = Self.idIndex(vault, idNumber)
+            binds.append(.text(hash))
             conditions.append("p.id_hash = $\(binds.count)")
+            searched["id_hash"] = hash
         }
         if !request.namePrefix.isEmpty {
             binds.append(.text(try Validate.name(request.namePrefix, field: "name_prefix", limit: 100)))
@@ -167,8 +213,16 @@ struct PersonOperations {
              ORDER BY p.name, p.id LIMIT \(page.fetchLimit)
             """
         }, binds)
-        return MembershipV1.FindPeopleResponse(
-            people: try listing.rows.map { try $0.wire(revealingWith: revealing) }, page: listing.info)
+        let people = try listing.rows.map { try $0.wire(revealingWith: revealing) }
+        if !searched.isEmpty {
+            // Who searched for what: the keyed hash, never the number (a dump of the audit
+            // log reveals no more than a dump of the table).
+            searched["found"] = String(listing.rows.count)
+            searched["people"] = listing.rows.map { $0.id.lowercased }.joined(separator: ",")
+            try await scope.audit("SearchPeople", target: "people/search", unitPath: root, searched)
+        }
+        try await auditReveal(listing.rows, unitPath: root)
+        return MembershipV1.FindPeopleResponse(people: people, page: listing.info)
     }
 
     func addKinship(_ request: MembershipV1.AddKinshipRequest, rules: CompositionDefaults) async throws -> MembershipV1.AddKinshipResponse {
@@ -202,6 +256,60 @@ struct PersonOperations {
         try await scope.audit("AddKinship", target: "person/\(personID.lowercased)", unitPath: person.unitPath,
                               ["relative": relativeID.lowercased, "relation": relation.rawValue])
         return MembershipV1.AddKinshipResponse()
+    }
+
+    /// 密钥轮换 — re-encrypts, under the vault's current key, the phone and ID numbers of
+    /// up to `batch_size` people of the subtree whose values are in the legacy format or
+    /// under an old key (selected in SQL by the v2 header of the current key), in one round
+    /// trip of updates; answers how many remain. Audited with counts and the key id only.
+    func rotate(_ request: MembershipV1.RotatePIIKeyRequest) async throws -> MembershipV1.RotatePIIKeyResponse {
+        var root = scope.caller.unitPath
+        if let ref = request.unit, !(ref.id.isEmpty && ref.divisionCode.isEmpty) {
+            root = try await UnitStore(tx: scope.tx).find(ref).path
+        }
+        let batch = request.batchSize == 0 ? 200 : Int(request.batchSize)
+        guard (1...1000).contains(batch) else {
+            throw MembershipError.invalidArgument(field: "batch_size", zh: "批量大小应为1至1000", en: "batch_size is 1–1000")
+        }
+        let header = PostgresValue.bytea(vault.currentHeader)
+        let stale = """
+            p.unit_path <@ $1::ltree
+            AND ((p.phone_cipher IS NOT NULL AND substring(p.phone_cipher FROM 1 FOR length($2::bytea)) <> $2::bytea)
+              OR (p.id_cipher IS NOT NULL AND substring(p.id_cipher FROM 1 FOR length($2::bytea)) <> $2::bytea))
+            """
+        let rows = try await scope.tx.query(
+            "SELECT p.id, p.phone_cipher, p.id_cipher FROM membership.people AS p WHERE \(stale) ORDER BY p.id LIMIT \(batch) FOR UPDATE",
+            [.text(root), header])
+        var updates: [(sql: String, binds: [PostgresValue])] = []
+        for row in rows {
+            let id = try row["id"].decode(UUID.self)
+            func rewrap(_ column: String, _ sealed: [UInt8]?) throws -> PostgresValue {
+                guard let sealed else { return .null }
+                guard vault.needsRewrap(sealed) else { return .bytea(sealed) }
+                do {
+                    let plain = try vault.open(sealed, for: PersonRecord.binding(id, column))
+                    return .bytea(try vault.seal(plain, for: PersonRecord.binding(id, column)))
+                } catch {
+                    throw MembershipError.failedPrecondition(
+                        rule: "pii.key_missing",
+                        zh: "人员 \(id.lowercased) 的加密数据无法用现有密钥解密，请先配置旧密钥（TONGXIN_PII_OLD_KEYS）",
+                        en: "a value of person \(id.lowercased) opens with none of the configured keys; add the old key to TONGXIN_PII_OLD_KEYS")
+                }
+            }
+            updates.append((
+                "UPDATE membership.people SET phone_cipher = $2, id_cipher = $3 WHERE id = $1",
+                [.uuid(id), try rewrap("phone", try row["phone_cipher"].decode([UInt8]?.self)),
+                 try rewrap("id_number", try row["id_cipher"].decode([UInt8]?.self))]))
+        }
+        // The updates and the count of what remains, in one round trip.
+        let results = try await scope.tx.queries(updates + [(
+            "SELECT count(*) AS n FROM membership.people AS p WHERE \(stale)", [.text(root), header])])
+        let remaining = try results.last?.first?["n"].decode(Int64.self) ?? 0
+        if !rows.isEmpty {
+            try await scope.audit("RotatePIIKey", target: "people/pii", unitPath: root,
+                                  ["key_id": vault.currentKeyID, "rewrapped": String(rows.count), "remaining": String(remaining)])
+        }
+        return MembershipV1.RotatePIIKeyResponse(keyId: vault.currentKeyID, rewrapped: Int64(rows.count), remaining: remaining)
     }
 
     // MARK: - Field rules

@@ -54,14 +54,26 @@ struct PersonRecord: PostgresRecord {
         updatedAt = try row["updated_at"].decode(Date.self)
     }
 
-    /// The wire form: masked (`138****5678`, `3301**********123X`) unless `vault` is given,
-    /// i.e. unless the caller holds `pii.read`.
+    /// Where a sealed value of this person lives: the ciphertext is bound to the row and
+    /// the column, so it cannot be moved to another person or field.
+    static func binding(_ id: UUID, _ column: String) -> PIIVault.Binding {
+        PIIVault.Binding(table: "membership.people", column: column, row: id.lowercased)
+    }
+
+    /// Whether the row holds personal data a reveal would show.
+    var hasPII: Bool { phoneCipher != nil || idCipher != nil }
+
+    /// The wire form: masked to the last four characters (`*******5678`,
+    /// `**************123X`) unless `vault` is given, i.e. unless the caller holds
+    /// `pii.read` (and the reveal is audited by the caller of this). Rows stored with the
+    /// older, longer masks (`138****5678`) are re-masked here, so no caller without
+    /// `pii.read` sees more than four characters.
     func wire(revealingWith vault: PIIVault?) throws -> MembershipV1.Person {
-        var phone = phoneMasked
-        var idNumber = idMasked
+        var phone = PIIMask.lastFour(phoneMasked)
+        var idNumber = PIIMask.lastFour(idMasked)
         if let vault {
-            if let phoneCipher { phone = try vault.open(phoneCipher) }
-            if let idCipher { idNumber = try vault.open(idCipher) }
+            if let phoneCipher { phone = try vault.open(phoneCipher, for: Self.binding(id, "phone")) }
+            if let idCipher { idNumber = try vault.open(idCipher, for: Self.binding(id, "id_number")) }
         }
         return MembershipV1.Person(
             id: id.lowercased, unitId: unitID.lowercased, name: name, gender: gender.wire,

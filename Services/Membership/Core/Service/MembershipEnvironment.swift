@@ -15,6 +15,9 @@ public struct MembershipEnvironment: Sendable {
     public var rules: CompositionDefaults
     public var notice: NoticeSettings
     public var logger: Logger
+    /// 检索限流 — searches by phone or ID number per principal: 30 a minute by default,
+    /// per process, on `clock`.
+    public var searchLimiter: RateLimiter
 
     public init(
         pool: PostgresPool,
@@ -23,8 +26,10 @@ public struct MembershipEnvironment: Sendable {
         clock: any ServiceClock = SystemClock(),
         rules: CompositionDefaults = CompositionDefaults(),
         notice: NoticeSettings = NoticeSettings(),
+        searchLimiter: RateLimiter? = nil,
         logger: Logger
     ) {
+        self.searchLimiter = searchLimiter ?? RateLimiter(limit: 30, window: 60, clock: clock)
         self.pool = pool
         self.tokens = tokens
         self.vault = vault

@@ -61,26 +61,30 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: People
 
     public func createPerson(_ request: MembershipV1.CreatePersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
-        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault).create(request) }
+        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault, searchLimiter: environment.searchLimiter).create(request) }
     }
 
     public func getPerson(_ request: MembershipV1.GetPersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
-        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault).get(request) }
+        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault, searchLimiter: environment.searchLimiter).get(request) }
     }
 
     public func updatePerson(_ request: MembershipV1.UpdatePersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person {
         try await kit.handle(request, context) {
-            try await PersonOperations(scope: $0, vault: environment.vault).update(request, rules: rules)
+            try await PersonOperations(scope: $0, vault: environment.vault, searchLimiter: environment.searchLimiter).update(request, rules: rules)
         }
     }
 
     public func findPeople(_ request: MembershipV1.FindPeopleRequest, context: ServerCallContext) async throws -> MembershipV1.FindPeopleResponse {
-        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault).find(request) }
+        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault, searchLimiter: environment.searchLimiter).find(request) }
+    }
+
+    public func rotatePIIKey(_ request: MembershipV1.RotatePIIKeyRequest, context: ServerCallContext) async throws -> MembershipV1.RotatePIIKeyResponse {
+        try await kit.handle(request, context) { try await PersonOperations(scope: $0, vault: environment.vault).rotate(request) }
     }
 
     public func addKinship(_ request: MembershipV1.AddKinshipRequest, context: ServerCallContext) async throws -> MembershipV1.AddKinshipResponse {
         try await kit.handle(request, context) {
-            try await PersonOperations(scope: $0, vault: environment.vault).addKinship(request, rules: rules)
+            try await PersonOperations(scope: $0, vault: environment.vault, searchLimiter: environment.searchLimiter).addKinship(request, rules: rules)
         }
     }
 

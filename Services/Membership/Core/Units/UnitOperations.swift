@@ -26,7 +26,7 @@ struct UnitOperations {
                 field: "division_code", zh: "区划代码 \(code.value) 已登记", en: "division code \(code.value) is already registered")
         }
         try await scope.audit("CreateUnit", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
-                              ["division_code": unit.code, "name": unit.name])
+                              ["division_code": unit.code])
         return unit.wire
     }
 
@@ -43,7 +43,7 @@ struct UnitOperations {
         guard name != nil || households != nil else { return unit.wire }
         let updated = try await store.update(unit.id, name: name, households: households, now: scope.now)
         var detail: [String: String] = [:]
-        if let name { detail["name"] = name }
+        if name != nil { detail["name"] = "changed" }
         if let households { detail["household_count"] = String(households) }
         try await scope.audit("UpdateUnit", target: "unit/\(unit.id.lowercased)", unitPath: updated.path, detail)
         return updated.wire
@@ -99,7 +99,8 @@ struct UnitOperations {
                 zh: "该单元还有 \(children) 个未撤销的下级单元", en: "the unit still has \(children) active child units")
         }
         let retired = try await store.retire(unit.id, reason: reason, now: scope.now)
-        try await scope.audit("RetireUnit", target: "unit/\(unit.id.lowercased)", unitPath: unit.path, ["reason": reason])
+        try await scope.audit("RetireUnit", target: "unit/\(unit.id.lowercased)", unitPath: unit.path,
+                              ["reason": reason.isEmpty ? "none" : "recorded on the unit"])
         return retired.wire
     }
 

@@ -127,3 +127,15 @@ extension CompositionRuleSet {
         .seatHolder(SeatHolderRule(id: RuleID.chairPost, role: .chair, post: post, source: source))
     }
 }
+
+extension CompositionRuleSet {
+    /// 法定规则 — the default rules of `kind` that the Organic Law of Villagers' Committees
+    /// itself sets (art. 25: 村民代表占村民代表会议组成人员的五分之四以上、妇女村民代表占三分之一以上,
+    /// one representative per 5–15 households; art. 32: 村务监督委员会 members and their close
+    /// relatives exclusion, its chair): no unit may disable or override them, they are
+    /// locked everywhere (`rules.locked`, locked by "statute").
+    public static func statutoryRuleIDs(for kind: CouncilKind) -> Set<String> {
+        Set(defaults(for: kind).rules.filter { $0.source.contains("Organic Law art. 25") || $0.source.contains("Organic Law art. 32") }
+            .map(\.id))
+    }
+}

@@ -68,10 +68,9 @@ public struct ChineseIDNumber: Sendable, Hashable {
         return digit % 2 == 1 ? .male : .female
     }
 
-    /// First 4 and last 4 kept: `3301**********123X`.
-    public var masked: String {
-        String(value.prefix(4)) + String(repeating: "*", count: 10) + String(value.suffix(4))
-    }
+    /// 脱敏 — only the last 4 characters kept: `**************123X` (what a caller without
+    /// `pii.read` sees; the region and birth date are personal data too).
+    public var masked: String { PIIMask.lastFour(value) }
 
     private static func invalid(_ reason: String, zh: String, en: String) -> DomainViolation {
         DomainViolation(rule: "identity.id_number.\(reason)", field: "id_number", zh: zh, en: en)

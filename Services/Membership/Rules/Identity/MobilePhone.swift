@@ -2,7 +2,7 @@
 ///
 /// Input may carry the country code (`+86`, `0086`, `86` before the 11 digits) and
 /// spaces or hyphens, as people type them; the stored `value` is the bare 11 digits.
-/// Like ``ChineseIDNumber`` it prints masked (`138****5678`). Errors name `phone`.
+/// Like ``ChineseIDNumber`` it prints masked (`*******5678`). Errors name `phone`.
 public struct MobilePhone: Sendable, Hashable {
     /// The 11 digits.
     public let value: String
@@ -28,8 +28,9 @@ public struct MobilePhone: Sendable, Hashable {
         value = text
     }
 
-    /// First 3 and last 4 kept: `138****5678`.
-    public var masked: String { String(value.prefix(3)) + "****" + String(value.suffix(4)) }
+    /// 脱敏 — only the last 4 digits kept: `*******5678` (the prefix names the carrier and,
+    /// with the last four, narrows a person down too far).
+    public var masked: String { PIIMask.lastFour(value) }
 }
 
 extension MobilePhone: CustomStringConvertible {

@@ -37,6 +37,8 @@ extension MembershipV1 {
                 service: "tongxin.membership.v1.Membership", name: "FindPeople", idempotent: true, readOnly: true, permission: "membership.read")
             public static let addKinship = RPCMethod<MembershipV1.AddKinshipRequest, MembershipV1.AddKinshipResponse>(
                 service: "tongxin.membership.v1.Membership", name: "AddKinship", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let rotatePIIKey = RPCMethod<MembershipV1.RotatePIIKeyRequest, MembershipV1.RotatePIIKeyResponse>(
+                service: "tongxin.membership.v1.Membership", name: "RotatePIIKey", idempotent: true, readOnly: false, permission: "pii.rotate")
             public static let createCouncil = RPCMethod<MembershipV1.CreateCouncilRequest, MembershipV1.Council>(
                 service: "tongxin.membership.v1.Membership", name: "CreateCouncil", idempotent: false, readOnly: false, permission: "membership.write")
             public static let getCouncil = RPCMethod<MembershipV1.GetCouncilRequest, MembershipV1.Council>(
@@ -89,6 +91,7 @@ extension MembershipV1 {
             Method.updatePerson.descriptor,
             Method.findPeople.descriptor,
             Method.addKinship.descriptor,
+            Method.rotatePIIKey.descriptor,
             Method.createCouncil.descriptor,
             Method.getCouncil.descriptor,
             Method.listCouncils.descriptor,
@@ -125,6 +128,7 @@ extension MembershipV1 {
             func updatePerson(_ request: MembershipV1.UpdatePersonRequest, context: ServerCallContext) async throws -> MembershipV1.Person
             func findPeople(_ request: MembershipV1.FindPeopleRequest, context: ServerCallContext) async throws -> MembershipV1.FindPeopleResponse
             func addKinship(_ request: MembershipV1.AddKinshipRequest, context: ServerCallContext) async throws -> MembershipV1.AddKinshipResponse
+            func rotatePIIKey(_ request: MembershipV1.RotatePIIKeyRequest, context: ServerCallContext) async throws -> MembershipV1.RotatePIIKeyResponse
             /// Councils (协商议事会)
             func createCouncil(_ request: MembershipV1.CreateCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council
             func getCouncil(_ request: MembershipV1.GetCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council
@@ -206,6 +210,10 @@ extension MembershipV1 {
 
             public func addKinship(_ request: MembershipV1.AddKinshipRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.AddKinshipResponse {
                 try await rpc.unary(Method.addKinship, request, options: options)
+            }
+
+            public func rotatePIIKey(_ request: MembershipV1.RotatePIIKeyRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.RotatePIIKeyResponse {
+                try await rpc.unary(Method.rotatePIIKey, request, options: options)
             }
 
             /// Councils (协商议事会)
@@ -325,6 +333,9 @@ extension MembershipV1.Membership.ServiceProtocol {
         }
         router.register(MembershipV1.Membership.Method.addKinship) { request, context in
             try await self.addKinship(request, context: context)
+        }
+        router.register(MembershipV1.Membership.Method.rotatePIIKey) { request, context in
+            try await self.rotatePIIKey(request, context: context)
         }
         router.register(MembershipV1.Membership.Method.createCouncil) { request, context in
             try await self.createCouncil(request, context: context)

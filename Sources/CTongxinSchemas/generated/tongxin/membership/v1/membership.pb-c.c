@@ -862,6 +862,96 @@ void   tongxin__membership__v1__add_kinship_response__free_unpacked
   assert(message->base.descriptor == &tongxin__membership__v1__add_kinship_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__membership__v1__rotate_piikey_request__init
+                     (Tongxin__Membership__V1__RotatePIIKeyRequest         *message)
+{
+  static const Tongxin__Membership__V1__RotatePIIKeyRequest init_value = TONGXIN__MEMBERSHIP__V1__ROTATE_PIIKEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__rotate_piikey_request__get_packed_size
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__rotate_piikey_request__pack
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__rotate_piikey_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__RotatePIIKeyRequest *
+       tongxin__membership__v1__rotate_piikey_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__RotatePIIKeyRequest *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__rotate_piikey_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__rotate_piikey_request__free_unpacked
+                     (Tongxin__Membership__V1__RotatePIIKeyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__rotate_piikey_response__init
+                     (Tongxin__Membership__V1__RotatePIIKeyResponse         *message)
+{
+  static const Tongxin__Membership__V1__RotatePIIKeyResponse init_value = TONGXIN__MEMBERSHIP__V1__ROTATE_PIIKEY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__rotate_piikey_response__get_packed_size
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__rotate_piikey_response__pack
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__rotate_piikey_response__pack_to_buffer
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__RotatePIIKeyResponse *
+       tongxin__membership__v1__rotate_piikey_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__RotatePIIKeyResponse *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__rotate_piikey_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__rotate_piikey_response__free_unpacked
+                     (Tongxin__Membership__V1__RotatePIIKeyResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__rotate_piikey_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__membership__v1__seat__init
                      (Tongxin__Membership__V1__Seat         *message)
 {
@@ -3888,6 +3978,121 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__add_kinship_response__
   (ProtobufCMessageInit) tongxin__membership__v1__add_kinship_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__membership__v1__rotate_piikey_request__field_descriptors[2] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RotatePIIKeyRequest, unit),
+    &tongxin__common__v1__unit_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "batch_size",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RotatePIIKeyRequest, batch_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__rotate_piikey_request__field_indices_by_name[] = {
+  1,   /* field[1] = batch_size */
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange tongxin__membership__v1__rotate_piikey_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__rotate_piikey_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.RotatePIIKeyRequest",
+  "RotatePIIKeyRequest",
+  "Tongxin__Membership__V1__RotatePIIKeyRequest",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__RotatePIIKeyRequest),
+  2,
+  tongxin__membership__v1__rotate_piikey_request__field_descriptors,
+  tongxin__membership__v1__rotate_piikey_request__field_indices_by_name,
+  1,  tongxin__membership__v1__rotate_piikey_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__rotate_piikey_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__rotate_piikey_response__field_descriptors[3] =
+{
+  {
+    "key_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RotatePIIKeyResponse, key_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rewrapped",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RotatePIIKeyResponse, rewrapped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remaining",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RotatePIIKeyResponse, remaining),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__rotate_piikey_response__field_indices_by_name[] = {
+  0,   /* field[0] = key_id */
+  2,   /* field[2] = remaining */
+  1,   /* field[1] = rewrapped */
+};
+static const ProtobufCIntRange tongxin__membership__v1__rotate_piikey_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__rotate_piikey_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.RotatePIIKeyResponse",
+  "RotatePIIKeyResponse",
+  "Tongxin__Membership__V1__RotatePIIKeyResponse",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__RotatePIIKeyResponse),
+  3,
+  tongxin__membership__v1__rotate_piikey_response__field_descriptors,
+  tongxin__membership__v1__rotate_piikey_response__field_indices_by_name,
+  1,  tongxin__membership__v1__rotate_piikey_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__rotate_piikey_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tongxin__membership__v1__seat__field_descriptors[12] =
 {
   {
@@ -4761,7 +4966,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__end_topic_response__de
   (ProtobufCMessageInit) tongxin__membership__v1__end_topic_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule__field_descriptors[8] =
 {
   {
     "id",
@@ -4847,12 +5052,25 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "locked_by",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CompositionRule, locked_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__composition_rule__field_indices_by_name[] = {
   6,   /* field[6] = definition_json */
   5,   /* field[5] = disabled */
   0,   /* field[0] = id */
   1,   /* field[1] = kind */
+  7,   /* field[7] = locked_by */
   4,   /* field[4] = origin */
   3,   /* field[3] = source */
   2,   /* field[2] = summary */
@@ -4860,7 +5078,7 @@ static const unsigned tongxin__membership__v1__composition_rule__field_indices_b
 static const ProtobufCIntRange tongxin__membership__v1__composition_rule__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__composition_rule__descriptor =
 {
@@ -4870,7 +5088,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__composition_rule__desc
   "Tongxin__Membership__V1__CompositionRule",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__CompositionRule),
-  7,
+  8,
   tongxin__membership__v1__composition_rule__field_descriptors,
   tongxin__membership__v1__composition_rule__field_indices_by_name,
   1,  tongxin__membership__v1__composition_rule__number_ranges,
@@ -4966,7 +5184,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__get_composition_rules_
   (ProtobufCMessageInit) tongxin__membership__v1__get_composition_rules_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__set_composition_rule_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__set_composition_rule_request__field_descriptors[6] =
 {
   {
     "unit",
@@ -5028,18 +5246,31 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__set_composition_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "locked",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__SetCompositionRuleRequest, locked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__set_composition_rule_request__field_indices_by_name[] = {
   3,   /* field[3] = definition_json */
   4,   /* field[4] = disabled */
   1,   /* field[1] = kind */
+  5,   /* field[5] = locked */
   2,   /* field[2] = rule_id */
   0,   /* field[0] = unit */
 };
 static const ProtobufCIntRange tongxin__membership__v1__set_composition_rule_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__set_composition_rule_request__descriptor =
 {
@@ -5049,7 +5280,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__set_composition_rule_r
   "Tongxin__Membership__V1__SetCompositionRuleRequest",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__SetCompositionRuleRequest),
-  5,
+  6,
   tongxin__membership__v1__set_composition_rule_request__field_descriptors,
   tongxin__membership__v1__set_composition_rule_request__field_indices_by_name,
   1,  tongxin__membership__v1__set_composition_rule_request__number_ranges,
@@ -6736,7 +6967,7 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__objection_outcome__descri
   tongxin__membership__v1__objection_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[30] =
+static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[31] =
 {
   { "CreateUnit", &tongxin__membership__v1__create_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
   { "GetUnit", &tongxin__membership__v1__get_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
@@ -6750,6 +6981,7 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
   { "UpdatePerson", &tongxin__membership__v1__update_person_request__descriptor, &tongxin__membership__v1__person__descriptor },
   { "FindPeople", &tongxin__membership__v1__find_people_request__descriptor, &tongxin__membership__v1__find_people_response__descriptor },
   { "AddKinship", &tongxin__membership__v1__add_kinship_request__descriptor, &tongxin__membership__v1__add_kinship_response__descriptor },
+  { "RotatePIIKey", &tongxin__membership__v1__rotate_piikey_request__descriptor, &tongxin__membership__v1__rotate_piikey_response__descriptor },
   { "CreateCouncil", &tongxin__membership__v1__create_council_request__descriptor, &tongxin__membership__v1__council__descriptor },
   { "GetCouncil", &tongxin__membership__v1__get_council_request__descriptor, &tongxin__membership__v1__council__descriptor },
   { "ListCouncils", &tongxin__membership__v1__list_councils_request__descriptor, &tongxin__membership__v1__list_councils_response__descriptor },
@@ -6771,33 +7003,34 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
 };
 const unsigned tongxin__membership__v1__membership__method_indices_by_name[] = {
   11,        /* AddKinship */
-  21,        /* CheckComposition */
-  26,        /* ConfirmNotice */
-  12,        /* CreateCouncil */
+  22,        /* CheckComposition */
+  27,        /* ConfirmNotice */
+  13,        /* CreateCouncil */
   7,        /* CreatePerson */
   0,        /* CreateUnit */
-  27,        /* EndTerm */
-  17,        /* EndTopic */
-  24,        /* FileObjection */
+  28,        /* EndTerm */
+  18,        /* EndTopic */
+  25,        /* FileObjection */
   10,        /* FindPeople */
-  18,        /* GetCompositionRules */
-  13,        /* GetCouncil */
-  28,        /* GetMembershipHistory */
-  23,        /* GetNotice */
+  19,        /* GetCompositionRules */
+  14,        /* GetCouncil */
+  29,        /* GetMembershipHistory */
+  24,        /* GetNotice */
   8,        /* GetPerson */
-  29,        /* GetRoster */
+  30,        /* GetRoster */
   1,        /* GetUnit */
   6,        /* ImportUnits */
-  14,        /* ListCouncils */
+  15,        /* ListCouncils */
   5,        /* ListUnits */
   3,        /* MoveUnit */
-  15,        /* NominateMember */
-  22,        /* PublishNotice */
-  16,        /* RemoveMember */
-  20,        /* ResetCompositionRule */
-  25,        /* ResolveObjection */
+  16,        /* NominateMember */
+  23,        /* PublishNotice */
+  17,        /* RemoveMember */
+  21,        /* ResetCompositionRule */
+  26,        /* ResolveObjection */
   4,        /* RetireUnit */
-  19,        /* SetCompositionRule */
+  12,        /* RotatePIIKey */
+  20,        /* SetCompositionRule */
   9,        /* UpdatePerson */
   2         /* UpdateUnit */
 };
@@ -6808,7 +7041,7 @@ const ProtobufCServiceDescriptor tongxin__membership__v1__membership__descriptor
   "Membership",
   "Tongxin__Membership__V1__Membership",
   "tongxin.membership.v1",
-  30,
+  31,
   tongxin__membership__v1__membership__method_descriptors,
   tongxin__membership__v1__membership__method_indices_by_name
 };
@@ -6908,13 +7141,21 @@ void tongxin__membership__v1__membership__add_kinship(ProtobufCService *service,
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
   service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__membership__v1__membership__rotate_piikey(ProtobufCService *service,
+                                                        const Tongxin__Membership__V1__RotatePIIKeyRequest *input,
+                                                        Tongxin__Membership__V1__RotatePIIKeyResponse_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__membership__v1__membership__create_council(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__CreateCouncilRequest *input,
                                                          Tongxin__Membership__V1__Council_Closure closure,
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_council(ProtobufCService *service,
                                                       const Tongxin__Membership__V1__GetCouncilRequest *input,
@@ -6922,7 +7163,7 @@ void tongxin__membership__v1__membership__get_council(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__list_councils(ProtobufCService *service,
                                                         const Tongxin__Membership__V1__ListCouncilsRequest *input,
@@ -6930,7 +7171,7 @@ void tongxin__membership__v1__membership__list_councils(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__nominate_member(ProtobufCService *service,
                                                           const Tongxin__Membership__V1__NominateMemberRequest *input,
@@ -6938,7 +7179,7 @@ void tongxin__membership__v1__membership__nominate_member(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__remove_member(ProtobufCService *service,
                                                         const Tongxin__Membership__V1__RemoveMemberRequest *input,
@@ -6946,7 +7187,7 @@ void tongxin__membership__v1__membership__remove_member(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__end_topic(ProtobufCService *service,
                                                     const Tongxin__Membership__V1__EndTopicRequest *input,
@@ -6954,7 +7195,7 @@ void tongxin__membership__v1__membership__end_topic(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_composition_rules(ProtobufCService *service,
                                                                 const Tongxin__Membership__V1__GetCompositionRulesRequest *input,
@@ -6962,7 +7203,7 @@ void tongxin__membership__v1__membership__get_composition_rules(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__set_composition_rule(ProtobufCService *service,
                                                                const Tongxin__Membership__V1__SetCompositionRuleRequest *input,
@@ -6970,7 +7211,7 @@ void tongxin__membership__v1__membership__set_composition_rule(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__reset_composition_rule(ProtobufCService *service,
                                                                  const Tongxin__Membership__V1__ResetCompositionRuleRequest *input,
@@ -6978,7 +7219,7 @@ void tongxin__membership__v1__membership__reset_composition_rule(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__check_composition(ProtobufCService *service,
                                                             const Tongxin__Membership__V1__CheckCompositionRequest *input,
@@ -6986,7 +7227,7 @@ void tongxin__membership__v1__membership__check_composition(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__publish_notice(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__PublishNoticeRequest *input,
@@ -6994,7 +7235,7 @@ void tongxin__membership__v1__membership__publish_notice(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetNoticeRequest *input,
@@ -7002,7 +7243,7 @@ void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__file_objection(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__FileObjectionRequest *input,
@@ -7010,7 +7251,7 @@ void tongxin__membership__v1__membership__file_objection(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *service,
                                                             const Tongxin__Membership__V1__ResolveObjectionRequest *input,
@@ -7018,7 +7259,7 @@ void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__ConfirmNoticeRequest *input,
@@ -7026,7 +7267,7 @@ void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    const Tongxin__Membership__V1__EndTermRequest *input,
@@ -7034,7 +7275,7 @@ void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_membership_history(ProtobufCService *service,
                                                                  const Tongxin__Membership__V1__GetMembershipHistoryRequest *input,
@@ -7042,7 +7283,7 @@ void tongxin__membership__v1__membership__get_membership_history(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetRosterRequest *input,
@@ -7050,7 +7291,7 @@ void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Membership_Service *service,
                                                 Tongxin__Membership__V1__Membership_ServiceDestroy destroy)

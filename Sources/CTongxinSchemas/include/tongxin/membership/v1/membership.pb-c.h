@@ -35,6 +35,8 @@ typedef struct Tongxin__Membership__V1__FindPeopleRequest Tongxin__Membership__V
 typedef struct Tongxin__Membership__V1__FindPeopleResponse Tongxin__Membership__V1__FindPeopleResponse;
 typedef struct Tongxin__Membership__V1__AddKinshipRequest Tongxin__Membership__V1__AddKinshipRequest;
 typedef struct Tongxin__Membership__V1__AddKinshipResponse Tongxin__Membership__V1__AddKinshipResponse;
+typedef struct Tongxin__Membership__V1__RotatePIIKeyRequest Tongxin__Membership__V1__RotatePIIKeyRequest;
+typedef struct Tongxin__Membership__V1__RotatePIIKeyResponse Tongxin__Membership__V1__RotatePIIKeyResponse;
 typedef struct Tongxin__Membership__V1__Seat Tongxin__Membership__V1__Seat;
 typedef struct Tongxin__Membership__V1__Term Tongxin__Membership__V1__Term;
 typedef struct Tongxin__Membership__V1__Council Tongxin__Membership__V1__Council;
@@ -604,6 +606,45 @@ struct  Tongxin__Membership__V1__AddKinshipResponse
 
 
 /*
+ * 密钥轮换 — re-encrypt the phone and ID numbers of people in a unit's subtree (the
+ * caller's by default) under the PII vault's current key: values in the legacy format or
+ * under an old key are rewritten, at most `batch_size` people per call (default 200, at
+ * most 1000); call again while `remaining` > 0. Afterwards the old key can be removed from
+ * TONGXIN_PII_OLD_KEYS. Needs `pii.rotate`; audited (ids and counts only).
+ */
+struct  Tongxin__Membership__V1__RotatePIIKeyRequest
+{
+  ProtobufCMessage base;
+  Tongxin__Common__V1__UnitRef *unit;
+  int32_t batch_size;
+};
+#define TONGXIN__MEMBERSHIP__V1__ROTATE_PIIKEY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__rotate_piikey_request__descriptor) \
+    , NULL, 0 }
+
+
+struct  Tongxin__Membership__V1__RotatePIIKeyResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The key id values are now written under.
+   */
+  char *key_id;
+  /*
+   * People whose values were re-encrypted by this call.
+   */
+  int64_t rewrapped;
+  /*
+   * People of the subtree still holding values under another key or the legacy format.
+   */
+  int64_t remaining;
+};
+#define TONGXIN__MEMBERSHIP__V1__ROTATE_PIIKEY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__rotate_piikey_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
  * A person's seat on a council for a span of time (成员任职记录).
  */
 struct  Tongxin__Membership__V1__Seat
@@ -822,10 +863,15 @@ struct  Tongxin__Membership__V1__CompositionRule
    * MembershipRules' JSON encoding of the rule ("" when disabled).
    */
   char *definition_json;
+  /*
+   * Who locked the rule for this unit's subtree: "statute" (Organic Law arts. 25, 32) or
+   * "unit:<id>" of the ancestor that locked it; "" when units below may override it.
+   */
+  char *locked_by;
 };
 #define TONGXIN__MEMBERSHIP__V1__COMPOSITION_RULE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__composition_rule__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Membership__V1__GetCompositionRulesRequest
@@ -862,10 +908,16 @@ struct  Tongxin__Membership__V1__SetCompositionRuleRequest
   char *rule_id;
   char *definition_json;
   protobuf_c_boolean disabled;
+  /*
+   * 锁定: no unit below `unit` may disable or override this rule (FAILED_PRECONDITION
+   * `rules.locked`). A lock cannot be combined with `disabled`. Statutory rules (Organic
+   * Law arts. 25 and 32) are locked everywhere without this.
+   */
+  protobuf_c_boolean locked;
 };
 #define TONGXIN__MEMBERSHIP__V1__SET_COMPOSITION_RULE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__set_composition_rule_request__descriptor) \
-    , NULL, TONGXIN__MEMBERSHIP__V1__COUNCIL_KIND__COUNCIL_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , NULL, TONGXIN__MEMBERSHIP__V1__COUNCIL_KIND__COUNCIL_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Tongxin__Membership__V1__ResetCompositionRuleRequest
@@ -1528,6 +1580,44 @@ Tongxin__Membership__V1__AddKinshipResponse *
                       const uint8_t       *data);
 void   tongxin__membership__v1__add_kinship_response__free_unpacked
                      (Tongxin__Membership__V1__AddKinshipResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__RotatePIIKeyRequest methods */
+void   tongxin__membership__v1__rotate_piikey_request__init
+                     (Tongxin__Membership__V1__RotatePIIKeyRequest         *message);
+size_t tongxin__membership__v1__rotate_piikey_request__get_packed_size
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest   *message);
+size_t tongxin__membership__v1__rotate_piikey_request__pack
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__rotate_piikey_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__RotatePIIKeyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__RotatePIIKeyRequest *
+       tongxin__membership__v1__rotate_piikey_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__rotate_piikey_request__free_unpacked
+                     (Tongxin__Membership__V1__RotatePIIKeyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__RotatePIIKeyResponse methods */
+void   tongxin__membership__v1__rotate_piikey_response__init
+                     (Tongxin__Membership__V1__RotatePIIKeyResponse         *message);
+size_t tongxin__membership__v1__rotate_piikey_response__get_packed_size
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse   *message);
+size_t tongxin__membership__v1__rotate_piikey_response__pack
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__rotate_piikey_response__pack_to_buffer
+                     (const Tongxin__Membership__V1__RotatePIIKeyResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__RotatePIIKeyResponse *
+       tongxin__membership__v1__rotate_piikey_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__rotate_piikey_response__free_unpacked
+                     (Tongxin__Membership__V1__RotatePIIKeyResponse *message,
                       ProtobufCAllocator *allocator);
 /* Tongxin__Membership__V1__Seat methods */
 void   tongxin__membership__v1__seat__init
@@ -2196,6 +2286,12 @@ typedef void (*Tongxin__Membership__V1__AddKinshipRequest_Closure)
 typedef void (*Tongxin__Membership__V1__AddKinshipResponse_Closure)
                  (const Tongxin__Membership__V1__AddKinshipResponse *message,
                   void *closure_data);
+typedef void (*Tongxin__Membership__V1__RotatePIIKeyRequest_Closure)
+                 (const Tongxin__Membership__V1__RotatePIIKeyRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__RotatePIIKeyResponse_Closure)
+                 (const Tongxin__Membership__V1__RotatePIIKeyResponse *message,
+                  void *closure_data);
 typedef void (*Tongxin__Membership__V1__Seat_Closure)
                  (const Tongxin__Membership__V1__Seat *message,
                   void *closure_data);
@@ -2347,6 +2443,10 @@ struct Tongxin__Membership__V1__Membership_Service
                       const Tongxin__Membership__V1__AddKinshipRequest *input,
                       Tongxin__Membership__V1__AddKinshipResponse_Closure closure,
                       void *closure_data);
+  void (*rotate_piikey)(Tongxin__Membership__V1__Membership_Service *service,
+                        const Tongxin__Membership__V1__RotatePIIKeyRequest *input,
+                        Tongxin__Membership__V1__RotatePIIKeyResponse_Closure closure,
+                        void *closure_data);
   void (*create_council)(Tongxin__Membership__V1__Membership_Service *service,
                          const Tongxin__Membership__V1__CreateCouncilRequest *input,
                          Tongxin__Membership__V1__Council_Closure closure,
@@ -2439,6 +2539,7 @@ void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Members
       function_prefix__ ## update_person,\
       function_prefix__ ## find_people,\
       function_prefix__ ## add_kinship,\
+      function_prefix__ ## rotate_piikey,\
       function_prefix__ ## create_council,\
       function_prefix__ ## get_council,\
       function_prefix__ ## list_councils,\
@@ -2505,6 +2606,10 @@ void tongxin__membership__v1__membership__add_kinship(ProtobufCService *service,
                                                       const Tongxin__Membership__V1__AddKinshipRequest *input,
                                                       Tongxin__Membership__V1__AddKinshipResponse_Closure closure,
                                                       void *closure_data);
+void tongxin__membership__v1__membership__rotate_piikey(ProtobufCService *service,
+                                                        const Tongxin__Membership__V1__RotatePIIKeyRequest *input,
+                                                        Tongxin__Membership__V1__RotatePIIKeyResponse_Closure closure,
+                                                        void *closure_data);
 void tongxin__membership__v1__membership__create_council(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__CreateCouncilRequest *input,
                                                          Tongxin__Membership__V1__Council_Closure closure,
@@ -2607,6 +2712,8 @@ extern const ProtobufCMessageDescriptor tongxin__membership__v1__find_people_req
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__find_people_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__add_kinship_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__add_kinship_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__rotate_piikey_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__rotate_piikey_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__seat__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__term__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__council__descriptor;
