@@ -38,6 +38,12 @@ public struct ServiceConfiguration: Sendable {
     public var drainTimeout: Duration
     /// TONGXIN_MAX_FRAME_BYTES (default 4 MiB).
     public var maxFrameSize: Int
+    /// TONGXIN_MAX_CONNECTIONS (default 10,000): open RPC connections at once; more are
+    /// refused with a GOAWAY (RESOURCE_EXHAUSTED).
+    public var maxConnections: Int
+    /// TONGXIN_MAX_CONNECTIONS_PER_ADDRESS (default 1,000): open RPC connections from one
+    /// remote IP address.
+    public var maxConnectionsPerAddress: Int
 
     public enum LogFormat: String, Sendable {
         case json, text
@@ -49,7 +55,7 @@ public struct ServiceConfiguration: Sendable {
         kitOwnerDatabaseURL: String? = nil,
         databasePoolSize: Int = 8, authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
         logLevel: Logger.Level = .info, logFormat: LogFormat = .json, drainTimeout: Duration = .seconds(10),
-        maxFrameSize: Int = 4 << 20
+        maxFrameSize: Int = 4 << 20, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 1_000
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -67,6 +73,8 @@ public struct ServiceConfiguration: Sendable {
         self.logFormat = logFormat
         self.drainTimeout = drainTimeout
         self.maxFrameSize = maxFrameSize
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
     }
 
     /// Reads the configuration of `service` from `environment`.
@@ -94,7 +102,9 @@ public struct ServiceConfiguration: Sendable {
             logLevel: Logger.Level(rawValue: environment["TONGXIN_LOG_LEVEL"] ?? "info") ?? .info,
             logFormat: LogFormat(rawValue: environment["TONGXIN_LOG_FORMAT"] ?? "json") ?? .json,
             drainTimeout: .seconds(try env.global("TONGXIN_DRAIN_SECONDS", default: 10, range: 0...600)),
-            maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20))
+            maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20)),
+            maxConnections: try env.global("TONGXIN_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000),
+            maxConnectionsPerAddress: try env.global("TONGXIN_MAX_CONNECTIONS_PER_ADDRESS", default: 1_000, range: 1...1_000_000)
         )
     }
 }

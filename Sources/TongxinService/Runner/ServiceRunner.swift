@@ -81,7 +81,9 @@ public enum ServiceRunner {
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameSize,
-                drainTimeout: configuration.drainTimeout
+                drainTimeout: configuration.drainTimeout,
+                maxConnections: configuration.maxConnections,
+                maxConnectionsPerAddress: configuration.maxConnectionsPerAddress
             ),
             services: services,
             interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, clock: clock)],
