@@ -96,7 +96,7 @@ struct EmbeddedBackpressureTests {
         var ids: [UInt64] = []
         for _ in 0..<4 {
             harness.loop.advanceTime(by: .seconds(10))
-            let ping = try #require(try harness.written().first { $0.kind == .ping })
+            let ping = try #require(try harness.written().first(where: { $0.kind == .ping }))
             #expect(ping.payload.count == 8)
             ids.append(ping.payload.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
             try harness.send(.pong(ping.payload))

@@ -75,35 +75,33 @@ struct FrameDecoder {
         }
         self.buffer = nil
         buffer.moveReaderIndex(forwardBy: Self.prefixLength)
-        let frameStart = buffer.readerIndex
-        buffer.moveReaderIndex(forwardBy: frameLength)
+        // A view of the frame's bytes where they are (no copy); the rest stays buffered.
+        let frameBytes = buffer.readSlice(length: frameLength)!
         if buffer.readableBytes > 0 {
             self.buffer = buffer
         }
         let limits = (entries: self.maxMetadataEntries, bytes: self.maxMetadataBytes)
-        // A view of the frame's bytes where they are (no copy).
-        let frameBytes = buffer.getSlice(at: frameStart, length: frameLength)!
         let result: Result<RpcV1.Frame, FrameError> = frameBytes.withUnsafeReadableBytes { bytes in
-                let scan = FrameScan(bytes)
-                let isRequest = scan.kind == RpcV1.FrameKind.request.rawValue && scan.callID != 0
-                if scan.metadataEntries > limits.entries || scan.metadataBytes > limits.bytes {
-                    guard isRequest else {
-                        return .failure(.metadataTooLarge(
-                            entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))
-                    }
-                    return .failure(.callRefused(callID: scan.callID, status: Status(
-                        code: .resourceExhausted,
-                        message: "request " + FrameError.metadataMessage(
-                            entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))))
+            let scan = FrameScan(bytes)
+            let isRequest = scan.kind == RpcV1.FrameKind.request.rawValue && scan.callID != 0
+            if scan.metadataEntries > limits.entries || scan.metadataBytes > limits.bytes {
+                guard isRequest else {
+                    return .failure(.metadataTooLarge(
+                        entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))
                 }
-                do {
-                    return .success(try RpcV1.Frame(serializedBytes: bytes))
-                } catch WireError.invalidString where isRequest {
-                    return .failure(.callRefused(callID: scan.callID, status: Status(
-                        code: .invalidArgument, message: "the request frame holds a string that is not valid UTF-8 or contains NUL")))
-                } catch {
-                    return .failure(.unparsable(length: frameLength, reason: "\(error)"))
-                }
+                return .failure(.callRefused(callID: scan.callID, status: Status(
+                    code: .resourceExhausted,
+                    message: "request " + FrameError.metadataMessage(
+                        entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))))
+            }
+            do {
+                return .success(try RpcV1.Frame(serializedBytes: bytes))
+            } catch WireError.invalidString where isRequest {
+                return .failure(.callRefused(callID: scan.callID, status: Status(
+                    code: .invalidArgument, message: "the request frame holds a string that is not valid UTF-8 or contains NUL")))
+            } catch {
+                return .failure(.unparsable(length: frameLength, reason: "\(error)"))
+            }
         }
         return try result.get()
     }
