@@ -26,9 +26,9 @@ struct AbuseTests {
                 var samples: [Duration] = []
                 while !Task.isCancelled, samples.count < 2_000 {
                     let start = ContinuousClock.now
-                    _ = try await client.unary(Test.echo, Test.request([1]))
+                    guard (try? await client.unary(Test.echo, Test.request([1]))) != nil else { break }
                     samples.append(.now - start)
-                    try await Task.sleep(for: .milliseconds(2))
+                    try? await Task.sleep(for: .milliseconds(5))
                 }
                 return samples
             }
@@ -42,6 +42,8 @@ struct AbuseTests {
                 case .wrote(let count):
                     written += count
                     lastProgress = .now
+                    // Never hog a thread of the (two-thread) pool that every test shares.
+                    try await Task.sleep(for: .milliseconds(1))
                 case .wouldBlock:
                     if .now - lastProgress > .seconds(2) { stalled = true }
                     try await Task.sleep(for: .milliseconds(5))
@@ -57,15 +59,17 @@ struct AbuseTests {
             #expect(written < 48 << 20, "the peer wrote \(written) bytes")
             #expect(peak - rssBefore < 128 << 20, "peak RSS grew by \(peak - rssBefore) bytes")
 
-            // Not read for the unwritable timeout (3 s): closed (reset) by the server.
-            let closedBy = ContinuousClock.now + .seconds(30)
+            // Not read for the unwritable timeout (3 s): closed (reset) by the server. The
+            // clock restarts whenever the kernel's buffers (autotuned on loopback) take a
+            // little more and the channel turns writable for a moment, hence the margin.
+            let closedBy = ContinuousClock.now + .seconds(60)
             while !peer.isBroken, .now < closedBy {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(peer.isBroken, "the connection is still open")
 
             latencies.cancel()
-            let samples = try await latencies.value.sorted()
+            let samples = await latencies.value.sorted()
             #expect(samples.count > 10)
             let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
             print("ABUSE never-reading peer: wrote \(written >> 10) KiB before stalling; test-process RSS \(rssBefore >> 20) MiB before, peak \(peak >> 20) MiB; concurrent echo p99 \(p99) over \(samples.count) calls")
@@ -164,9 +168,11 @@ struct AbuseTests {
         let running = try await RunningServer.start(.test(), services: [service])
         let peer = try await RawPeer.connect(port: running.port)
         let head = try RpcV1.Frame(callId: 1, kind: .request, method: Test.method("Count").path).serializedBytes()
-        var body = head
-        body.reserveCapacity(head.count + 2_000_000)
-        for _ in 0..<1_000_000 { body.append(contentsOf: [0x22, 0x00]) }  // field 4, length 0
+        var entries = [UInt8](repeating: 0, count: 2_000_000)
+        entries.withUnsafeMutableBufferPointer { bytes in
+            for index in stride(from: 0, to: bytes.count, by: 2) { bytes[index] = 0x22 }  // field 4, length 0
+        }
+        let body = head + entries
         let length = UInt32(body.count)
         try await peer.send([UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body)
         let answer = try #require(try await peer.nextFrame())

@@ -17,7 +17,11 @@ struct MetadataLimitTests {
         buffer.reserveCapacity(4 + head.count + 2 * entries)
         buffer.writeInteger(UInt32(head.count + 2 * entries))
         buffer.writeBytes(head)
-        for _ in 0..<entries { buffer.writeBytes([0x22, 0x00]) }
+        var body = [UInt8](repeating: 0, count: 2 * entries)
+        body.withUnsafeMutableBufferPointer { bytes in
+            for index in stride(from: 0, to: bytes.count, by: 2) { bytes[index] = 0x22 }  // field 4, length 0
+        }
+        buffer.writeBytes(body)
         return buffer
     }
 
