@@ -168,11 +168,11 @@ struct AbuseTests {
         let running = try await RunningServer.start(.test(), services: [service])
         let peer = try await RawPeer.connect(port: running.port)
         let head = try RpcV1.Frame(callId: 1, kind: .request, method: Test.method("Count").path).serializedBytes()
-        var entries = [UInt8](repeating: 0, count: 2_000_000)
-        entries.withUnsafeMutableBufferPointer { bytes in
+        var emptyEntries = [UInt8](repeating: 0, count: 2_000_000)
+        emptyEntries.withUnsafeMutableBufferPointer { bytes in
             for index in stride(from: 0, to: bytes.count, by: 2) { bytes[index] = 0x22 }  // field 4, length 0
         }
-        let body = head + entries
+        let body = head + emptyEntries
         let length = UInt32(body.count)
         try await peer.send([UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body)
         let answer = try #require(try await peer.nextFrame())
