@@ -58,7 +58,7 @@ struct MetadataLimitTests {
     /// this test binary that runs only `hostileFrameMemory`.
     @Test("refusing a 4 MiB frame of 2M empty entries costs a few MB, not hundreds (measured in a process of its own)",
           .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_RSS_CHILD"] == nil))
-    func cheapRefusal() throws {
+    func cheapRefusal() async throws {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = ["--testing-library", "swift-testing", "--filter", "hostileFrameMemory"]
@@ -67,8 +67,15 @@ struct MetadataLimitTests {
         child.standardOutput = output
         child.standardError = output
         try child.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
+        // Waited for on a Dispatch thread: blocking one of the few threads of Swift's pool
+        // for the child's whole run would starve the timing tests running beside it.
+        let text: String = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                child.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }
+        }
         #expect(child.terminationStatus == 0, "\(text.suffix(2000))")
         #expect(text.contains("hostile frame peak RSS growth"), "the child ran no measurement:\n\(text.suffix(2000))")
     }
