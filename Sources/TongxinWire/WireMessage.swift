@@ -51,9 +51,19 @@ extension WireMessage {
     }
 
     /// Decodes a message with protobuf-c. Malformed, truncated or mistyped input throws
-    /// `WireError.malformed`; nothing is retained from `buffer` after the call.
+    /// `WireError.malformed`; a string field (at any depth) that is not valid UTF-8 or holds
+    /// a NUL throws `WireError.invalidString` (checked on the bytes first: protobuf-c does
+    /// not); nothing is retained from `buffer` after the call.
     public init(serializedBytes buffer: UnsafeRawBufferPointer) throws {
         let descriptor = Self.wireDescriptor
+        switch WireTextCheck.check(buffer, descriptor.pointer) {
+        case .valid:
+            break
+        case .invalidString(let field):
+            throw WireError.invalidString(message: descriptor.name, field: field)
+        case .tooDeep:
+            throw WireError.malformed(message: descriptor.name, byteCount: buffer.count)
+        }
         let decoded: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeBytes(of: UInt64(0)) { empty in
             let source = buffer.count > 0 ? buffer.baseAddress! : empty.baseAddress!
             return protobuf_c_message_unpack(

@@ -138,7 +138,7 @@ struct DeadlineTests {
         let downstream = try await RunningServer.start(services: [ClosureService(downstreamSeen) { _, context in
             let left = try #require(context.remaining)
             #expect(left <= .seconds(5))
-            #expect(context.traceID == "trace-42")
+            #expect(context.traceID == "00000000000000000000000000000042")
             return HealthV1.PingResponse(payload: [1])
         }])
         let client = downstream.client()
@@ -149,7 +149,7 @@ struct DeadlineTests {
         try await withServer(services: [upstream]) { _, caller in
             // Seconds, not milliseconds: the downstream connection is opened inside the call.
             var options = CallOptions(timeout: .seconds(5))
-            options.metadata.traceID = "trace-42"
+            options.metadata.traceID = "00000000000000000000000000000042"
             let response = try await caller.unary(upstreamMethod, Test.request(), options: options)
             #expect(response.payload == [1])
         }

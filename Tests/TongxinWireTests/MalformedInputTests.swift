@@ -73,12 +73,12 @@ struct MalformedInputTests {
         #expect(!decodes(RpcV1.Frame.self, [0x09, 1, 2, 3, 4, 5, 6, 7, 8]))
     }
 
-    @Test("invalid UTF-8 in a string field is rejected or repaired, never trusted")
+    @Test("invalid UTF-8 in a string field is rejected, never repaired")
     func invalidUTF8() {
         // field 3 (method), length 2, bytes 0xC3 0x28 (invalid sequence).
         let bytes: [UInt8] = [0x1A, 0x02, 0xC3, 0x28]
-        if let decoded = try? RpcV1.Frame(serializedBytes: bytes) {
-            #expect(decoded.method.utf8.count >= 1)
+        #expect(throws: WireError.invalidString(message: "tongxin.rpc.v1.Frame", field: "tongxin.rpc.v1.Frame.method")) {
+            try RpcV1.Frame(serializedBytes: bytes)
         }
     }
 

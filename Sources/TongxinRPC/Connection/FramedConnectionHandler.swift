@@ -6,11 +6,23 @@ import TongxinSchemas
 /// outgoing frames into one flush per event-loop turn, answer and send keep-alive pings,
 /// and drop a peer that stops halfway through a frame.
 ///
+/// Backpressure (when `Limits.pausesReadingWhenUnwritable`, the server's end): while the
+/// channel is not writable — more outbound bytes queued than its write-buffer high-water
+/// mark, because the peer does not read — no further frame is decoded and no read is
+/// issued, so a peer cannot make us queue answers without bound; reading resumes when
+/// the channel is writable again, and a connection unwritable for `unwritableTimeout` is
+/// closed.
+///
 /// `ServerConnectionHandler` and `ClientConnectionHandler` add the call logic in
 /// `frameReceived(_:)`. Everything here runs on the channel's event loop.
-class FramedConnectionHandler: ChannelInboundHandler {
+class FramedConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    /// The largest PING payload a peer may send (as in HTTP/2, 8 bytes): a PONG echoes it,
+    /// so a larger one would let a peer make us write what it likes.
+    static let maxPingPayload = 8
 
     /// The limits and timers of a connection.
     struct Limits {
@@ -19,6 +31,14 @@ class FramedConnectionHandler: ChannelInboundHandler {
         var frameReadTimeout: Duration?
         var keepAliveInterval: Duration?
         var keepAliveTimeout: Duration
+        /// See `FrameDecoder.maxMetadataEntries` / `maxMetadataBytes`.
+        var maxMetadataEntries: Int = 64
+        var maxMetadataBytes: Int = 8 * 1024
+        /// Stop decoding and reading while the channel is not writable (the server's end;
+        /// a client keeps reading so that two ends can never wait on each other).
+        var pausesReadingWhenUnwritable = false
+        /// How long the channel may stay unwritable before the connection is closed.
+        var unwritableTimeout: Duration? = nil
     }
 
     private struct PendingPing {
@@ -38,13 +58,18 @@ class FramedConnectionHandler: ChannelInboundHandler {
     private var frameReadTimer: Scheduled<Void>?
     private var keepAliveTimer: Scheduled<Void>?
     private var pings: [UInt64: PendingPing] = [:]
-    private var nextPingID: UInt64 = 1
     private var activated = false
+    /// Reading is paused for backpressure: the channel is not writable.
+    private(set) var outboundBlocked = false
+    /// A `read` was held back while paused; issued when reading resumes.
+    private var readPending = false
+    private var unwritableTimer: Scheduled<Void>?
 
     init(limits: Limits, logger: Logger) {
         self.limits = limits
         self.logger = logger
-        self.decoder = FrameDecoder(maxFrameSize: limits.maxFrameSize)
+        self.decoder = FrameDecoder(
+            maxFrameSize: limits.maxFrameSize, maxMetadataEntries: limits.maxMetadataEntries, maxMetadataBytes: limits.maxMetadataBytes)
     }
 
     // MARK: Hooks for the two ends
@@ -65,6 +90,12 @@ class FramedConnectionHandler: ChannelInboundHandler {
     func framingFailed(_ error: FrameError) {
         self.logger.warning("closing connection: \(error)")
         self.closeWithGoAway(error.status)
+    }
+
+    /// A REQUEST frame was skipped undecoded (`FrameError.callRefused`). A server answers
+    /// the call; the default (a client, which never receives requests) closes.
+    func callRefused(_ callID: UInt64, _ status: Status) {
+        self.framingFailed(.protocolViolation("unexpected REQUEST frame"))
     }
 
     // MARK: Channel events
@@ -88,6 +119,7 @@ class FramedConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         self.frameReadTimer?.cancel()
         self.keepAliveTimer?.cancel()
+        self.unwritableTimer?.cancel()
         let pings = self.pings
         self.pings = [:]
         for ping in pings.values {
@@ -107,19 +139,89 @@ class FramedConnectionHandler: ChannelInboundHandler {
         guard !self.readingStopped else { return }
         self.inReadBurst = true
         self.decoder.append(self.unwrapInboundIn(data))
+        self.decodeFrames()
+    }
+
+    /// Dispatches the buffered frames until the buffer runs dry, the connection fails, or
+    /// backpressure pauses reading (the rest stays buffered until it resumes).
+    private func decodeFrames() {
         var framesRead = 0
-        do {
-            while !self.readingStopped, let frame = try self.decoder.next() {
-                framesRead += 1
-                self.dispatch(frame)
+        while !self.readingStopped, !self.isPaused {
+            let frame: RpcV1.Frame?
+            do {
+                frame = try self.decoder.next()
+            } catch {
+                guard error.isFatal else {
+                    framesRead += 1
+                    if case .callRefused(let callID, let status) = error {
+                        self.callRefused(callID, status)
+                    }
+                    continue
+                }
+                self.readingStopped = true
+                self.frameReadTimer?.cancel()
+                self.framingFailed(error)
+                return
             }
-        } catch {
-            self.readingStopped = true
-            self.frameReadTimer?.cancel()
-            self.framingFailed(error)
-            return
+            guard let frame else { break }
+            framesRead += 1
+            self.dispatch(frame)
         }
         self.watchPartialFrame(restart: framesRead > 0)
+    }
+
+    /// Whether backpressure holds reading: the channel cannot take more bytes.
+    private var isPaused: Bool {
+        guard self.limits.pausesReadingWhenUnwritable, let context else { return false }
+        return self.outboundBlocked || !context.channel.isWritable
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.isPaused {
+            self.readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if self.limits.pausesReadingWhenUnwritable {
+            if context.channel.isWritable {
+                self.resumeReading()
+            } else {
+                self.pauseReading()
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func pauseReading() {
+        guard !self.outboundBlocked, let context else { return }
+        self.outboundBlocked = true
+        // The peer is not slow to send but slow to read: the partial-frame timer would
+        // blame the wrong side, the unwritable timer takes over.
+        self.frameReadTimer?.cancel()
+        self.frameReadTimer = nil
+        guard let timeout = self.limits.unwritableTimeout, self.unwritableTimer == nil else { return }
+        self.unwritableTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+            self.unwritableTimer = nil
+            self.logger.warning("closing connection: the peer read nothing for \(timeout) while answers were waiting")
+            self.readingStopped = true
+            self.context?.close(promise: nil)
+        }
+    }
+
+    private func resumeReading() {
+        guard self.outboundBlocked, let context else { return }
+        self.outboundBlocked = false
+        self.unwritableTimer?.cancel()
+        self.unwritableTimer = nil
+        guard !self.readingStopped else { return }
+        self.decodeFrames()
+        if self.readPending, !self.isPaused {
+            self.readPending = false
+            context.read()
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -141,6 +243,11 @@ class FramedConnectionHandler: ChannelInboundHandler {
     private func dispatch(_ frame: RpcV1.Frame) {
         switch frame.kind {
         case .ping:
+            guard frame.payload.count <= Self.maxPingPayload else {
+                self.readingStopped = true
+                self.framingFailed(.protocolViolation("PING payload of \(frame.payload.count) bytes exceeds \(Self.maxPingPayload) bytes"))
+                return
+            }
             self.send(.pong(frame.payload))
         case .pong:
             self.pongReceived(frame.payload)
@@ -201,7 +308,7 @@ class FramedConnectionHandler: ChannelInboundHandler {
     /// A frame that has started must be complete within `frameReadTimeout`; otherwise a
     /// peer could hold a connection (and its buffer) forever with a few bytes.
     private func watchPartialFrame(restart: Bool) {
-        guard let timeout = self.limits.frameReadTimeout, let context, !self.readingStopped else { return }
+        guard let timeout = self.limits.frameReadTimeout, let context, !self.readingStopped, !self.isPaused else { return }
         guard self.decoder.hasPartialFrame else {
             self.frameReadTimer?.cancel()
             self.frameReadTimer = nil
@@ -235,8 +342,11 @@ class FramedConnectionHandler: ChannelInboundHandler {
             promise?.fail(RPCError(code: .unavailable, message: "connection is closed"))
             return
         }
-        let id = self.nextPingID
-        self.nextPingID += 1
+        // Random, so that a peer cannot answer a PING it never read.
+        var id = UInt64.random(in: 1...UInt64.max)
+        while self.pings[id] != nil {
+            id = UInt64.random(in: 1...UInt64.max)
+        }
         let timeout = self.limits.keepAliveTimeout
         let timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
             guard let ping = self.pings.removeValue(forKey: id) else { return }

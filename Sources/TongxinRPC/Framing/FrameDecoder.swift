@@ -12,10 +12,16 @@ struct FrameDecoder {
     static let prefixLength = 4
 
     let maxFrameSize: Int
+    /// At most this many metadata entries per frame (gRPC's default too).
+    let maxMetadataEntries: Int
+    /// At most this many bytes of encoded metadata entries per frame.
+    let maxMetadataBytes: Int
     private var buffer: ByteBuffer?
 
-    init(maxFrameSize: Int) {
+    init(maxFrameSize: Int, maxMetadataEntries: Int = 64, maxMetadataBytes: Int = 8 * 1024) {
         self.maxFrameSize = maxFrameSize
+        self.maxMetadataEntries = maxMetadataEntries
+        self.maxMetadataBytes = maxMetadataBytes
     }
 
     /// True while the bytes of a started frame are buffered — the state a slow or
@@ -43,6 +49,15 @@ struct FrameDecoder {
     }
 
     /// The next complete frame, or nil when more bytes are needed.
+    ///
+    /// Before protobuf-c unpacks a frame, its top-level fields are scanned in place
+    /// (`FrameScan`): a frame with more metadata than `maxMetadataEntries` entries or
+    /// `maxMetadataBytes` bytes is skipped unread, so a 4 MiB frame of a million empty
+    /// entries costs one pass over its bytes, not a million C structs and Swift strings.
+    /// A skipped REQUEST throws the non-fatal `.callRefused` (its call is answered
+    /// RESOURCE_EXHAUSTED and the stream goes on); any other kind throws
+    /// `.metadataTooLarge`. A REQUEST whose strings are not valid UTF-8 (or hold NUL) is
+    /// refused the same way with INVALID_ARGUMENT.
     mutating func next() throws(FrameError) -> RpcV1.Frame? {
         guard var buffer = self.buffer,
               let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self)
@@ -60,19 +75,35 @@ struct FrameDecoder {
         }
         self.buffer = nil
         buffer.moveReaderIndex(forwardBy: Self.prefixLength)
-        let frame: RpcV1.Frame
-        do {
-            frame = try buffer.withUnsafeReadableBytes { bytes in
-                try RpcV1.Frame(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes.prefix(frameLength)))
-            }
-        } catch {
-            throw .unparsable(length: frameLength, reason: "\(error)")
-        }
-        buffer.moveReaderIndex(forwardBy: frameLength)
+        // A view of the frame's bytes where they are (no copy); the rest stays buffered.
+        let frameBytes = buffer.readSlice(length: frameLength)!
         if buffer.readableBytes > 0 {
             self.buffer = buffer
         }
-        return frame
+        let limits = (entries: self.maxMetadataEntries, bytes: self.maxMetadataBytes)
+        let result: Result<RpcV1.Frame, FrameError> = frameBytes.withUnsafeReadableBytes { bytes in
+            let scan = FrameScan(bytes)
+            let isRequest = scan.kind == RpcV1.FrameKind.request.rawValue && scan.callID != 0
+            if scan.metadataEntries > limits.entries || scan.metadataBytes > limits.bytes {
+                guard isRequest else {
+                    return .failure(.metadataTooLarge(
+                        entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))
+                }
+                return .failure(.callRefused(callID: scan.callID, status: Status(
+                    code: .resourceExhausted,
+                    message: "request " + FrameError.metadataMessage(
+                        entries: scan.metadataEntries, bytes: scan.metadataBytes, maxEntries: limits.entries, maxBytes: limits.bytes))))
+            }
+            do {
+                return .success(try RpcV1.Frame(serializedBytes: bytes))
+            } catch WireError.invalidString where isRequest {
+                return .failure(.callRefused(callID: scan.callID, status: Status(
+                    code: .invalidArgument, message: "the request frame holds a string that is not valid UTF-8 or contains NUL")))
+            } catch {
+                return .failure(.unparsable(length: frameLength, reason: "\(error)"))
+            }
+        }
+        return try result.get()
     }
 
     /// Reads `call_id` (field 1, a varint, written first by protobuf-c) from the start of

@@ -28,12 +28,16 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(self.handlers[method.path] == nil, "\(method.path) is registered twice")
         let path = method.path
+        // The caller's fault, said without the decoder's internals (no byte counts, field
+        // paths or Swift types): only the message's short name.
+        let refusal = "the request is not a valid \(Request.wireDescriptor.name.split(separator: ".").last.map(String.init) ?? "message")"
         self.handlers[path] = Handler(descriptor: method.descriptor) { payload, context in
             let request: Request
             do {
                 request = try Request(serializedBytes: payload)
             } catch {
-                throw RPCError(code: .internalError, message: "unparsable request for \(path): \(error)", cause: error)
+                context.logger.debug("request does not decode", metadata: ["error": "\(error)"])
+                throw RPCError(code: .invalidArgument, message: refusal)
             }
             let response = try await handler(request, context)
             do {

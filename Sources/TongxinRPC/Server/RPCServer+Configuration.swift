@@ -9,7 +9,10 @@ extension RPCServer {
         public var maxFrameSize: Int
         /// Calls beyond this many in flight on one connection get RESOURCE_EXHAUSTED.
         public var maxConcurrentCallsPerConnection: Int
-        /// A connection without calls for this long is sent a GOAWAY and closed.
+        /// A connection that completes no call for this long is sent a GOAWAY. Without calls
+        /// in flight it closes at once; with calls in flight (none of which finished within
+        /// the timeout) they get `drainTimeout` more, then are cancelled and the connection
+        /// closed — an open call does not keep a connection forever.
         public var idleTimeout: Duration?
         /// A frame that has started arriving must be complete within this time, or the
         /// connection is closed (slow or stalled peers).
@@ -31,6 +34,21 @@ extension RPCServer {
         /// The longest deadline any call gets: a longer one (or none, without a default) is
         /// shortened to this. nil: no maximum beyond a year.
         public var maxTimeout: Duration?
+        /// At most this many connections open at once; the next is sent a GOAWAY with
+        /// RESOURCE_EXHAUSTED and closed.
+        public var maxConnections: Int
+        /// At most this many open connections from one remote IP address (likewise refused).
+        public var maxConnectionsPerAddress: Int
+        /// The outbound bytes queued for a connection (its write buffer's high-water mark)
+        /// beyond which the server stops reading it, until the peer has read enough to bring
+        /// the queue below half of this.
+        public var maxQueuedOutboundBytes: Int
+        /// A connection that stays over `maxQueuedOutboundBytes` this long is closed.
+        public var unwritableTimeout: Duration?
+        /// At most this many metadata entries per frame, and this many bytes of them (as in
+        /// gRPC); a request over either is answered RESOURCE_EXHAUSTED unread.
+        public var maxMetadataEntries: Int
+        public var maxMetadataBytes: Int
 
         public init(
             host: String = "0.0.0.0",
@@ -45,7 +63,13 @@ extension RPCServer {
             handlerExecution: HandlerExecution = .concurrent,
             eventLoopServices: Set<String> = ["tongxin.health.v1.Health"],
             defaultTimeout: Duration? = nil,
-            maxTimeout: Duration? = nil
+            maxTimeout: Duration? = nil,
+            maxConnections: Int = 10_000,
+            maxConnectionsPerAddress: Int = 1_000,
+            maxQueuedOutboundBytes: Int = 64 * 1024,
+            unwritableTimeout: Duration? = .seconds(30),
+            maxMetadataEntries: Int = 64,
+            maxMetadataBytes: Int = 8 * 1024
         ) {
             self.host = host
             self.port = port
@@ -60,6 +84,12 @@ extension RPCServer {
             self.eventLoopServices = eventLoopServices
             self.defaultTimeout = defaultTimeout
             self.maxTimeout = maxTimeout
+            self.maxConnections = maxConnections
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.maxQueuedOutboundBytes = maxQueuedOutboundBytes
+            self.unwritableTimeout = unwritableTimeout
+            self.maxMetadataEntries = maxMetadataEntries
+            self.maxMetadataBytes = maxMetadataBytes
         }
     }
 

@@ -19,6 +19,8 @@ public final class RPCServer: Service, Sendable {
         let limits: FramedConnectionHandler.Limits
         let maxConcurrentCalls: Int
         let idleTimeout: Duration?
+        /// How long calls may still run after an idle GOAWAY that found them in flight.
+        let stalledCallGrace: Duration
         let handlerExecution: HandlerExecution
         let eventLoopServices: Set<String>
         /// `Configuration.defaultTimeout` / `.maxTimeout` in microseconds (nil: none).
@@ -65,6 +67,7 @@ public final class RPCServer: Service, Sendable {
     private let bound = OneShot<SocketAddress>()
     private let drained = OneShot<Void>()
     private let drainTimer = NIOLockedValueBox<Scheduled<Void>?>(nil)
+    private let admission: NIOLockedValueBox<ConnectionAdmission>
 
     /// - Parameters:
     ///   - errorMapper: maps errors that are neither `RPCError` nor
@@ -83,6 +86,8 @@ public final class RPCServer: Service, Sendable {
             router.register(service)
         }
         self.configuration = configuration
+        self.admission = NIOLockedValueBox(ConnectionAdmission(
+            maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress))
         self.group = eventLoopGroup
         self.logger = logger
         self.shared = Shared(
@@ -92,10 +97,15 @@ public final class RPCServer: Service, Sendable {
                 maxFrameSize: configuration.maxFrameSize,
                 frameReadTimeout: configuration.frameReadTimeout,
                 keepAliveInterval: configuration.keepAliveInterval,
-                keepAliveTimeout: configuration.keepAliveTimeout
+                keepAliveTimeout: configuration.keepAliveTimeout,
+                maxMetadataEntries: configuration.maxMetadataEntries,
+                maxMetadataBytes: configuration.maxMetadataBytes,
+                pausesReadingWhenUnwritable: true,
+                unwritableTimeout: configuration.unwritableTimeout
             ),
             maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
             idleTimeout: configuration.idleTimeout,
+            stalledCallGrace: configuration.drainTimeout,
             handlerExecution: configuration.handlerExecution,
             eventLoopServices: configuration.eventLoopServices,
             defaultTimeoutMicros: configuration.defaultTimeout.map(Self.micros),
@@ -143,6 +153,9 @@ public final class RPCServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(
+                    low: max(1, self.configuration.maxQueuedOutboundBytes / 2),
+                    high: max(1, self.configuration.maxQueuedOutboundBytes)))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try self.accept(channel)
@@ -242,6 +255,16 @@ public final class RPCServer: Service, Sendable {
     }
 
     private func accept(_ channel: any Channel) throws {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        if let refusal = self.admission.withLockedValue({ $0.admit(address) }) {
+            // Over a cap: the handler only says why (GOAWAY) and closes; never counted.
+            self.logger.warning("refusing connection", metadata: ["peer": "\(address)", "reason": "\(refusal.message)"])
+            try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(shared: self.shared, refusal: refusal))
+            return
+        }
+        channel.closeFuture.whenComplete { _ in
+            self.admission.withLockedValue { $0.release(address) }
+        }
         let handler = ServerConnectionHandler(shared: self.shared)
         try channel.pipeline.syncOperations.addHandler(handler)
         let id = ObjectIdentifier(channel)
@@ -303,5 +326,39 @@ public final class RPCServer: Service, Sendable {
             self.drainTimer.withLockedValue { $0 }?.cancel()
             self.drained.complete(.success(()))
         }
+    }
+}
+
+/// Counts open connections, in total and per remote address, against the server's caps.
+struct ConnectionAdmission {
+    let maxConnections: Int
+    let maxPerAddress: Int
+    private(set) var total = 0
+    private(set) var perAddress: [String: Int] = [:]
+
+    init(maxConnections: Int, maxPerAddress: Int) {
+        self.maxConnections = maxConnections
+        self.maxPerAddress = maxPerAddress
+    }
+
+    /// Counts the connection in, or says why not (RESOURCE_EXHAUSTED).
+    mutating func admit(_ address: String) -> Status? {
+        guard self.total < self.maxConnections else {
+            return Status(code: .resourceExhausted, message: "the server has too many connections (limit \(self.maxConnections))")
+        }
+        let fromAddress = self.perAddress[address, default: 0]
+        guard fromAddress < self.maxPerAddress else {
+            return Status(code: .resourceExhausted, message: "too many connections from this address (limit \(self.maxPerAddress))")
+        }
+        self.total += 1
+        self.perAddress[address] = fromAddress + 1
+        return nil
+    }
+
+    /// Counts an admitted connection out.
+    mutating func release(_ address: String) {
+        self.total -= 1
+        let left = self.perAddress[address, default: 1] - 1
+        self.perAddress[address] = left > 0 ? left : nil
     }
 }

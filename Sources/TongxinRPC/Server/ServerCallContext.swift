@@ -21,7 +21,8 @@ public struct ServerCallContext: Sendable {
     public let callID: UInt64
     /// The remote address, for logs and audit.
     public let peer: String
-    /// The request's `x-trace-id`, or a fresh one when it had none.
+    /// The request's `x-trace-id` when it is 16–32 hex digits (either case), otherwise —
+    /// absent, or anything a log line or a downstream call should not carry — a fresh one.
     public let traceID: String
     private let baseLogger: Logger
 
@@ -41,7 +42,7 @@ public struct ServerCallContext: Sendable {
         self.deadline = deadline
         self.callID = callID
         self.peer = peer
-        self.traceID = traceID ?? metadata.traceID ?? Self.makeTraceID()
+        self.traceID = traceID ?? metadata.traceID.flatMap { Self.isValidTraceID($0) ? $0 : nil } ?? Self.makeTraceID()
         self.baseLogger = logger
     }
 
@@ -60,6 +61,16 @@ public struct ServerCallContext: Sendable {
 
     /// The context of the call whose handler is running in this task, if any.
     @TaskLocal public static var current: ServerCallContext?
+
+    /// Whether `text` is an acceptable trace id: 16 to 32 ASCII hex digits.
+    static func isValidTraceID(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        return (16...32).contains(utf8.count) && utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+    }
 
     static func makeTraceID() -> String {
         let value = UInt64.random(in: 1...UInt64.max)

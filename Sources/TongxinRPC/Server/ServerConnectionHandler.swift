@@ -33,12 +33,17 @@ final class ServerConnectionHandler: FramedConnectionHandler {
     private var drainReason = "the server is shutting down"
     private var peerWentAway = false
     private var idleTimer: Scheduled<Void>?
+    private var stalledCallTimer: Scheduled<Void>?
+    /// Set when the server refused the connection (over a connection cap): it only sends
+    /// this in a GOAWAY and closes.
+    private let refusal: Status?
     private var peer = "unknown"
     private var taskExecutor: EventLoopTaskExecutor?
     private var loopBound: NIOLoopBound<ServerConnectionHandler>?
 
-    init(shared: RPCServer.Shared) {
+    init(shared: RPCServer.Shared, refusal: Status? = nil) {
         self.shared = shared
+        self.refusal = refusal
         super.init(limits: shared.limits, logger: shared.logger)
     }
 
@@ -46,6 +51,10 @@ final class ServerConnectionHandler: FramedConnectionHandler {
 
     override func connectionActive() {
         guard let context else { return }
+        if let refusal = self.refusal {
+            self.closeWithGoAway(refusal)
+            return
+        }
         self.peer = context.channel.remoteAddress?.displayString ?? "unknown"
         self.logger[metadataKey: "peer"] = "\(self.peer)"
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -59,6 +68,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
 
     override func connectionInactive() {
         self.idleTimer?.cancel()
+        self.stalledCallTimer?.cancel()
         let calls = self.calls
         self.calls = [:]
         for call in calls.values {
@@ -73,6 +83,17 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             self.send(.response(callID: callID, status: error.status))
         }
         super.framingFailed(error)
+    }
+
+    /// A REQUEST skipped undecoded (too much metadata, invalid text): answered without
+    /// running anything, like any call refused at the door.
+    override func callRefused(_ callID: UInt64, _ status: Status) {
+        guard self.calls[callID] == nil else {
+            self.protocolViolation("call id \(callID) is already in use")
+            return
+        }
+        self.highestCallID = max(self.highestCallID, callID)
+        self.send(.response(callID: callID, status: status))
     }
 
     override func frameReceived(_ frame: RpcV1.Frame) {
@@ -133,8 +154,12 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         }
         guard let context, let loopBound else { return }
 
-        self.idleTimer?.cancel()
-        self.idleTimer = nil
+        if self.calls.isEmpty {
+            // Activity after a quiet spell: the idle clock starts again.
+            self.idleTimer?.cancel()
+            self.idleTimer = nil
+            self.armIdleTimer()
+        }
         var call = Call()
         if deadline != nil {
             let timeout = timeoutMicros
@@ -188,9 +213,10 @@ final class ServerConnectionHandler: FramedConnectionHandler {
             }
         }
         self.closeIfDone()
-        if self.calls.isEmpty {
-            self.armIdleTimer()
-        }
+        // A completed call is progress: the idle clock starts again.
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+        self.armIdleTimer()
     }
 
     /// Answers a call before its handler finished (deadline, client cancel) and cancels
@@ -231,13 +257,27 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.context?.close(promise: nil)
     }
 
+    /// The idle clock runs from the connection's start, from a call arriving on a
+    /// connection without calls, and from each completed call. When it runs out the
+    /// connection is drained; calls still in flight then (none finished within
+    /// `idleTimeout`) get `stalledCallGrace` more before they are cancelled and the
+    /// connection closed, so that an open call cannot keep a connection forever.
     private func armIdleTimer() {
-        guard let idleTimeout = self.shared.idleTimeout, let context, self.idleTimer == nil else { return }
+        guard case .serving = self.state, let idleTimeout = self.shared.idleTimeout, let context, self.idleTimer == nil else { return }
         self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(idleTimeout)) {
             self.idleTimer = nil
-            guard self.calls.isEmpty else { return }
-            self.logger.debug("closing idle connection")
-            self.drain(reason: "the connection was idle for \(idleTimeout)")
+            guard !self.calls.isEmpty else {
+                self.logger.debug("closing idle connection")
+                self.drain(reason: "the connection was idle for \(idleTimeout)")
+                return
+            }
+            let grace = self.shared.stalledCallGrace
+            self.logger.warning("draining a connection whose calls made no progress", metadata: ["calls": "\(self.calls.count)"])
+            self.drain(reason: "no call completed on this connection within \(idleTimeout)")
+            self.stalledCallTimer = self.context?.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(grace)) {
+                self.logger.warning("closing a connection whose calls made no progress", metadata: ["calls": "\(self.calls.count)"])
+                self.forceClose()
+            }
         }
     }
 }

@@ -71,6 +71,12 @@ public struct ServiceConfiguration: Sendable {
     /// connections; `loop` saves two thread hand-offs per call for a service whose handlers
     /// only await (BENCHMARKS.md measures both).
     public var handlerExecution: RPCServer.HandlerExecution = .concurrent
+    /// TONGXIN_MAX_CONNECTIONS (default 10,000): open RPC connections at once; more are
+    /// refused with a GOAWAY (RESOURCE_EXHAUSTED).
+    public var maxConnections: Int
+    /// TONGXIN_MAX_CONNECTIONS_PER_ADDRESS (default 1,000): open RPC connections from one
+    /// remote IP address.
+    public var maxConnectionsPerAddress: Int
 
     public enum LogFormat: String, Sendable {
         case json, text
@@ -85,7 +91,7 @@ public struct ServiceConfiguration: Sendable {
         auditCheckpointKey: [UInt8]? = nil, auditCheckpointInterval: Duration = .seconds(60),
         authSecret: [UInt8], piiKey: [UInt8]? = nil, piiHashKey: [UInt8]? = nil,
         logLevel: Logger.Level = .info, logFormat: LogFormat = .json, drainTimeout: Duration = .seconds(10),
-        maxFrameSize: Int = 4 << 20
+        maxFrameSize: Int = 4 << 20, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 1_000
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -108,6 +114,8 @@ public struct ServiceConfiguration: Sendable {
         self.logFormat = logFormat
         self.drainTimeout = drainTimeout
         self.maxFrameSize = maxFrameSize
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
     }
 
     /// The owner-URL variables that are set, by name (what a serving process refuses).
@@ -149,7 +157,9 @@ public struct ServiceConfiguration: Sendable {
             logLevel: Logger.Level(rawValue: environment["TONGXIN_LOG_LEVEL"] ?? "info") ?? .info,
             logFormat: LogFormat(rawValue: environment["TONGXIN_LOG_FORMAT"] ?? "json") ?? .json,
             drainTimeout: .seconds(try env.global("TONGXIN_DRAIN_SECONDS", default: 10, range: 0...600)),
-            maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20))
+            maxFrameSize: try env.global("TONGXIN_MAX_FRAME_BYTES", default: 4 << 20, range: 1024...(64 << 20)),
+            maxConnections: try env.global("TONGXIN_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000),
+            maxConnectionsPerAddress: try env.global("TONGXIN_MAX_CONNECTIONS_PER_ADDRESS", default: 1_000, range: 1...1_000_000)
         )
         if let keyID = environment["TONGXIN_PII_KEY_ID"], !keyID.isEmpty {
             guard PIIVault.isValidKeyID(keyID) else {

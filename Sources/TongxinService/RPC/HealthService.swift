@@ -27,8 +27,17 @@ public struct HealthService: HealthV1.Health.ServiceProtocol {
                   probe: pool.map { DatabaseProbe(pool: $0, logger: Logger(label: "tongxin.health")) })
     }
 
+    /// The largest payload Ping echoes: enough for a benchmark's or a probe's marker, too
+    /// little to make an open, unauthenticated method a bandwidth amplifier.
+    public static let maxPingPayload = 1024
+
     public func ping(_ request: HealthV1.PingRequest, context: ServerCallContext) async throws -> HealthV1.PingResponse {
-        HealthV1.PingResponse(payload: request.payload)
+        guard request.payload.count <= Self.maxPingPayload else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "a Ping payload may have at most \(Self.maxPingPayload) bytes, not \(request.payload.count)")
+        }
+        return HealthV1.PingResponse(payload: request.payload)
     }
 
     public func check(_ request: HealthV1.CheckRequest, context: ServerCallContext) async throws -> HealthV1.CheckResponse {

@@ -134,7 +134,9 @@ public enum ServiceRunner {
             configuration: RPCServer.Configuration(
                 host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameSize,
                 drainTimeout: configuration.drainTimeout, handlerExecution: configuration.handlerExecution,
-                defaultTimeout: configuration.defaultDeadline, maxTimeout: configuration.maxDeadline
+                defaultTimeout: configuration.defaultDeadline, maxTimeout: configuration.maxDeadline,
+                maxConnections: configuration.maxConnections,
+                maxConnectionsPerAddress: configuration.maxConnectionsPerAddress
             ),
             services: services,
             interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, audience: configuration.serviceName, clock: clock)],
