@@ -12,7 +12,7 @@ struct DrainTests {
         let slow = Test.method("Slow")
         let service = ClosureService(slow) { _, _ in
             started.raise()
-            try await release.wait(.seconds(5))
+            try await release.wait(.seconds(20))
             return HealthV1.PingResponse(payload: [42])
         }
         let running = try await RunningServer.start(services: [service])
@@ -30,7 +30,7 @@ struct DrainTests {
 
         release.raise()
         #expect(try await inFlight.value.payload == [42])
-        try await withTimeout(.seconds(2), "run() to return") { try await running.task.value }
+        try await withTimeout(.seconds(20), "run() to return") { try await running.task.value }
         await client.close()
         await other.close()
     }
@@ -41,7 +41,7 @@ struct DrainTests {
         let slow = Test.method("Slow")
         let service = ClosureService(slow) { _, _ in
             started.raise()
-            try await release.wait(.seconds(5))
+            try await release.wait(.seconds(20))
             return HealthV1.PingResponse()
         }
         let running = try await RunningServer.start(services: [service])
@@ -75,7 +75,7 @@ struct DrainTests {
         let call = Task { await code { _ = try await client.unary(hang, Test.request()) } }
         try await started.wait()
         running.server.shutdownGracefully()
-        try await withTimeout(.seconds(2), "run() to return") { try await running.task.value }
+        try await withTimeout(.seconds(20), "run() to return") { try await running.task.value }
         #expect(await call.value == .unavailable)
         try await cancelled.wait()
         await client.close()
@@ -87,7 +87,7 @@ struct DrainTests {
         let slow = Test.method("Slow")
         let service = ClosureService(slow) { _, _ in
             started.raise()
-            try await release.wait(.seconds(5))
+            try await release.wait(.seconds(20))
             return HealthV1.PingResponse(payload: [1])
         }
         let server = RPCServer(configuration: .test(), services: [service], logger: quietLogger)
@@ -99,7 +99,7 @@ struct DrainTests {
         await group.triggerGracefulShutdown()
         release.raise()
         #expect(try await inFlight.value.payload == [1])
-        try await withTimeout(.seconds(2), "the service group to stop") { try await running.value }
+        try await withTimeout(.seconds(20), "the service group to stop") { try await running.value }
         await client.close()
     }
 
@@ -111,14 +111,14 @@ struct DrainTests {
             let task = Task { try await group.run() }
             _ = try await client.unary(Test.echo, Test.request())
             await group.triggerGracefulShutdown()
-            try await withTimeout(.seconds(2), "the client to close") { try await task.value }
+            try await withTimeout(.seconds(20), "the client to close") { try await task.value }
             #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
 
             let other = running.client()
             let runner = Task { try await other.run() }
             _ = try await other.unary(Test.echo, Test.request())
             runner.cancel()
-            try await withTimeout(.seconds(2), "the client to close") { try await runner.value }
+            try await withTimeout(.seconds(20), "the client to close") { try await runner.value }
             #expect(await code { _ = try await other.unary(Test.echo, Test.request()) } == .unavailable)
         }
     }
@@ -127,6 +127,6 @@ struct DrainTests {
     func neverStarted() async throws {
         let server = RPCServer(configuration: .test(), services: [], logger: quietLogger)
         server.shutdownGracefully()
-        try await withTimeout(.seconds(2), "run() to return") { try await server.run() }
+        try await withTimeout(.seconds(20), "run() to return") { try await server.run() }
     }
 }

@@ -93,7 +93,7 @@ struct LimitTests {
         let wait = Test.method("Wait")
         let service = ClosureService(wait) { _, _ in
             started.increment()
-            try await release.wait(.seconds(5))
+            try await release.wait(.seconds(20))
             return HealthV1.PingResponse()
         }
         let running = try await RunningServer.start(.test(maxConcurrentCallsPerConnection: 2), services: [service])

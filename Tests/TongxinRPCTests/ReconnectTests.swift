@@ -16,8 +16,8 @@ struct ReconnectTests {
         #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
 
         let second = try await RunningServer.start(.test(port: port))
-        let response = try await withTimeout(.seconds(3), "a call after the restart") {
-            try await client.unary(Test.echo, Test.request([2]), options: CallOptions(timeout: .seconds(2)))
+        let response = try await withTimeout(.seconds(20), "a call after the restart") {
+            try await client.unary(Test.echo, Test.request([2]), options: CallOptions(timeout: .seconds(15)))
         }
         #expect(response.payload == [2])
         await client.close()
@@ -36,7 +36,7 @@ struct ReconnectTests {
         )
         let notIdempotent = Test.method("Create", idempotent: false)
         let call = Task {
-            try await client.unary(notIdempotent, Test.request([3]), options: CallOptions(timeout: .seconds(3)))
+            try await client.unary(notIdempotent, Test.request([3]), options: CallOptions(timeout: .seconds(20)))
         }
         try await Task.sleep(for: .milliseconds(150))
         let server = try await RunningServer.start(.test(port: port), services: [ClosureService(notIdempotent) { request, _ in

@@ -8,7 +8,7 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// Runs `body`, failing when it takes longer than `limit`.
 func withTimeout<T: Sendable>(
-    _ limit: Duration = .seconds(5),
+    _ limit: Duration = .seconds(20),
     _ what: String = "the operation",
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -48,7 +48,7 @@ final class Flag: Sendable {
     var isRaised: Bool { self.state.withLockedValue { $0.raised } }
 
     /// Returns once raised; throws on timeout or when the waiting task is cancelled.
-    func wait(_ limit: Duration = .seconds(5), _ what: String = "a flag") async throws {
+    func wait(_ limit: Duration = .seconds(20), _ what: String = "a flag") async throws {
         try await withTimeout(limit, what) {
             try await self.waitUntilRaised()
         }
@@ -100,7 +100,7 @@ func code(of body: () async throws -> Void) async -> Status.Code? {
 
 /// Polls `condition` until it holds, for effects that land a little after the call that
 /// caused them (a frame the peer has yet to read).
-func eventually(_ what: String, within limit: Duration = .seconds(2), _ condition: () async -> Bool) async throws {
+func eventually(_ what: String, within limit: Duration = .seconds(20), _ condition: () async -> Bool) async throws {
     let end = ContinuousClock.now + limit
     while await !condition() {
         guard ContinuousClock.now < end else { throw TimedOut(what: what) }
