@@ -24,17 +24,17 @@ enum WireTextCheck {
         guard depth < maxDepth else { return .tooDeep }
         var index = 0
         while index < bytes.count {
-            guard let tag = readVarint(bytes, &index) else { return .valid }
+            guard let tag = ProtobufVarint.read(bytes, &index) else { return .valid }
             let number = tag >> 3
             switch tag & 7 {
             case 0:
-                guard readVarint(bytes, &index) != nil else { return .valid }
+                guard ProtobufVarint.read(bytes, &index) != nil else { return .valid }
             case 1:
                 index += 8
             case 5:
                 index += 4
             case 2:
-                guard let length = readVarint(bytes, &index), length <= UInt64(bytes.count - index) else { return .valid }
+                guard let length = ProtobufVarint.read(bytes, &index), length <= UInt64(bytes.count - index) else { return .valid }
                 let value = UnsafeRawBufferPointer(rebasing: bytes[index..<index + Int(length)])
                 index += Int(length)
                 guard number <= UInt64(UInt32.max),
@@ -93,16 +93,4 @@ enum WireTextCheck {
         return true
     }
 
-    private static func readVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
-    }
 }

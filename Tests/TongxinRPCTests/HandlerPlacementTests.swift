@@ -62,22 +62,8 @@ struct HandlerPlacementTests {
     @Test("a CPU-bound handler stalls its event loop only when placed on it (measured in a process of its own)",
           .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_PLACEMENT_CHILD"] == nil))
     func measuredInChild() async throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "heavyHandler"]
-        child.environment = ProcessInfo.processInfo.environment.merging(["TONGXIN_PLACEMENT_CHILD": "1"]) { $1 }
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = output
-        try child.run()
-        let text: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                child.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }
-        }
-        #expect(child.terminationStatus == 0, "\(text.suffix(3000))")
+        let (status, text) = try await runTestsInChildProcess(filter: "heavyHandler", flag: "TONGXIN_PLACEMENT_CHILD")
+        #expect(status == 0, "\(text.suffix(3000))")
         #expect(text.contains("heavyHandlerOffTheLoop") || text.contains("does not delay"), "the child ran no measurement:\n\(text.suffix(2000))")
     }
 

@@ -59,24 +59,8 @@ struct MetadataLimitTests {
     @Test("refusing a 4 MiB frame of 2M empty entries costs a few MB, not hundreds (measured in a process of its own)",
           .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_RSS_CHILD"] == nil))
     func cheapRefusal() async throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "hostileFrameMemory"]
-        child.environment = ProcessInfo.processInfo.environment.merging(["TONGXIN_RSS_CHILD": "1"]) { $1 }
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = output
-        try child.run()
-        // Waited for on a Dispatch thread: blocking one of the few threads of Swift's pool
-        // for the child's whole run would starve the timing tests running beside it.
-        let text: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                child.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }
-        }
-        #expect(child.terminationStatus == 0, "\(text.suffix(2000))")
+        let (status, text) = try await runTestsInChildProcess(filter: "hostileFrameMemory", flag: "TONGXIN_RSS_CHILD")
+        #expect(status == 0, "\(text.suffix(2000))")
         #expect(text.contains("hostile frame peak RSS growth"), "the child ran no measurement:\n\(text.suffix(2000))")
     }
 

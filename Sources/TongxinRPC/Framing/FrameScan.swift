@@ -1,3 +1,4 @@
+import TongxinWire
 /// What the top level of a `Frame`'s bytes says, read without decoding it: the call id,
 /// the kind, and how many metadata entries (field 4) of how many bytes it carries.
 ///
@@ -15,22 +16,22 @@ struct FrameScan {
     init(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         while index < bytes.count {
-            guard let tag = Self.varint(bytes, &index) else { return }
+            guard let tag = ProtobufVarint.read(bytes, &index) else { return }
             switch (tag >> 3, tag & 7) {
             case (1, 0):
-                guard let value = Self.varint(bytes, &index) else { return }
+                guard let value = ProtobufVarint.read(bytes, &index) else { return }
                 self.callID = value
             case (2, 0):
-                guard let value = Self.varint(bytes, &index) else { return }
+                guard let value = ProtobufVarint.read(bytes, &index) else { return }
                 self.kind = Int32(truncatingIfNeeded: value)
             case (_, 0):
-                guard Self.varint(bytes, &index) != nil else { return }
+                guard ProtobufVarint.read(bytes, &index) != nil else { return }
             case (_, 1):
                 index += 8
             case (_, 5):
                 index += 4
             case (let number, 2):
-                guard let length = Self.varint(bytes, &index), length <= UInt64(bytes.count - index) else { return }
+                guard let length = ProtobufVarint.read(bytes, &index), length <= UInt64(bytes.count - index) else { return }
                 index += Int(length)
                 if number == 4 {
                     self.metadataEntries += 1
@@ -42,16 +43,4 @@ struct FrameScan {
         }
     }
 
-    private static func varint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
-    }
 }
