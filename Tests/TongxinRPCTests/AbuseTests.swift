@@ -123,6 +123,35 @@ struct AbuseTests {
         try await running.stop()
     }
 
+    @Test("2,000 idle connections: those over the cap are refused at once, the admitted ones are still served")
+    func twoThousandIdleConnections() async throws {
+        var configuration = RPCServer.Configuration.test()
+        configuration.maxConnectionsPerAddress = 1_500
+        let running = try await RunningServer.start(configuration)
+        var peers: [RawPeer] = []
+        peers.reserveCapacity(2_000)
+        for _ in 0..<2_000 {
+            peers.append(try await RawPeer.connect(port: running.port))
+        }
+        // The 500 beyond the cap were refused with a GOAWAY as they arrived.
+        var refused = 0
+        for peer in peers[1_500...] {
+            if let frame = try await peer.nextFrame(within: .seconds(30)), frame.kind == .goaway, frame.statusCode == .resourceExhausted {
+                refused += 1
+            }
+        }
+        #expect(refused == 500)
+        // Idle admitted connections still answer, first, middle and last alike.
+        for index in [0, 749, 1_499] {
+            try await peers[index].send(.request(
+                callID: 1, method: Test.echo.path, metadata: [:], timeoutMicros: 0, payload: try Test.request([7]).serializedBytes()))
+            let answer = try #require(try await peers[index].nextFrame(within: .seconds(30)))
+            #expect(answer.statusCode == .ok && answer.callId == 1, "peer \(index)")
+        }
+        for peer in peers { await peer.close() }
+        try await running.stop()
+    }
+
     @Test("the total connection cap refuses the connection beyond it the same way")
     func totalCap() async throws {
         var configuration = RPCServer.Configuration.test()
