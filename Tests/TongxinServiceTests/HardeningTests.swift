@@ -120,6 +120,31 @@ struct HardeningTests {
         await server.shutdown()
     }
 
+    @Test("a flood of 250 Health/Check calls (just under one connection's cap on calls in flight) leaves the pool to the business calls: one is served within its deadline meanwhile")
+    func healthFloodLeavesPoolFree() async throws {
+        let db = try await TestDatabase.create(prefix: "flood")
+        let pool = try db.pool(role: "membership_svc", maxConnections: 2)
+        defer { Task { await pool.close() } }
+        let server = try await TestServer.start(services: [], pool: pool)
+        let health = HealthV1.Health.Client(server.client)
+        let before = pool.roundTrips.count
+        let (served, business) = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<250 {
+                group.addTask { try await health.check(.init()).status == .serving ? 1 : 0 }
+            }
+            // A business transaction on the same two-connection pool, with a 5 s deadline.
+            let business = try await pool.transaction(readOnly: true, deadline: .now + .seconds(5)) { tx in
+                try await tx.query("SELECT 42 AS answer").first?["answer"].decode(Int.self)
+            }
+            return (try await group.reduce(0, +), business)
+        }
+        #expect(served == 250)
+        #expect(business == 42)
+        // The checks shared the cached probe: a few round trips, not 250.
+        #expect(pool.roundTrips.count - before <= 6, "\(pool.roundTrips.count - before) round trips")
+        await server.shutdown()
+    }
+
     @Test("Health never shows PostgreSQL's error text to its unauthenticated caller")
     func healthHidesDatabaseErrors() async throws {
         // A server that is not there, and a role that does not exist.
