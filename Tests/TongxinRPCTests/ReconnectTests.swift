@@ -15,7 +15,7 @@ struct ReconnectTests {
         try await first.stop()
         #expect(await code { _ = try await client.unary(Test.echo, Test.request()) } == .unavailable)
 
-        let second = try await RunningServer.start(.test(port: port))
+        let second = try await RunningServer.restart(on: port)
         let response = try await withTimeout(.seconds(20), "a call after the restart") {
             try await client.unary(Test.echo, Test.request([2]), options: CallOptions(timeout: .seconds(15)))
         }
@@ -39,7 +39,7 @@ struct ReconnectTests {
             try await client.unary(notIdempotent, Test.request([3]), options: CallOptions(timeout: .seconds(20)))
         }
         try await Task.sleep(for: .milliseconds(150))
-        let server = try await RunningServer.start(.test(port: port), services: [ClosureService(notIdempotent) { request, _ in
+        let server = try await RunningServer.restart(on: port, services: [ClosureService(notIdempotent) { request, _ in
             HealthV1.PingResponse(payload: request.payload)
         }])
         // Never sent before the server came up, so retrying was safe even though the

@@ -68,6 +68,22 @@ struct RunningServer {
         throw lastError ?? RPCError(code: .unavailable, message: "no stable port found")
     }
 
+    /// Starts a server again on `port`, the port of one just stopped. The old listener's
+    /// close can trail its `stop()` by a moment on a loaded machine (bind: address in use),
+    /// so binding is retried for a few seconds before giving up.
+    static func restart(on port: Int, services: [any RPCService] = [ClosureService()]) async throws -> RunningServer {
+        var lastError: (any Error)?
+        for _ in 0..<40 {
+            do {
+                return try await start(.test(port: port), services: services)
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        throw lastError ?? RPCError(code: .unavailable, message: "port \(port) stayed in use")
+    }
+
     static func start(
         _ configuration: RPCServer.Configuration = .test(),
         services: [any RPCService] = [ClosureService()],
