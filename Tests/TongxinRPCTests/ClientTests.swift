@@ -96,9 +96,10 @@ struct ClientTests {
         let client = self.client(server.port, keepAliveTimeout: .milliseconds(300))
         let start = ContinuousClock.now
         #expect(await code { _ = try await client.ping() } == .unavailable)
-        // Dropped by the 300 ms keep-alive timeout, not left waiting (margin for a busy machine).
+        // Dropped by the 300 ms keep-alive timeout (without it the PING would wait forever);
+        // the bound leaves room for connecting on a machine under heavy load.
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(5), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(20), "\(elapsed)")
         #expect(server.frames.first?.kind == .ping)
         await client.close()
         await server.stop()
