@@ -122,11 +122,13 @@ struct IdleReconnectTests {
             peers.increment()
             return HealthV1.PingResponse()
         }
-        let running = try await RunningServer.start(.test(idleTimeout: .milliseconds(500)), services: [service])
+        // Seconds: a fresh connection must get its first call inside the idle timeout even on
+        // a loaded machine, or it is idled out before use.
+        let running = try await RunningServer.start(.test(idleTimeout: .seconds(2)), services: [service])
         // The default policy: a call racing the GOAWAY is refused unrun and retried.
         let client = running.client(retryPolicy: .default)
         _ = try await client.unary(who, Test.request())
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .seconds(5))
         _ = try await client.unary(who, Test.request())
         await client.close()
         try await running.stop()
