@@ -29,6 +29,7 @@ struct ReconnectTests {
         let probe = try await RunningServer.startOnStablePort()
         let port = probe.port
         try await probe.stop()
+        try await RunningServer.waitUntilClosed(port: port)
 
         let client = RPCClient(
             configuration: .test(port: port, retryPolicy: RetryPolicy(maxAttempts: 1000, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))),

@@ -68,6 +68,18 @@ struct RunningServer {
         throw lastError ?? RPCError(code: .unavailable, message: "no stable port found")
     }
 
+    /// Waits until nothing accepts connections on `port` any more: a stopped server's
+    /// listener can linger for a moment on a loaded machine, and a client that reached it
+    /// would see its call lost instead of refused.
+    static func waitUntilClosed(port: Int) async throws {
+        for _ in 0..<100 {
+            guard let peer = try? await RawPeer.connect(port: port) else { return }
+            await peer.close()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw RPCError(code: .unavailable, message: "port \(port) still accepts connections")
+    }
+
     /// Starts a server again on `port`, the port of one just stopped. The old listener's
     /// close can trail its `stop()` by a moment on a loaded machine (bind: address in use),
     /// so binding is retried for a few seconds before giving up.
