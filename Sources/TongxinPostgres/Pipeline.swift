@@ -1,4 +1,5 @@
 import CLibPQ
+import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -82,14 +83,61 @@ extension PostgresConnection {
     }
 
     /// Sends `statements` in one pipeline followed by one sync, and returns their results
-    /// in order. Stoppable by task cancellation (if `cancellable`) and by `deadline` (a
-    /// watchdog sends PQcancel when it passes).
+    /// in order. Stoppable by task cancellation (if `cancellable`) and by `deadline` (PQcancel
+    /// is sent when it passes).
+    ///
+    /// On Linux the pipeline is sent from the caller's thread and its answer awaited on the
+    /// `PostgresReactor`: no thread of the pool blocks on it.
     func pipeline(
         _ statements: [EncodedStatement], deadline: ContinuousClock.Instant?, cancellable: Bool, executor: BlockingExecutor
     ) async throws(PostgresError) -> [QueryResult] {
         precondition(!statements.isEmpty, "a pipeline needs at least one statement")
+        #if os(Linux)
+        if cancellable, Task.isCancelled {
+            throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
+        }
+        if let deadline, deadline <= .now { throw .deadlineExceeded() }
+        let token = beginWork()
+        let run = { () async -> Result<[QueryResult], PostgresError> in
+            let collector: PipelineCollector
+            let needsFlush: Bool
+            do throws(PostgresError) {
+                try self.checkNotCancelledBeforeSending(token: token)
+                collector = try self.sendPipeline(statements)
+                let flushed = PQflush(self.handle)
+                if flushed < 0 { throw self.sendFailure() }
+                needsFlush = flushed == 1
+            } catch {
+                return .failure(error)
+            }
+            self.markSent(token: token)
+            return await withCheckedContinuation { continuation in
+                PostgresReactor.shared.start(PipelineOperation(
+                    connection: self, token: token, deadline: deadline, needsFlush: needsFlush, collector: collector,
+                    continuation: continuation))
+            }
+        }
+        if !cancellable { return try await run().get() }
+        return try await withTaskCancellationHandler {
+            await run()
+        } onCancel: {
+            self.requestCancel(token: token, reason: .task)
+        }.get()
+        #else
         return try await submit(deadline: deadline, cancellable: cancellable, executor: executor) { connection, token throws(PostgresError) in
             try connection.runPipelineBlocking(token: token, statements: statements)
+        }
+        #endif
+    }
+
+    /// Registers new work for cancellation; returns its token.
+    private func beginWork() -> UInt64 {
+        control.withLock { control in
+            control.nextToken &+= 1
+            control.current = control.nextToken
+            control.sent = false
+            control.cancelReason = nil
+            return control.nextToken
         }
     }
 
@@ -103,13 +151,7 @@ extension PostgresConnection {
             throw PostgresError(kind: .queryCanceled, message: "the task was cancelled before the statement was sent")
         }
         if let deadline, deadline <= .now { throw .deadlineExceeded() }
-        let token = control.withLock { control in
-            control.nextToken &+= 1
-            control.current = control.nextToken
-            control.sent = false
-            control.cancelReason = nil
-            return control.nextToken
-        }
+        let token = beginWork()
         let watchdog = deadline.map { deadline in
             Task { [self] in
                 do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
@@ -130,7 +172,7 @@ extension PostgresConnection {
     // MARK: The blocking parts, on an executor thread
 
     /// Throws if `token` was cancelled (or the connection closed) before anything was sent.
-    private func checkNotCancelledBeforeSending(token: UInt64) throws(PostgresError) {
+    func checkNotCancelledBeforeSending(token: UInt64) throws(PostgresError) {
         let earlyCancel = control.withLock { control -> CancelReason?? in
             guard control.current == token, !control.finished else { return .some(nil) }
             return control.cancelReason.map { .some($0) }
@@ -147,16 +189,17 @@ extension PostgresConnection {
     }
 
     /// Marks the work as on the wire; a cancel requested while sending is sent now.
-    private func markSent(token: UInt64) {
+    func markSent(token: UInt64) {
         let cancelPending = control.withLock { control -> Bool in
             control.sent = true
             return control.cancelReason != nil
         }
-        if cancelPending { sendCancel(ifRunning: token) }
+        // PQcancel connects to the server: never on the caller's (maybe an event loop's) thread.
+        if cancelPending { DispatchQueue.global().async { [self] in self.sendCancel(ifRunning: token) } }
     }
 
     /// Unregisters the work and returns why it was cancelled, if it was.
-    private func finishWork() -> CancelReason? {
+    func finishWork() -> CancelReason? {
         control.withLock { control -> CancelReason? in
             control.current = nil
             control.sent = false
@@ -165,42 +208,31 @@ extension PostgresConnection {
     }
 
     /// Sending failed half-way: the session's protocol state is unknown, so it is dropped.
-    private func sendFailure() -> PostgresError {
+    func sendFailure() -> PostgresError {
         _ = finishWork()
         markBroken()
         return PostgresError(kind: .connectionLost, message: Self.errorMessage(handle))
     }
 
-    private enum Slot {
-        case prepare(key: String, name: String)
-        case query(index: Int)
-    }
-
-    func runPipelineBlocking(token: UInt64, statements: [EncodedStatement]) throws(PostgresError) -> [QueryResult] {
-        try checkNotCancelledBeforeSending(token: token)
+    /// Sends the statements (preparing those seen for the first time) and the sync, in
+    /// pipeline mode; returns what collects their results.
+    func sendPipeline(_ statements: [EncodedStatement]) throws(PostgresError) -> PipelineCollector {
         guard PQenterPipelineMode(handle) == 1 else { throw sendFailure() }
-
-        var slots: [Slot] = []
+        var slots: [PipelineCollector.Slot] = []
         slots.reserveCapacity(statements.count * 2)
-        var newlyPrepared: Set<String> = []
+        var newlyPrepared: [String: String] = [:]
         for (index, statement) in statements.enumerated() {
             let key = statement.cacheKey
-            var name = prepared[key]
-            if name == nil, !newlyPrepared.contains(key), prepared.count + newlyPrepared.count < Self.maxPreparedStatements {
+            var name = prepared[key] ?? newlyPrepared[key]
+            if name == nil, prepared.count + newlyPrepared.count < Self.maxPreparedStatements {
                 nextPreparedID += 1
                 let fresh = "tx\(nextPreparedID)"
                 guard PQsendPrepare(handle, fresh, statement.sql, Int32(statement.typeOIDs.count), statement.typeOIDs) == 1 else {
                     throw sendFailure()
                 }
                 slots.append(.prepare(key: key, name: fresh))
-                newlyPrepared.insert(key)
+                newlyPrepared[key] = fresh
                 name = fresh
-            } else if name == nil, newlyPrepared.contains(key) {
-                // Prepared earlier in this same pipeline.
-                name = slots.lazy.compactMap { slot -> String? in
-                    if case .prepare(let k, let n) = slot, k == key { return n }
-                    return nil
-                }.first
             }
             let sent = Self.withCStrings(statement.values) { values -> Int32 in
                 if let name {
@@ -213,55 +245,20 @@ extension PostgresConnection {
             slots.append(.query(index: index))
         }
         guard PQpipelineSync(handle) == 1 else { throw sendFailure() }
-        markSent(token: token)
+        return PipelineCollector(slots: slots, statementCount: statements.count)
+    }
 
-        var results = [QueryResult?](repeating: nil, count: statements.count)
-        var failure: PostgresError?
-        var slot = 0
-        collecting: while true {
-            guard let result = PQgetResult(handle) else {
-                // NULL ends one statement's results (or the connection is gone).
-                if PQstatus(handle) != CONNECTION_OK { markBroken(); break collecting }
-                slot += 1
-                if slot > slots.count { markBroken(); break collecting }
-                continue
-            }
-            let status = PQresultStatus(result)
-            if status == PGRES_PIPELINE_SYNC {
-                PQclear(result)
-                break collecting
-            }
-            defer { PQclear(result) }
-            guard slot < slots.count else { continue }
-            switch status {
-            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_TUPLES_OK:
-                switch slots[slot] {
-                case .prepare(let key, let name):
-                    prepared[key] = name
-                case .query(let index):
-                    results[index] = QueryResult(
-                        rows: status == PGRES_TUPLES_OK ? Self.rows(result) : [],
-                        rowsAffected: Self.rowsAffected(result), commandTag: Self.commandTag(result))
-                }
-            case PGRES_PIPELINE_ABORTED:
-                // Skipped because an earlier statement failed; that error is the one reported.
-                failure = failure ?? PostgresError(kind: .server, message: "the pipeline was aborted by an earlier error")
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                markBroken()  // the session is in COPY mode and of no further use
-                failure = failure ?? PostgresError(kind: .invalidInput, message: "COPY is not supported")
-                break collecting
-            default:
-                failure = failure ?? Self.serverError(result)
-            }
-        }
+    /// Ends the pipeline once its results are collected: leaves pipeline mode and returns
+    /// the results, or the first failure.
+    func finishPipeline(_ collector: PipelineCollector) throws(PostgresError) -> [QueryResult] {
         let reason = finishWork()
         if PQstatus(handle) != CONNECTION_OK { markBroken() }
         if PQpipelineStatus(handle) != PQ_PIPELINE_OFF, PQexitPipelineMode(handle) != 1 { markBroken() }
 
-        if let failure { throw classify(failure, reason: reason) }
+        if let failure = collector.failure { throw classify(failure, reason: reason) }
         var outcome: [QueryResult] = []
-        outcome.reserveCapacity(results.count)
-        for result in results {
+        outcome.reserveCapacity(collector.results.count)
+        for result in collector.results {
             guard let result else {
                 markBroken()
                 throw PostgresError(kind: .connectionLost, message: Self.errorMessage(handle))
@@ -269,6 +266,15 @@ extension PostgresConnection {
             outcome.append(result)
         }
         return outcome
+    }
+
+    /// The blocking form (platforms without the reactor): send, wait, collect.
+    func runPipelineBlocking(token: UInt64, statements: [EncodedStatement]) throws(PostgresError) -> [QueryResult] {
+        try checkNotCancelledBeforeSending(token: token)
+        var collector = try sendPipeline(statements)
+        markSent(token: token)
+        while !collector.collect(self, blocking: true) {}
+        return try finishPipeline(collector)
     }
 
     /// Trusted multi-statement SQL (migrations) through the simple-query protocol.
@@ -337,5 +343,73 @@ extension PostgresConnection {
         let copies: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
         defer { copies.forEach { free($0) } }
         return body(copies.map { $0.map { UnsafePointer($0) } })
+    }
+}
+
+/// Collects a pipeline's results as they become available.
+struct PipelineCollector: Sendable {
+    enum Slot: Sendable {
+        case prepare(key: String, name: String)
+        case query(index: Int)
+    }
+
+    let slots: [Slot]
+    private(set) var results: [QueryResult?]
+    private(set) var failure: PostgresError?
+    private var slot = 0
+
+    init(slots: [Slot], statementCount: Int) {
+        self.slots = slots
+        results = [QueryResult?](repeating: nil, count: statementCount)
+    }
+
+    /// Takes every result libpq has parsed; true once the pipeline's sync arrived (or the
+    /// connection is lost). Without `blocking`, it stops where libpq would have to wait.
+    mutating func collect(_ connection: PostgresConnection, blocking: Bool = false) -> Bool {
+        let handle = connection.handle
+        while true {
+            if !blocking, PQisBusy(handle) != 0 { return false }
+            guard let result = PQgetResult(handle) else {
+                // NULL ends one statement's results (or the connection is gone).
+                if PQstatus(handle) != CONNECTION_OK {
+                    connection.markBroken()
+                    return true
+                }
+                slot += 1
+                if slot > slots.count {
+                    connection.markBroken()
+                    return true
+                }
+                continue
+            }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC {
+                PQclear(result)
+                return true
+            }
+            defer { PQclear(result) }
+            guard slot < slots.count else { continue }
+            switch status {
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_TUPLES_OK:
+                switch slots[slot] {
+                case .prepare(let key, let name):
+                    connection.prepared[key] = name
+                case .query(let index):
+                    results[index] = QueryResult(
+                        rows: status == PGRES_TUPLES_OK ? PostgresConnection.rows(result) : [],
+                        rowsAffected: PostgresConnection.rowsAffected(result),
+                        commandTag: PostgresConnection.commandTag(result))
+                }
+            case PGRES_PIPELINE_ABORTED:
+                // Skipped because an earlier statement failed; that error is the one reported.
+                failure = failure ?? PostgresError(kind: .server, message: "the pipeline was aborted by an earlier error")
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                connection.markBroken()  // the session is in COPY mode and of no further use
+                failure = failure ?? PostgresError(kind: .invalidInput, message: "COPY is not supported")
+                return true
+            default:
+                failure = failure ?? PostgresConnection.serverError(result)
+            }
+        }
     }
 }

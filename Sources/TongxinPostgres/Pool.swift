@@ -70,18 +70,18 @@ public final class PostgresPool: Sendable {
     /// throw `.poolClosed`. Statements already running finish first.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        for connection in await state.close() { connection.finish() }
+        for connection in state.close() { connection.finish() }
         try? await executor.threadPool.shutdownGracefully()
     }
 
     /// Callers currently waiting for a connection, for metrics and tests.
     public var waitingCallers: Int {
-        get async { await state.waitingCallers }
+        get async { state.waitingCallers }
     }
 
     /// Connections currently open (idle, leased or being opened), for metrics and tests.
     public var openConnections: Int {
-        get async { await state.openConnections }
+        get async { state.openConnections }
     }
 
     // MARK: Leasing
@@ -138,7 +138,7 @@ public final class PostgresPool: Sendable {
                     try? await Task.sleep(for: .milliseconds(200))
                     continue
                 }
-                await state.creationFailed()
+                state.creationFailed()
                 logger.warning(
                     "connecting to PostgreSQL failed",
                     metadata: ["error": "\(error)", "server": "\(configuration.redactedURL)"])
@@ -150,7 +150,7 @@ public final class PostgresPool: Sendable {
     /// Returns a connection; a broken one, or one left inside a transaction, is closed.
     func giveBack(_ connection: PostgresConnection) async {
         let reusable = connection.isReusable
-        if let toClose = await state.release(connection, reusable: reusable) {
+        if let toClose = state.release(connection, reusable: reusable) {
             if !reusable {
                 logger.debug("closing a PostgreSQL connection that is not reusable", metadata: ["connection": "\(connection.id)"])
             }

@@ -41,8 +41,19 @@ struct PersonOperations {
         let sector = try Self.sector(request.sector)
         let posts = try Self.posts(request.posts)
         let household = try Validate.text(request.household, field: "household", limit: 50)
-        let unit = try await UnitStore(tx: scope.tx).find(request.unit)
-        guard !unit.isRetired else { throw UnitOperations.retired(unit) }
+        // The unit is read by the INSERT itself (one round trip): a unit that is missing,
+        // outside the caller's scope or retired inserts nothing, and only then is it looked
+        // up again to say which.
+        guard let unitRef = request.unit, !(unitRef.id.isEmpty && unitRef.divisionCode.isEmpty) else {
+            throw MembershipError.missing("unit")
+        }
+        let unitCondition: (sql: String, bind: PostgresValue)
+        if !unitRef.id.isEmpty {
+            guard let unitID = UUID(canonicalText: unitRef.id) else { throw MembershipError.notFound(what: "unit") }
+            unitCondition = ("u.id = $17", .uuid(unitID))
+        } else {
+            unitCondition = ("u.division_code = $17", .text(unitRef.divisionCode))
+        }
         let id = UUID()
         let inserted: PersonRecord?
         do {
@@ -52,22 +63,31 @@ struct PersonOperations {
                 INSERT INTO membership.people AS p (id, unit_id, unit_path, tenant_path, name, gender, birth_year,
                     phone_cipher, phone_hash, phone_masked, id_cipher, id_hash, id_masked, household,
                     party_member, grassroots_cadre, sector, posts, created_at, updated_at, county_code)
-                VALUES ($1, $2, $3::ltree, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
+                SELECT $1, u.id, u.unit_path, u.tenant_path, $2::text, $3::smallint, $4::integer, $5::bytea, $6::text, $7::text,
+                       $8::bytea, $9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::text, $15::text[],
+                       $16::timestamptz, $16::timestamptz, u.county_code
+                  FROM membership.units AS u
+                 WHERE \(unitCondition.sql) AND u.retired_at IS NULL
                 RETURNING \(PersonRecord.columns)
                 """,
-                [.uuid(id), .uuid(unit.id), .text(unit.path), .text(unit.tenantPath), .text(name), gender.postgresValue,
+                [.uuid(id), .text(name), gender.postgresValue,
                  birthYear == 0 ? .null : .int(Int64(birthYear)),
                  try phone.map { .bytea(try vault.seal($0.value, for: PersonRecord.binding(id, "phone"))) } ?? .null,
                  phone.map { .text(Self.phoneIndex(vault, $0)) } ?? .null, .text(phone?.masked ?? ""),
                  try idNumber.map { .bytea(try vault.seal($0.value, for: PersonRecord.binding(id, "id_number"))) } ?? .null,
                  idNumber.map { .text(Self.idIndex(vault, $0)) } ?? .null, .text(idNumber?.masked ?? ""),
                  .text(household), .bool(request.partyMember), .bool(request.grassrootsCadre), .text(sector.rawValue),
-                 .textArray(posts.map(\.rawValue)), .timestamp(scope.now), .text(unit.countyCode)]
+                 .textArray(posts.map(\.rawValue)), .timestamp(scope.now), unitCondition.bind]
             )
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Self.duplicate(error)
         }
-        guard let person = inserted else { throw ServiceFailure.internal(reference: "insert returned no row") }
+        guard let person = inserted else {
+            let unit = try await UnitStore(tx: scope.tx).find(request.unit)
+            if unit.isRetired { throw UnitOperations.retired(unit) }
+            throw ServiceFailure.internal(reference: "insert returned no row")
+        }
+        let unit = (id: person.unitID, path: person.unitPath)
         // Audit details hold ids and codes, never a name, phone or ID number: the audit log is
         // immutable, the person row is where a name lives (and can be erased, PIPL art. 47).
         try await scope.audit("CreatePerson", target: "person/\(id.lowercased)", unitPath: unit.path,
