@@ -164,6 +164,28 @@ def string_option(options, number):
     return found
 
 
+def varint_option(options, number):
+    """The value of a custom varint option (bool, enum, integer), or None."""
+    data, pos, found = options.SerializeToString(), 0, None
+    while pos < len(data):
+        key, pos = read_varint(data, pos)
+        wire = key & 7
+        if wire == 0:
+            value, pos = read_varint(data, pos)
+            if key >> 3 == number:
+                found = value
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        elif wire == 2:
+            length, pos = read_varint(data, pos)
+            pos += length
+        else:
+            raise SchemaError(f"unexpected wire type {wire} in method options")
+    return found
+
+
 def camel(snake, upper_first=False):
     parts = [p for p in snake.split("_") if p]
     out = "".join(p[:1].upper() + p[1:] for p in parts)
@@ -211,11 +233,14 @@ class Generator:
     def __init__(self, fds):
         self.files = [f for f in fds.file if not f.name.startswith("google/") and not is_option_file(f)]
         self.permission_field = None  # the field number of (tongxin.rpc.v1.permission)
+        self.cpu_bound_field = None   # the field number of (tongxin.rpc.v1.cpu_bound)
         for f in fds.file:
             if is_option_file(f):
                 for ext in f.extension:
                     if ext.name == "permission" and ext.extendee == ".google.protobuf.MethodOptions":
                         self.permission_field = ext.number
+                    if ext.name == "cpu_bound" and ext.extendee == ".google.protobuf.MethodOptions":
+                        self.cpu_bound_field = ext.number
         self.swift_names = {}   # ".pkg.Msg" -> "Ns.Msg"
         self.messages = {}      # ".pkg.Msg" -> DescriptorProto
         self.comments = {}      # (file, path tuple) -> leading comments
@@ -231,6 +256,11 @@ class Generator:
                 self.enums[f".{f.package}.{e.name}"] = e
         self._check_no_recursion()
         self._check_permissions()
+
+    def cpu_bound(self, method):
+        if self.cpu_bound_field is None:
+            return False
+        return bool(varint_option(method.options, self.cpu_bound_field))
 
     def permission(self, method):
         if self.permission_field is None:
@@ -471,9 +501,10 @@ class Generator:
                 idem = read_only or m.options.idempotency_level == descriptor_pb2.MethodOptions.IDEMPOTENT
                 permission = self.permission(m)
                 permission = f'"{permission}"' if permission is not None else "nil"
+                cpu_bound = ", cpuBound: true" if self.cpu_bound(m) else ""
                 out += (f"            public static let {escape(camel(m.name))} = RPCMethod<{req}, {res}>(\n"
                         f'                service: "{full}", name: "{m.name}", idempotent: {"true" if idem else "false"}, '
-                        f'readOnly: {"true" if read_only else "false"}, permission: {permission})\n')
+                        f'readOnly: {"true" if read_only else "false"}, permission: {permission}{cpu_bound})\n')
             out += "        }\n\n"
             out += "        /// Every method of this service, in schema order, with its permission.\n"
             out += "        public static let allMethods: [RPCMethodDescriptor] = [\n"

@@ -14,21 +14,29 @@ public struct RPCMethod<Request: WireMessage, Response: WireMessage>: Sendable, 
     /// The `(tongxin.rpc.v1.permission)` option: what a caller's token must hold; nil for
     /// methods of open services (Health).
     public let permission: String?
+    /// The `(tongxin.rpc.v1.cpu_bound)` option: the handler computes for long, so the
+    /// server runs it off the event loop.
+    public let cpuBound: Bool
     /// `/package.Service/Method`, as in gRPC.
     public let path: String
 
-    public init(service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil) {
+    public init(
+        service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil,
+        cpuBound: Bool = false
+    ) {
         self.service = service
         self.name = name
         self.idempotent = idempotent || readOnly
         self.readOnly = readOnly
         self.permission = permission
+        self.cpuBound = cpuBound
         self.path = "/\(service)/\(name)"
     }
 
     /// The method without its message types.
     public var descriptor: RPCMethodDescriptor {
-        RPCMethodDescriptor(service: service, name: name, idempotent: idempotent, readOnly: readOnly, permission: permission)
+        RPCMethodDescriptor(
+            service: service, name: name, idempotent: idempotent, readOnly: readOnly, permission: permission, cpuBound: cpuBound)
     }
 }
 
@@ -47,14 +55,20 @@ public struct RPCMethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     public let readOnly: Bool
     /// The permission a caller needs; nil when the method is open.
     public let permission: String?
+    /// True for `(tongxin.rpc.v1.cpu_bound) = true`: run off the event loop.
+    public let cpuBound: Bool
 
-    public init(service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil) {
+    public init(
+        service: String, name: String, idempotent: Bool, readOnly: Bool = false, permission: String? = nil,
+        cpuBound: Bool = false
+    ) {
         self.path = "/\(service)/\(name)"
         self.service = service
         self.name = name
         self.idempotent = idempotent || readOnly
         self.readOnly = readOnly
         self.permission = permission
+        self.cpuBound = cpuBound
     }
 
     public var description: String { path }

@@ -34,6 +34,11 @@ struct PermissionTests {
         #expect(HealthV1.Health.allMethods.allSatisfy { $0.permission == nil }, "Health is open")
     }
 
+    @Test("the CSV import and the key rotation are declared cpu_bound, so they run off the event loop; nothing else is")
+    func cpuBoundDeclarations() {
+        #expect(MembershipV1.Membership.allMethods.filter(\.cpuBound).map(\.name) == ["ImportUnits", "RotatePIIKey"])
+    }
+
     @Test("a token without the method's permission is PERMISSION_DENIED; one holding it gets past the check",
           arguments: MembershipV1.Membership.allMethods)
     func enforced(_ method: RPCMethodDescriptor) async throws {

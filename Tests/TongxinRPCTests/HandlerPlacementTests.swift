@@ -5,9 +5,11 @@ import Testing
 @testable import TongxinRPC
 import TongxinSchemas
 
-/// A handler that computes (a large import, a composition check, AES-GCM) must not stall
-/// the other connections of its event loop: by default handlers run on the task pool, and
-/// only the light services named in `eventLoopServices` (Health) run on the loop.
+/// A handler that computes for long (a large import, re-encrypting every row) must not stall
+/// the other connections of its event loop. By default (`.byMethod`) handlers run on their
+/// connection's loop — they decode, check and await the database, which never blocks a
+/// thread — except the methods the schema declares `(tongxin.rpc.v1.cpu_bound)`, which run
+/// on the task pool.
 @Suite("Where handlers run", .serialized)
 struct HandlerPlacementTests {
     /// Burns CPU without ever suspending, like a long synchronous computation.
@@ -23,10 +25,12 @@ struct HandlerPlacementTests {
 
     /// Starts a server on ONE event loop thread (so every connection shares it), runs a
     /// 6-second CPU-bound call on one connection, and times an echo on another.
-    private func echoLatencyBesideHeavyCall(_ execution: RPCServer.HandlerExecution) async throws -> Duration {
+    private func echoLatencyBesideHeavyCall(
+        _ execution: RPCServer.HandlerExecution, declaredCPUBound: Bool = false
+    ) async throws -> Duration {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let started = Flag()
-        let heavy = Test.method("Heavy")
+        let heavy = Test.method("Heavy", cpuBound: declaredCPUBound)
         let service = ClosureService(heavy) { _, _ in
             started.raise()
             _ = Self.spin(for: .seconds(6))
@@ -67,25 +71,32 @@ struct HandlerPlacementTests {
         #expect(text.contains("heavyHandlerOffTheLoop") || text.contains("does not delay"), "the child ran no measurement:\n\(text.suffix(2000))")
     }
 
-    @Test("by default a CPU-bound handler does not delay a call on another connection of the same event loop",
+    @Test("by default a handler declared cpu_bound does not delay a call on another connection of the same event loop",
           .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_PLACEMENT_CHILD"] != nil))
     func heavyHandlerOffTheLoop() async throws {
-        let latency = try await echoLatencyBesideHeavyCall(.concurrent)
+        let latency = try await echoLatencyBesideHeavyCall(.byMethod, declaredCPUBound: true)
         // Well under the 6 s the computation takes (margin for a busy machine).
         #expect(latency < .seconds(3), "echo took \(latency) beside a 6 s computation")
     }
 
-    @Test("on the event loop, the same handler holds the other connection until it finishes (why the default is the pool)",
+    @Test("with every handler on the task pool, an undeclared heavy handler does not delay the other connection either",
+          .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_PLACEMENT_CHILD"] != nil))
+    func heavyHandlerOffTheLoopWhenPooled() async throws {
+        let latency = try await echoLatencyBesideHeavyCall(.concurrent)
+        #expect(latency < .seconds(3), "echo took \(latency) beside a 6 s computation")
+    }
+
+    @Test("a heavy handler NOT declared cpu_bound holds the other connection of its loop until it finishes (why the schema must declare it)",
           .enabled(if: ProcessInfo.processInfo.environment["TONGXIN_PLACEMENT_CHILD"] != nil))
     func heavyHandlerOnTheLoopBlocks() async throws {
-        let latency = try await echoLatencyBesideHeavyCall(.eventLoop)
+        let latency = try await echoLatencyBesideHeavyCall(.byMethod)
         #expect(latency >= .seconds(3), "echo took \(latency)")
     }
 
-    @Test("Health stays on the event loop by default; other services do not")
+    @Test("the default places by method; Health stays on the event loop in every mode")
     func placementByService() {
         let configuration = RPCServer.Configuration()
-        #expect(configuration.handlerExecution == .concurrent)
+        #expect(configuration.handlerExecution == .byMethod)
         #expect(configuration.eventLoopServices == ["tongxin.health.v1.Health"])
     }
 }

@@ -11,9 +11,10 @@ struct HandlerExecutionConfigurationTests {
             service: "membership", defaultPort: 7101, environment: base.merging(extra) { $1 })
     }
 
-    @Test("handlers run on the task pool unless TONGXIN_HANDLER_EXECUTION=loop")
+    @Test("handlers run by their method's declaration unless TONGXIN_HANDLER_EXECUTION says pool or loop")
     func placement() throws {
-        #expect(try configuration([:]).handlerExecution == .concurrent)
+        #expect(try configuration([:]).handlerExecution == .byMethod)
+        #expect(try configuration(["TONGXIN_HANDLER_EXECUTION": "method"]).handlerExecution == .byMethod)
         #expect(try configuration(["TONGXIN_HANDLER_EXECUTION": "pool"]).handlerExecution == .concurrent)
         #expect(try configuration(["TONGXIN_HANDLER_EXECUTION": "loop"]).handlerExecution == .eventLoop)
     }

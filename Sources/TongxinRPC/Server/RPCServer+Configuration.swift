@@ -60,7 +60,7 @@ extension RPCServer {
             keepAliveInterval: Duration? = .seconds(60),
             keepAliveTimeout: Duration = .seconds(20),
             drainTimeout: Duration = .seconds(30),
-            handlerExecution: HandlerExecution = .concurrent,
+            handlerExecution: HandlerExecution = .byMethod,
             eventLoopServices: Set<String> = ["tongxin.health.v1.Health"],
             defaultTimeout: Duration? = nil,
             maxTimeout: Duration? = nil,
@@ -95,12 +95,17 @@ extension RPCServer {
 
     /// Where a server runs its handlers.
     public enum HandlerExecution: Sendable, Hashable {
-        /// On the event loop of the call's connection: no thread hops, the lowest
-        /// latency. Right when handlers only await (database calls go to a thread pool).
+        /// Every handler on the event loop of the call's connection: no thread hops, the
+        /// lowest latency; a handler that computes for long stalls that loop's connections.
         case eventLoop
-        /// On Swift's global concurrent executor: for handlers that compute (CSV import,
-        /// composition checks, AES-GCM), so that they never stall the other connections of
-        /// their event loop. The default.
+        /// Every handler on Swift's global concurrent executor (except `eventLoopServices`):
+        /// nothing a handler does stalls an event loop, at two thread hand-offs per call.
         case concurrent
+        /// The default: on the event loop, except the methods the schema declares
+        /// `(tongxin.rpc.v1.cpu_bound)` (CSV import, key rotation), which run on the global
+        /// concurrent executor. Database calls never block a thread (they are sent from the
+        /// handler and answered through the PostgreSQL reactor), so a handler that decodes,
+        /// checks and awaits costs its loop microseconds; BENCHMARKS.md measures the three.
+        case byMethod
     }
 }

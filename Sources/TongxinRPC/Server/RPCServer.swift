@@ -37,12 +37,21 @@ public final class RPCServer: Service, Sendable {
             return micros
         }
 
-        /// Whether the handler of `method` (`/package.Service/Method`) runs on the event loop.
-        func runsOnEventLoop(_ method: String) -> Bool {
-            if case .eventLoop = handlerExecution { return true }
-            guard !eventLoopServices.isEmpty else { return false }
-            let service = method.dropFirst().split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-            return eventLoopServices.contains(service)
+        /// Whether the handler of `method` (`/package.Service/Method`, described by
+        /// `descriptor` when the router knows it) runs on the event loop.
+        func runsOnEventLoop(_ method: String, descriptor: RPCMethodDescriptor? = nil) -> Bool {
+            switch handlerExecution {
+            case .eventLoop:
+                return true
+            case .byMethod:
+                if let descriptor { return !descriptor.cpuBound }
+                return true
+            case .concurrent:
+                guard !eventLoopServices.isEmpty else { return false }
+                let service = descriptor?.service
+                    ?? method.dropFirst().split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+                return eventLoopServices.contains(service)
+            }
         }
     }
 

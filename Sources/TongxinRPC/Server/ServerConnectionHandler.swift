@@ -58,9 +58,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         self.peer = context.channel.remoteAddress?.displayString ?? "unknown"
         self.logger[metadataKey: "peer"] = "\(self.peer)"
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        if case .eventLoop = self.shared.handlerExecution {
-            self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
-        } else if !self.shared.eventLoopServices.isEmpty {
+        if self.shared.handlerExecution != .concurrent || !self.shared.eventLoopServices.isEmpty {
             self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
         }
         self.armIdleTimer()
@@ -180,7 +178,7 @@ final class ServerConnectionHandler: FramedConnectionHandler {
         )
         let executor = self.shared.executor
         let request = ServerRequest(payload: frame.payload)
-        let preference = self.shared.runsOnEventLoop(frame.method) ? self.taskExecutor : nil
+        let preference = self.shared.runsOnEventLoop(frame.method, descriptor: handler.descriptor) ? self.taskExecutor : nil
         self.calls[id]?.task = Task(executorPreference: preference) {
             let outcome = await executor.execute(handler, request: request, context: callContext)
             if loopBound.eventLoop.inEventLoop {

@@ -66,11 +66,12 @@ public struct ServiceConfiguration: Sendable {
     public var drainTimeout: Duration
     /// TONGXIN_MAX_FRAME_BYTES (default 4 MiB).
     public var maxFrameSize: Int
-    /// TONGXIN_HANDLER_EXECUTION `pool` (default) or `loop`: where handlers run. `pool`
-    /// keeps CPU-heavy handlers (imports, composition checks) from stalling other
-    /// connections; `loop` saves two thread hand-offs per call for a service whose handlers
-    /// only await (BENCHMARKS.md measures both).
-    public var handlerExecution: RPCServer.HandlerExecution = .concurrent
+    /// TONGXIN_HANDLER_EXECUTION `method` (default), `pool` or `loop`: where handlers run.
+    /// `method`: on the connection's event loop, except the methods the schema declares
+    /// `cpu_bound` (imports, key rotation), which run on the task pool; `pool`: every
+    /// handler on the task pool (two more thread hand-offs per call); `loop`: every handler
+    /// on the event loop (BENCHMARKS.md measures the three).
+    public var handlerExecution: RPCServer.HandlerExecution = .byMethod
     /// TONGXIN_MAX_CONNECTIONS (default 10,000): open RPC connections at once; more are
     /// refused with a GOAWAY (RESOURCE_EXHAUSTED).
     public var maxConnections: Int
@@ -226,10 +227,12 @@ struct EnvironmentReader {
 
     func handlerExecution() throws -> RPCServer.HandlerExecution {
         switch environment["TONGXIN_HANDLER_EXECUTION"] ?? "" {
-        case "", "pool": return .concurrent
+        case "", "method": return .byMethod
+        case "pool": return .concurrent
         case "loop": return .eventLoop
         case let other:
-            throw ConfigurationError(variable: "TONGXIN_HANDLER_EXECUTION", problem: "must be pool or loop, not \"\(other)\"")
+            throw ConfigurationError(
+                variable: "TONGXIN_HANDLER_EXECUTION", problem: "must be method, pool or loop, not \"\(other)\"")
         }
     }
 

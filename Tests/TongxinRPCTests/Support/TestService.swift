@@ -9,8 +9,8 @@ typealias TestHandler = @Sendable (HealthV1.PingRequest, ServerCallContext) asyn
 enum Test {
     static let service = "tongxin.test.v1.Test"
 
-    static func method(_ name: String, idempotent: Bool = false) -> TestMethod {
-        TestMethod(service: self.service, name: name, idempotent: idempotent)
+    static func method(_ name: String, idempotent: Bool = false, cpuBound: Bool = false) -> TestMethod {
+        TestMethod(service: self.service, name: name, idempotent: idempotent, cpuBound: cpuBound)
     }
 
     static let echo = method("Echo", idempotent: true)

@@ -26,7 +26,7 @@ extension MembershipV1 {
             public static let listUnits = RPCMethod<MembershipV1.ListUnitsRequest, MembershipV1.ListUnitsResponse>(
                 service: "tongxin.membership.v1.Membership", name: "ListUnits", idempotent: true, readOnly: true, permission: "membership.read")
             public static let importUnits = RPCMethod<MembershipV1.ImportUnitsRequest, MembershipV1.ImportUnitsResponse>(
-                service: "tongxin.membership.v1.Membership", name: "ImportUnits", idempotent: true, readOnly: false, permission: "membership.write")
+                service: "tongxin.membership.v1.Membership", name: "ImportUnits", idempotent: true, readOnly: false, permission: "membership.write", cpuBound: true)
             public static let createPerson = RPCMethod<MembershipV1.CreatePersonRequest, MembershipV1.Person>(
                 service: "tongxin.membership.v1.Membership", name: "CreatePerson", idempotent: false, readOnly: false, permission: "membership.write")
             public static let getPerson = RPCMethod<MembershipV1.GetPersonRequest, MembershipV1.Person>(
@@ -38,7 +38,7 @@ extension MembershipV1 {
             public static let addKinship = RPCMethod<MembershipV1.AddKinshipRequest, MembershipV1.AddKinshipResponse>(
                 service: "tongxin.membership.v1.Membership", name: "AddKinship", idempotent: true, readOnly: false, permission: "membership.write")
             public static let rotatePIIKey = RPCMethod<MembershipV1.RotatePIIKeyRequest, MembershipV1.RotatePIIKeyResponse>(
-                service: "tongxin.membership.v1.Membership", name: "RotatePIIKey", idempotent: true, readOnly: false, permission: "pii.rotate")
+                service: "tongxin.membership.v1.Membership", name: "RotatePIIKey", idempotent: true, readOnly: false, permission: "pii.rotate", cpuBound: true)
             public static let createCouncil = RPCMethod<MembershipV1.CreateCouncilRequest, MembershipV1.Council>(
                 service: "tongxin.membership.v1.Membership", name: "CreateCouncil", idempotent: false, readOnly: false, permission: "membership.write")
             public static let getCouncil = RPCMethod<MembershipV1.GetCouncilRequest, MembershipV1.Council>(
