@@ -46,11 +46,14 @@ public struct PostgresCell: Sendable {
     public let text: String?
     /// The column's type OID (`pg_type.oid`).
     public let typeOID: UInt32
-    let exists: Bool
+    @usableFromInline let exists: Bool
 
     public var isNull: Bool { text == nil }
 
     /// Decodes the cell; `Optional` targets turn NULL into nil, other targets throw on NULL.
+    /// Inlinable, so each record's decoding is specialised for its column types (a generic
+    /// call per cell, with its metadata look-ups, was a tenth of GetCouncil's time).
+    @inlinable
     public func decode<T: PostgresDecodable>(_ type: T.Type = T.self) throws -> T {
         guard exists else {
             throw PostgresError(kind: .decoding, message: "the result has no column \(column)", column: column)

@@ -29,76 +29,97 @@ enum PostgresTimestamp {
     }
 
     /// Parses `YYYY-MM-DD[ HH:MM:SS[.ffffff]][±HH[:MM[:SS]]][ BC]`, `infinity`, `-infinity`.
-    /// A value without offset (`timestamp`, `date`) is taken as UTC.
+    /// A value without offset (`timestamp`, `date`) is taken as UTC. Reads the string's
+    /// UTF-8 in place (no copy, no allocation): it runs for every timestamp of every row.
     static func parse(_ text: String) -> Date? {
         if text == "infinity" { return .distantFuture }
         if text == "-infinity" { return .distantPast }
-        var bytes = Array(text.utf8)
-        var bc = false
-        if bytes.count > 3, bytes.suffix(3) == Array(" BC".utf8) {
-            bc = true
-            bytes.removeLast(3)
+        var text = text
+        return text.withUTF8 { utf8 in
+            var scanner = Scanner(bytes: utf8)
+            return scanner.timestamp()
         }
+    }
+
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
-        func number(maxDigits: Int = 12) -> Int64? {
+        var end: Int
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            end = bytes.count
+        }
+
+        mutating func number(maxDigits: Int = 12) -> Int64? {
             var value: Int64 = 0
             var digits = 0
-            while index < bytes.count, digits < maxDigits, let d = digit(bytes[index]) {
+            while index < end, digits < maxDigits, let d = PostgresTimestamp.digit(bytes[index]) {
                 value = value * 10 + Int64(d)
                 index += 1
                 digits += 1
             }
             return digits == 0 ? nil : value
         }
-        func expect(_ char: Character) -> Bool {
-            guard index < bytes.count, bytes[index] == char.asciiValue else { return false }
+
+        mutating func expect(_ ascii: UInt8) -> Bool {
+            guard index < end, bytes[index] == ascii else { return false }
             index += 1
             return true
         }
-        guard var year = number(), expect("-"), let month = number(maxDigits: 2), expect("-"),
-            let day = number(maxDigits: 2), (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
-        if bc { year = 1 - year }
-        var secondOfDay: Int64 = 0
-        var micros: Int64 = 0
-        var offset: Int64 = 0
-        if index < bytes.count {
-            guard expect(" ") || expect("T"), let hour = number(maxDigits: 2), expect(":"),
-                let minute = number(maxDigits: 2), expect(":"), let second = number(maxDigits: 2),
-                hour <= 24, minute < 60, second <= 60
-            else { return nil }
-            secondOfDay = hour * 3600 + minute * 60 + second
-            if expect(".") {
-                var scale: Int64 = 100_000
-                while index < bytes.count, let d = digit(bytes[index]) {
-                    micros += Int64(d) * scale
-                    scale /= 10
-                    index += 1
-                }
+
+        mutating func timestamp() -> Date? {
+            var bc = false
+            if end > 3, bytes[end - 3] == UInt8(ascii: " "), bytes[end - 2] == UInt8(ascii: "B"),
+               bytes[end - 1] == UInt8(ascii: "C") {
+                bc = true
+                end -= 3
             }
-            if index < bytes.count {
-                let sign: Int64
-                if expect("+") { sign = 1 } else if expect("-") { sign = -1 } else { return nil }
-                guard let offHours = number(maxDigits: 2) else { return nil }
-                var off = offHours * 3600
-                if expect(":") {
-                    guard let offMinutes = number(maxDigits: 2) else { return nil }
-                    off += offMinutes * 60
-                    if expect(":") {
-                        guard let offSeconds = number(maxDigits: 2) else { return nil }
-                        off += offSeconds
+            guard var year = number(), expect(UInt8(ascii: "-")), let month = number(maxDigits: 2),
+                expect(UInt8(ascii: "-")), let day = number(maxDigits: 2), (1...12).contains(month), (1...31).contains(day)
+            else { return nil }
+            if bc { year = 1 - year }
+            var secondOfDay: Int64 = 0
+            var micros: Int64 = 0
+            var offset: Int64 = 0
+            if index < end {
+                guard expect(UInt8(ascii: " ")) || expect(UInt8(ascii: "T")), let hour = number(maxDigits: 2),
+                    expect(UInt8(ascii: ":")), let minute = number(maxDigits: 2), expect(UInt8(ascii: ":")),
+                    let second = number(maxDigits: 2), hour <= 24, minute < 60, second <= 60
+                else { return nil }
+                secondOfDay = hour * 3600 + minute * 60 + second
+                if expect(UInt8(ascii: ".")) {
+                    var scale: Int64 = 100_000
+                    while index < end, let d = PostgresTimestamp.digit(bytes[index]) {
+                        micros += Int64(d) * scale
+                        scale /= 10
+                        index += 1
                     }
                 }
-                offset = sign * off
+                if index < end {
+                    let sign: Int64
+                    if expect(UInt8(ascii: "+")) { sign = 1 } else if expect(UInt8(ascii: "-")) { sign = -1 } else { return nil }
+                    guard let offHours = number(maxDigits: 2) else { return nil }
+                    var off = offHours * 3600
+                    if expect(UInt8(ascii: ":")) {
+                        guard let offMinutes = number(maxDigits: 2) else { return nil }
+                        off += offMinutes * 60
+                        if expect(UInt8(ascii: ":")) {
+                            guard let offSeconds = number(maxDigits: 2) else { return nil }
+                            off += offSeconds
+                        }
+                    }
+                    offset = sign * off
+                }
+                guard index == end else { return nil }
             }
-            guard index == bytes.count else { return nil }
+            let days = PostgresTimestamp.daysFromCivil(year: year, month: month, day: day)
+            let seconds = days * 86_400 + secondOfDay - offset
+            return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + secondOfDay - offset
-        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
     }
 
-    private static func digit(_ byte: UInt8) -> UInt8? {
+    fileprivate static func digit(_ byte: UInt8) -> UInt8? {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? byte - UInt8(ascii: "0") : nil
     }
 

@@ -7,9 +7,9 @@ extension UUID {
     /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits in either case); nil for
     /// anything else.
     public init?(canonicalText text: some StringProtocol) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        var high: UInt8?
+        // Two 64-bit halves, filled nibble by nibble: no allocation per id.
+        var halves: (UInt64, UInt64) = (0, 0)
+        var nibbles = 0
         var count = 0
         for unit in text.utf8 {
             count += 1
@@ -24,21 +24,24 @@ extension UUID {
             case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = unit - UInt8(ascii: "A") + 10
             default: return nil
             }
-            if let first = high {
-                bytes.append(first << 4 | nibble)
-                high = nil
+            guard nibbles < 32 else { return nil }
+            if nibbles < 16 {
+                halves.0 = halves.0 << 4 | UInt64(nibble)
             } else {
-                high = nibble
+                halves.1 = halves.1 << 4 | UInt64(nibble)
             }
+            nibbles += 1
         }
-        guard count == 36, bytes.count == 16 else { return nil }
-        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        guard count == 36, nibbles == 32 else { return nil }
+        let (a, b) = (halves.0.bigEndian, halves.1.bigEndian)
+        self.init(uuid: withUnsafeBytes(of: (a, b)) { raw in raw.load(as: uuid_t.self) })
     }
 
     /// The canonical lower-case text, as PostgreSQL prints a `uuid`.
     public var canonicalText: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        @inline(__always) func hex(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a")
+        }
         return withUnsafeBytes(of: uuid) { raw in
             String(unsafeUninitializedCapacity: 36) { buffer in
                 var out = 0
@@ -47,8 +50,8 @@ extension UUID {
                         buffer[out] = UInt8(ascii: "-")
                         out += 1
                     }
-                    buffer[out] = digits[Int(byte >> 4)]
-                    buffer[out + 1] = digits[Int(byte & 0x0F)]
+                    buffer[out] = hex(byte >> 4)
+                    buffer[out + 1] = hex(byte & 0x0F)
                     out += 2
                 }
                 return out
