@@ -74,6 +74,7 @@ let package = Package(
             name: "tongxin-bench",
             dependencies: [
                 "TongxinRPC", "HealthAPI", "MembershipAPI", "TongxinSchemas", "TongxinService",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

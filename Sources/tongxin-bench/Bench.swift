@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import HealthAPI
 import MembershipAPI
+import NIOPosix
 import Synchronization
 import TongxinRPC
 import TongxinSchemas
@@ -27,10 +28,15 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
+    @Option(help: "Client threads: the client's connections and the calling tasks share this many event loops (so a call never changes threads in the client; 0: Swift's task pool and NIO's shared loops).") var clientThreads = 0
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
 
     func run() async throws {
-        let client = RPCClient(configuration: .init(host: host, port: port, connections: max(1, connections), connectTimeout: .seconds(2)))
+        let loops: MultiThreadedEventLoopGroup? = clientThreads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: clientThreads) : nil
+        let executors = loops.map { group in group.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) } } ?? []
+        let client = RPCClient(
+            configuration: .init(host: host, port: port, connections: max(1, connections), connectTimeout: .seconds(2)),
+            eventLoopGroup: loops ?? MultiThreadedEventLoopGroup.singleton)
         let runner = Task { try await client.run() }
         defer { runner.cancel() }
         if probe {
@@ -41,11 +47,12 @@ struct Bench: AsyncParsableCommand {
         let call = try await makeCall(client)
         _ = try await call()  // fail fast with a clear error before measuring
         let clock = ContinuousClock()
-        if warmup > 0 { _ = await load(call, until: clock.now + .milliseconds(Int(warmup * 1000))) }
+        if warmup > 0 { _ = await load(call, until: clock.now + .milliseconds(Int(warmup * 1000)), on: executors) }
         let start = clock.now
-        let result = await load(call, until: start + .milliseconds(Int(duration * 1000)))
+        let result = await load(call, until: start + .milliseconds(Int(duration * 1000)), on: executors)
         let elapsed = clock.now - start
         await client.close()
+        try? await loops?.shutdownGracefully()
         report(result, elapsed: elapsed)
     }
 
@@ -57,10 +64,13 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// `concurrency` workers, each with one call in flight, until `deadline`.
-    func load(_ call: @escaping Call, until deadline: ContinuousClock.Instant) async -> Outcome {
+    func load(
+        _ call: @escaping Call, until deadline: ContinuousClock.Instant, on executors: [EventLoopTaskExecutor] = []
+    ) async -> Outcome {
         await withTaskGroup(of: Outcome.self) { group in
-            for _ in 0..<max(1, concurrency) {
-                group.addTask {
+            for slot in 0..<max(1, concurrency) {
+                let executor: (any TaskExecutor)? = executors.isEmpty ? nil : executors[slot % executors.count]
+                group.addTask(executorPreference: executor) {
                     var outcome = Outcome()
                     let clock = ContinuousClock()
                     while clock.now < deadline {

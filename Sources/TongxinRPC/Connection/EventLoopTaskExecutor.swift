@@ -7,14 +7,18 @@ import NIOCore
 ///
 /// The price is that a handler which blocks or burns CPU delays its connection's I/O;
 /// `RPCServer.Configuration.handlerExecution` chooses `.concurrent` for such servers.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let eventLoop: any EventLoop
+///
+/// Public so that a client can do the same: tasks that call through an `RPCClient` whose
+/// connections live on one event loop, run on that loop, hand nothing between threads
+/// (`tongxin-bench --client-threads`).
+public final class EventLoopTaskExecutor: TaskExecutor {
+    public let eventLoop: any EventLoop
 
-    init(eventLoop: any EventLoop) {
+    public init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         self.eventLoop.execute {
             job.runSynchronously(on: self.asUnownedTaskExecutor())
