@@ -17,6 +17,7 @@ cd "$repo"
 seconds="${1:-10}"
 
 Scripts/run.sh >/dev/null
+[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 set -a; source .tongxin/secrets.env; set +a
 bin="$(swift build -c release --show-bin-path)"
 pgbin=/usr/lib/postgresql/15/bin
@@ -31,16 +32,60 @@ psql "$superuser_url" -X -q -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATA
 psql "$bench_url" -X -q -c "CREATE TABLE one_insert (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
 echo "INSERT INTO one_insert (payload) VALUES ('居民');" > "$work/insert.sql"
 
-pgbench_tps() {  # prints the TPS of one pgbench run
-  "$pgbin/pgbench" -n -c 16 -j 2 -T "$seconds" "$@" "$bench_url" 2>/dev/null \
-    | awk '/^tps = / { print $3; exit }'
+tick="$(getconf CLK_TCK)"
+service_pid="$(pgrep -f "$bin/tongxin-membership" | head -1)"
+cpu_of() {  # CPU ticks (user + system) of the given pids, summed
+  local total=0 pid value
+  for pid in "$@"; do
+    value="$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+    total=$((total + value))
+  done
+  echo "$total"
 }
-tongxin() {  # prints tongxin-bench's RESULT json
-  "$bin/tongxin-bench" --port 7101 --connections 2 --duration "$seconds" "$@" | sed -n 's/^RESULT //p'
+postgres_cpu() {  # every PostgreSQL process alive now, plus those already gone (the postmaster's reaped children)
+  local postmaster reaped
+  postmaster="$(head -1 .tongxin/pgdata/postmaster.pid 2>/dev/null || echo 0)"
+  reaped="$(awk '{ print $16 + $17 }' "/proc/$postmaster/stat" 2>/dev/null || echo 0)"
+  echo $(( $(cpu_of $(pgrep -u postgres -f "postgres" || true)) + reaped ))
 }
 
-echo "pgbench -S…";               select_tps="$(pgbench_tps -S)"
-echo "pgbench one insert…";       insert_tps="$(pgbench_tps -f "$work/insert.sql")"
+# Each run prints one JSON object: its result plus the CPU it cost per call, split into the
+# client (pgbench or tongxin-bench), the service and PostgreSQL, in microseconds.
+pgbench_run() {
+  local before_pg after_pg out client
+  before_pg="$(postgres_cpu)"
+  out="$( { /usr/bin/time -f 'CLIENT %U %S' "$pgbin/pgbench" -n -c 16 -j 2 -T "$seconds" "$@" "$bench_url"; } 2>&1)"
+  after_pg="$(postgres_cpu)"
+  client="$(echo "$out" | awk '/^CLIENT/ { print $2 + $3 }')"
+  echo "$out" | python3 -c '
+import json, sys
+text = sys.stdin.read()
+tps = next(float(l.split()[2]) for l in text.splitlines() if l.startswith("tps = "))
+txns = next(int(l.split()[-1]) for l in text.splitlines() if l.startswith("number of transactions actually processed"))
+tick, pg, client = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(json.dumps({"tps": tps, "client_us": client * 1e6 / txns, "service_us": 0, "pg_us": pg / tick * 1e6 / txns}))
+' "$tick" "$((after_pg - before_pg))" "$client"
+}
+tongxin() {
+  local before_pg after_pg before_svc after_svc out client
+  before_pg="$(postgres_cpu)"; before_svc="$(cpu_of "$service_pid")"
+  out="$( { /usr/bin/time -f 'CLIENT %U %S' "$bin/tongxin-bench" --port 7101 --connections 2 --duration "$seconds" "$@"; } 2>&1)"
+  after_pg="$(postgres_cpu)"; after_svc="$(cpu_of "$service_pid")"
+  client="$(echo "$out" | awk '/^CLIENT/ { print $2 + $3 }')"
+  echo "$out" | sed -n 's/^RESULT //p' | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+tick, pg, svc, client, seconds = (float(a) for a in sys.argv[1:6])
+calls = max(1, r["calls"]) * (1 + float(sys.argv[6]) / seconds)  # warm-up calls cost CPU too
+r["client_us"] = client * 1e6 / calls
+r["service_us"] = svc / tick * 1e6 / calls
+r["pg_us"] = pg / tick * 1e6 / calls
+print(json.dumps(r))
+' "$tick" "$((after_pg - before_pg))" "$((after_svc - before_svc))" "$client" "$seconds" 1
+}
+
+echo "pgbench -S…";               select_run="$(pgbench_run -S)"
+echo "pgbench one insert…";       insert_run="$(pgbench_run -f "$work/insert.sql")"
 echo "ping, 64 in flight…";       ping="$(tongxin --concurrency 64 --method ping)"
 echo "get-unit, 16 in flight…";   get_unit="$(tongxin --concurrency 16 --method get-unit)"
 echo "get-council (60), 1…";      get_council="$(tongxin --concurrency 1 --method get-council --council-size 60)"
@@ -49,15 +94,19 @@ echo "create-person, 16 towns…";  create_person_towns="$(tongxin --concurrency
 
 machine="$(nproc) vCPU $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(uname -sr), $(swift --version 2>/dev/null | head -1 | sed 's/.*Swift version \([0-9.]*\).*/Swift \1/'), $(psql "$superuser_url" -XAtc 'SHOW server_version' | cut -d' ' -f1)"
 
-section="$(python3 - "$seconds" "$machine" "$select_tps" "$insert_tps" "$ping" "$get_unit" "$get_council" "$create_person" "$create_person_towns" <<'PY'
+section="$(python3 - "$seconds" "$machine" "$select_run" "$insert_run" "$ping" "$get_unit" "$get_council" "$create_person" "$create_person_towns" <<'PY'
 import datetime, json, sys
-seconds, machine, select_tps, insert_tps = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+seconds, machine = sys.argv[1], sys.argv[2]
+select_run, insert_run = json.loads(sys.argv[3]), json.loads(sys.argv[4])
+select_tps, insert_tps = select_run["tps"], insert_run["tps"]
 ping, get_unit, get_council, create_person, create_person_towns = (json.loads(a) for a in sys.argv[5:10])
 def us(v):
     return f"{v/1000:.2f} ms" if v >= 1000 else f"{v} µs"
+def cpu(r):
+    return f"{r['client_us']:.0f} / {r['service_us']:.0f} / {r['pg_us']:.0f}"
 def row(name, r, ratio=""):
     return (f"| {name} | {r['concurrency']} | {r['calls_per_second']:,.0f} | {us(r['p50_us'])} | {us(r['p90_us'])} "
-            f"| {us(r['p99_us'])} | {r['errors']} | {ratio} |")
+            f"| {us(r['p99_us'])} | {r['errors']} | {cpu(r)} | {ratio} |")
 unit_ratio = get_unit["calls_per_second"] / select_tps
 person_ratio = create_person["calls_per_second"] / insert_tps
 towns_ratio = create_person_towns["calls_per_second"] / insert_tps
@@ -68,10 +117,14 @@ lines = [
     f"Command: `Scripts/bench.sh {seconds}` ({seconds} s per run, tongxin-bench over 2 connections; "
     "pgbench `-c 16 -j 2` on a scale-10 database in the same cluster, in the same run).",
     "",
-    "| workload | in flight | calls/s | p50 | p90 | p99 | errors | vs pgbench |",
-    "|---|---|---|---|---|---|---|---|",
-    f"| pgbench -S (select-only) | 16 | {select_tps:,.0f} | | | | | |",
-    f"| pgbench, one INSERT | 16 | {insert_tps:,.0f} | | | | | |",
+    "CPU per call is µs of CPU time (user + system) spent by the client (pgbench or tongxin-bench), the",
+    "service and PostgreSQL (all its processes), divided by the calls made: what each call costs the",
+    "machine, whatever else was running.",
+    "",
+    "| workload | in flight | calls/s | p50 | p90 | p99 | errors | CPU per call µs: client / service / PostgreSQL | vs pgbench |",
+    "|---|---|---|---|---|---|---|---|---|",
+    f"| pgbench -S (select-only) | 16 | {select_tps:,.0f} | | | | | {cpu(select_run)} | |",
+    f"| pgbench, one INSERT | 16 | {insert_tps:,.0f} | | | | | {cpu(insert_run)} | |",
     row("Health.Ping", ping),
     row("GetUnit (one row)", get_unit, f"{unit_ratio:.0%} of -S (target ≥ 60%)"),
     row("GetCouncil (60 seats)", get_council, "p50 target ≤ 600 µs"),
