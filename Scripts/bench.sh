@@ -4,7 +4,8 @@
 #
 #   Scripts/bench.sh [seconds per run, default 10]     (BENCH_NO_WRITE=1: print only)
 #
-# 1. Scripts/run.sh: the whole system, release build, local PostgreSQL on 55432
+# 1. Scripts/run.sh: the whole system, release build, local PostgreSQL on 55432, restarted
+#    with TONGXIN_DB_POOL_SIZE=16 (pgbench's 16 clients; override by setting it)
 # 2. pgbench on a database of its own in the same cluster: -S (select-only) and a
 #    one-insert script, 16 clients on 2 threads
 # 3. tongxin-bench: Ping; GetUnit (one row) at 16 in flight; GetCouncil of 60 seats at 1 in
@@ -16,7 +17,10 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$repo"
 seconds="${1:-10}"
 
-Scripts/run.sh >/dev/null
+# The services start afresh for the run, each with as many PostgreSQL connections as pgbench
+# has clients (16), so both sides get the same number of backends.
+Scripts/run.sh stop >/dev/null 2>&1 || true
+TONGXIN_DB_POOL_SIZE="${TONGXIN_DB_POOL_SIZE:-16}" Scripts/run.sh >/dev/null
 [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 set -a; source .tongxin/secrets.env; set +a
 bin="$(swift build -c release --show-bin-path)"
