@@ -11,13 +11,22 @@ import TongxinSchemas
 /// seats keep their span.
 struct TermOperations {
     let scope: CallScope
+    /// The deployment's zone: "today" is read in it (issue 8 §11).
+    let timeZone: TimeZone
+    /// Term length per kind (issue 8 §7).
+    let terms: TermLengths
     var councils: CouncilStore { CouncilStore(tx: scope.tx) }
 
     func endTerm(_ request: MembershipV1.EndTermRequest) async throws -> MembershipV1.Council {
         let council = try await councils.find(request.councilId, forUpdate: true)
-        let today = LocalDate(containing: scope.now, in: .chinaStandard)
-        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? today
-        let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on") ?? Term(startsOn: startsOn).lastDay
+        let today = LocalDate(containing: scope.now, in: timeZone)
+        // Without dates the next term follows the current one (MembershipRules' Term.next:
+        // counted from its last day, so terms never drift), or starts today if the current
+        // one had no dates.
+        let current = council.termEndsOn.map { Term(startsOn: $0, years: terms.years(for: council.kind)) }
+        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? current?.startsOn ?? today
+        let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on")
+            ?? terms.term(council.kind, startsOn: startsOn).lastDay
         guard startsOn <= endsOn else {
             throw MembershipError.invalidArgument(field: "next_term_ends_on", zh: "任期结束日早于开始日", en: "the term ends before it starts")
         }
@@ -63,6 +72,6 @@ struct TermOperations {
                               ["ended_term": String(council.termNumber), "seats_ended": String(ended),
                                "renominated": String(renominated)])
         let updated = try await councils.find(council.id)
-        return updated.wire(seats: try await councils.seats(of: council.id))
+        return updated.wire(seats: try await councils.seats(of: council.id), today: today)
     }
 }
