@@ -95,18 +95,19 @@ struct CouncilOperations {
             throw MembershipError.invalidArgument(field: "topic_id", zh: "只有列席/特邀成员关联议题", en: "only ad-hoc members are bound to a topic")
         }
         let note = try Validate.text(request.note, field: "note", limit: 1000)
-        let source = try NominationSource(wire: request.source)
-        if NominationSource.isRequired(for: role), source == .unrecorded {
-            throw MembershipError.invalidArgument(
-                field: "source", zh: "\(role.nameZH)须写明提名来源（村民小组推荐、村党组织推荐、个人自荐或上级推荐）",
-                en: "a \(role.nameEN) needs the source of the nomination (villager group, party organisation, self or higher level)")
-        }
         let council = try await store.find(request.councilId, forUpdate: true)
         guard council.status.acceptsNominations else {
             throw MembershipError.failedPrecondition(rule: "council.dissolved", zh: "议事会已撤销", en: "the council is dissolved")
         }
         try Self.refuseIfExpired(council, on: today)
         let person = try await PersonStore(tx: scope.tx).find(try Validate.id(request.personId, field: "person_id"))
+        // Checked once the council and person are known to exist (NOT_FOUND first, as everywhere).
+        let source = try NominationSource(wire: request.source)
+        if NominationSource.isRequired(for: role), source == .unrecorded {
+            throw MembershipError.invalidArgument(
+                field: "source", zh: "\(role.nameZH)须写明提名来源（村民小组推荐、村党组织推荐、个人自荐或上级推荐）",
+                en: "a \(role.nameEN) needs the source of the nomination (villager group, party organisation, self or higher level)")
+        }
         try await refuseIfOutsider(person, role: role, council: council)
         let id = UUID()
         let status = MembershipState.initial(needsNotice: role.needsNotice)

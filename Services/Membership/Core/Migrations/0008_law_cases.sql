@@ -10,7 +10,7 @@
 --   election), who recorded it, and the advisory rules accepted with the reason.
 -- * 撤销 (§10): a dissolved council keeps when and why.
 -- Every new table carries `county_code` first in each key and foreign key (README, "Scaling
--- out"), and its tenancy through kit.protect.
+-- out"), and row-level security under the caller's scope.
 
 ALTER TABLE membership.seats
     ADD COLUMN source smallint NOT NULL DEFAULT 0 CHECK (source BETWEEN 0 AND 4),
@@ -68,6 +68,16 @@ ALTER TABLE membership.notices
     ADD COLUMN advisory_acceptance text NOT NULL DEFAULT '' CHECK (length(advisory_acceptance) <= 1000),
     ADD CONSTRAINT notices_election_fk FOREIGN KEY (county_code, election_id) REFERENCES membership.elections (county_code, id);
 
-SELECT kit.protect('membership.elections');
-SELECT kit.protect('membership.election_votes');
+-- Tenancy as on the other membership tables (0003). (kit.protect, run here as the owner with
+-- its pg_catalog search path, does not find ltree's <@ operator in schema public.)
+ALTER TABLE membership.elections ENABLE ROW LEVEL SECURITY;
+ALTER TABLE membership.elections FORCE ROW LEVEL SECURITY;
+CREATE POLICY elections_tenant ON membership.elections
+    USING (unit_path <@ NULLIF(current_setting('app.scope', true), '')::ltree)
+    WITH CHECK (unit_path <@ NULLIF(current_setting('app.scope', true), '')::ltree);
+ALTER TABLE membership.election_votes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE membership.election_votes FORCE ROW LEVEL SECURITY;
+CREATE POLICY election_votes_tenant ON membership.election_votes
+    USING (unit_path <@ NULLIF(current_setting('app.scope', true), '')::ltree)
+    WITH CHECK (unit_path <@ NULLIF(current_setting('app.scope', true), '')::ltree);
 GRANT SELECT, INSERT ON membership.elections, membership.election_votes TO membership_svc;

@@ -20,11 +20,12 @@ struct TermOperations {
     func endTerm(_ request: MembershipV1.EndTermRequest) async throws -> MembershipV1.Council {
         let council = try await councils.find(request.councilId, forUpdate: true)
         let today = LocalDate(containing: scope.now, in: timeZone)
-        // Without dates the next term follows the current one (MembershipRules' Term.next:
-        // counted from its last day, so terms never drift), or starts today if the current
-        // one had no dates.
-        let current = council.termEndsOn.map { Term(startsOn: $0, years: terms.years(for: council.kind)) }
-        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? current?.startsOn ?? today
+        // Without dates: a term that has run out is followed by the next in its cycle
+        // (MembershipRules' Term.next, counted from the last day, so terms never drift by a
+        // day); a term cut short by an early election starts a new cycle today.
+        var following: LocalDate?
+        if let lastDay = council.termEndsOn, today >= lastDay { following = lastDay }
+        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? following ?? today
         let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on")
             ?? terms.term(council.kind, startsOn: startsOn).lastDay
         guard startsOn <= endsOn else {
