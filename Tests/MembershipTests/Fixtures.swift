@@ -37,12 +37,19 @@ final class MembershipHarness: SuiteHarness {
         self.api = MembershipV1.Membership.Client(base.server.client)
     }
 
-    static func start(prefix: String, vault: PIIVault = MembershipHarness.vault) async throws -> MembershipHarness {
+    /// `configure` sets what a deployment configures (composition rules, notice settings and
+    /// time zone, term lengths) before the service starts.
+    static func start(
+        prefix: String, vault: PIIVault = MembershipHarness.vault,
+        configure: @escaping @Sendable (inout MembershipEnvironment) -> Void = { _ in }
+    ) async throws -> MembershipHarness {
         let base = try await ServiceHarness.start(
             service: "membership", prefix: prefix, migrations: try MembershipMigrations.all(), startOfTime: startOfTime
         ) { context in
-            [MembershipService(environment: MembershipEnvironment(
-                pool: context.pool, tokens: context.authority, vault: vault, clock: context.clock, logger: context.logger))]
+            var environment = MembershipEnvironment(
+                pool: context.pool, tokens: context.authority, vault: vault, clock: context.clock, logger: context.logger)
+            configure(&environment)
+            return [MembershipService(environment: environment)]
         }
         return MembershipHarness(base: base)
     }
@@ -90,9 +97,12 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 
 extension Trait where Self == HarnessTrait<MembershipHarness> {
-    static func membershipService(_ prefix: String, vault: PIIVault = MembershipHarness.vault) -> Self {
+    static func membershipService(
+        _ prefix: String, vault: PIIVault = MembershipHarness.vault,
+        configure: @escaping @Sendable (inout MembershipEnvironment) -> Void = { _ in }
+    ) -> Self {
         HarnessTrait(
-            start: { try await MembershipHarness.start(prefix: prefix, vault: vault) },
+            start: { try await MembershipHarness.start(prefix: prefix, vault: vault, configure: configure) },
             bind: { harness, body in try await MembershipHarness.$bound.withValue(harness, operation: body) })
     }
 }
@@ -216,7 +226,8 @@ struct County: Sendable {
     /// 公示 then 确认: publishes the nominees, lets the window pass and confirms.
     @discardableResult
     func constitute(_ council: MembershipV1.Council, acceptance: String = "") async throws -> MembershipV1.Council {
-        if council.kind == .supervisionCommittee || council.kind == .villagersRepresentativesMeeting {
+        let unelected = try await getCouncil(council).seats.filter { $0.status == .nominated && $0.electionId.isEmpty }
+        if council.kind == .supervisionCommittee || council.kind == .villagersRepresentativesMeeting, !unelected.isEmpty {
             try await elect(council)
         }
         let notice = try await publish(council)

@@ -60,12 +60,12 @@ struct TermOperations {
                 try await scope.tx.execute(
                     """
                     INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
-                                                  note, nominated_at, county_code)
-                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8, $9)
+                                                  note, nominated_at, county_code, source)
+                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8, $9, $10)
                     """,
                     [.uuid(UUID()), .uuid(council.id), .uuid(seat.personID), .text(council.unitPath),
                      seat.role.postgresValue, MembershipState.initial(needsNotice: true).postgresValue, .int(Int64(next)),
-                     .timestamp(scope.now), .text(council.countyCode)])
+                     .timestamp(scope.now), .text(council.countyCode), seat.source.postgresValue])
                 renominated += 1
             }
         }
