@@ -50,11 +50,12 @@ struct SeedCouncilTests {
         ]
         if answer.violations.isEmpty { lines += ["", "violations: none"] }
         for violation in answer.violations {
-            var figures = ["count \(violation.count)", "of \(violation.of)"]
+            var figures = ["count \(violation.count)"]
+            if violation.of != 0 { figures.append("of \(violation.of)") }
             if let minimum = violation.minimum { figures.append("minimum \(minimum.value)") }
             if let maximum = violation.maximum { figures.append("maximum \(maximum.value)") }
             if !violation.subject.isEmpty { figures.append("subject \(named(violation.subject))") }
-            if !violation.field.isEmpty { figures.append("field \(violation.field)") }
+            if !violation.field.isEmpty, violation.field != "members" { figures.append("field \(violation.field)") }
             let severity = violation.severity == .advisory ? "advisory" : "binding"
             lines += ["", "- `\(violation.ruleId)` (\(severity); \(figures.joined(separator: ", ")))"]
             lines.append("  - \(named(violation.message?.zh ?? ""))")
@@ -181,7 +182,9 @@ struct SeedCouncilTests {
         specs.append(Spec(name: "水利专家", unit: countyUnit, role: .adHocMember, sector: "expert", topic: "灌溉渠改造"))
         specs.append(Spec(name: "受影响农户", unit: groups[1], role: .adHocMember, sector: "stakeholder", topic: "灌溉渠改造"))
         specs.append(Spec(name: "旁听村民", unit: groups[2], role: .observer, sector: "resident"))
-        return (council, try await fill(council, specs, in: county))
+        var names = try await fill(council, specs, in: county)
+        for group in groups { names[group.id] = group.name }
+        return (council, names)
     }
 
     @Test("004's 1+1+10+X with 30 fixed members, 10 of them cadres; a villager group without its representative fails, an eleventh cadre is advised against")
@@ -282,8 +285,8 @@ struct SeedCouncilTests {
     func supervision(_ county: County, village number: Int, kinOfCommittee: Bool) async throws -> (MembershipV1.Council, [String: String]) {
         let village = try await county.village(number)
         let groups = try await groups(of: village, [80, 90], in: county)
-        _ = try await county.person("村委会主任", in: village, party: true, cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeDirector"], household: "1")
-        _ = try await county.person("村委委员", in: groups[0], cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeMember"], household: "12")
+        let director = try await county.person("村委会主任", in: village, party: true, cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeDirector"], household: "1")
+        let member = try await county.person("村委委员", in: groups[0], cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeMember"], household: "12")
         let council = try await county.council(.supervisionCommittee, at: village, name: "村务监督委员会")
         var specs = [Spec(name: "监委会主任", unit: village, role: .chair, party: true, sector: "supervisoryCommittee", household: "5", source: .villagerGroup)]
         for index in 1..<5 {
@@ -292,7 +295,10 @@ struct SeedCouncilTests {
                               sector: "supervisoryCommittee", gender: index % 2 == 0 ? .female : .male,
                               household: inCommitteeHousehold && index % 2 == 0 ? "12" : "\(20 + index)", source: .villagerGroup))
         }
-        return (council, try await fill(council, specs, in: county))
+        var names = try await fill(council, specs, in: county)
+        names[director.id] = director.name
+        names[member.id] = member.name
+        return (council, names)
     }
 
     @Test("a supervision committee of 5 elected by the representatives' meeting; one of the household of a committee member fails")
