@@ -45,6 +45,11 @@ struct ElectionTests {
         #expect(record.electionId == election.id && record.decisionMeeting.isEmpty)
         let history = try await county.api.getMembershipHistory(.init(councilId: council.id, personId: seats[5].personId), options: county.admin)
         #expect(history.seats.first?.status == .withdrawn && history.seats.first?.endReason == "not elected")
+        let audited = try await county.harness.superuser.query(
+            "SELECT detail->>'elected' AS elected FROM audit.entries WHERE method = 'RecordElection' AND target = $1",
+            [.text("council/\(council.id)")])
+        #expect(audited.count == 1)
+        #expect(try audited.first?["elected"].decode(String.self) == "5")
     }
 
     @Test("a representatives' meeting without two thirds of its members present elects nobody")

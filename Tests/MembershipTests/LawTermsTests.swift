@@ -34,6 +34,7 @@ struct LawTermsTests {
             try await county.nominate(try await county.person("新人", in: village), to: council, as: .adHocMember, topic: "t1")
         }
         #expect(error?.detail?.figure("council.term_expired.term_ends_on") == "2030-01-01")
+        await expectStatus(.failedPrecondition, rule: "council.term_expired") { try await county.publish(council) }
 
         // The next term is counted from the last day: 2030-01-01 … 2035-01-01, then 2040-01-01.
         let second = try await county.api.endTerm(.init(councilId: council.id, renominate: true), options: county.admin)

@@ -312,7 +312,8 @@ extension MembershipV1 {
     /// travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
     /// rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
     /// 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
-    /// sectors, committee-kin exclusion (Organic Law art. 32), households per representative —
+    /// sectors, committee-kin exclusion (Organic Law art. 32), households per representative,
+    /// residence in the council's unit — each with an optional "severity" ("binding"/"advisory") —
     /// is expressed without a schema change, e.g.
     ///   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
     ///    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
@@ -796,7 +797,7 @@ extension MembershipV1 {
         /// "resident" (群众, the default) ...
         public var sector: String
         /// 职务 that seat rules name, as MembershipRules' `Post` spells them:
-        /// "villagePartySecretary", "villagersCommitteeDirector", "villagersCommitteeMember",
+        /// "villagePartySecretary", "villagePartyBranchMember", "villagersCommitteeDirector", "villagersCommitteeMember",
         /// "supervisoryCommitteeDirector", "townLeaderForVillage", "townDeputyPartySecretary" ...
         public var posts: [String]
         /// True when phone and id_number are shown unmasked.

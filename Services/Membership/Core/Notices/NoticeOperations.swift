@@ -17,6 +17,7 @@ struct NoticeOperations {
 
     func publish(_ request: MembershipV1.PublishNoticeRequest) async throws -> MembershipV1.Notice {
         let council = try await councils.find(request.councilId, forUpdate: true)
+        try CouncilOperations.refuseIfExpired(council, on: today)
         let days = request.days == 0 ? settings.days : Int(request.days)
         // 公示期 may be lengthened, never shortened below the deployment's period (issue 8 §6;
         // 004: 公示5天).
@@ -160,6 +161,7 @@ struct NoticeOperations {
         if notice.status == .confirmed { return council.wire(seats: try await councils.seats(of: council.id), today: today) }
         // 确认 (issue 8 §9): the party organisation's deciding meeting and date — or, for an
         // elected body, the election that is its decision (§8).
+        try CouncilOperations.refuseIfExpired(council, on: today)
         let path = ConfirmationPath.of(council.kind)
         let meeting = try Validate.text(request.decisionMeeting, field: "decision_meeting", limit: 200)
         let decidedOn = try request.decidedOn?.localDate(field: "decided_on")

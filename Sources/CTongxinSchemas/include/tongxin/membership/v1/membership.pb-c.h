@@ -268,7 +268,8 @@ typedef enum _Tongxin__Membership__V1__SeatStatus {
  * travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
  * rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
  * 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
- * sectors, committee-kin exclusion (Organic Law art. 32), households per representative —
+ * sectors, committee-kin exclusion (Organic Law art. 32), households per representative,
+ * residence in the council's unit — each with an optional "severity" ("binding"/"advisory") —
  * is expressed without a schema change, e.g.
  *   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
  *    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
@@ -550,7 +551,7 @@ struct  Tongxin__Membership__V1__Person
   char *sector;
   /*
    * 职务 that seat rules name, as MembershipRules' `Post` spells them:
-   * "villagePartySecretary", "villagersCommitteeDirector", "villagersCommitteeMember",
+   * "villagePartySecretary", "villagePartyBranchMember", "villagersCommitteeDirector", "villagersCommitteeMember",
    * "supervisoryCommitteeDirector", "townLeaderForVillage", "townDeputyPartySecretary" ...
    */
   size_t n_posts;
