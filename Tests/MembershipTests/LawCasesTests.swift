@@ -94,6 +94,22 @@ struct LawCasesTests {
         #expect(try await county.check(council).satisfied)
     }
 
+    @Test("a villager-group quota counts each member in the group they belong to, and nobody for a group they do not")
+    func groupQuota() async throws {
+        let county = try await county()
+        let (council, _) = try await county.affairsCouncil(village: 1, fixed: 21, cadres: 7)
+        let village = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1))), options: county.admin)
+        let second = try await county.group(2, of: village, households: 30)
+        let missing = try await county.check(council)
+        #expect(missing.violations.map(\.ruleId) == ["composition.representatives_per_group"])
+        #expect(missing.violations.first?.subject == second.id && missing.violations.first?.count == 0)
+        // A representative registered at the village, not in the second group, fills nothing.
+        try await county.nominate(try await county.person("村级代表", in: village), to: council, source: .villagerGroup)
+        #expect(try await county.check(council).violations.first?.subject == second.id)
+        try await county.nominate(try await county.person("二组代表", in: second), to: council, source: .villagerGroup)
+        #expect(try await county.check(council).satisfied)
+    }
+
     // MARK: §5 flags derived, not trusted
 
     @Test("a villagers' committee post makes a grassroots cadre although the flag says otherwise")
