@@ -175,6 +175,14 @@ struct LawCasesTests {
         assembly.body = .villagersAssembly
         assembly.eligible = 60
         #expect(throws: DomainViolation.self) { try assembly.outcome() }
+        // Art. 22's other quorum: two thirds of the households represented.
+        assembly.households = 30
+        assembly.householdsPresent = 19
+        #expect(throws: DomainViolation.self) { try assembly.outcome() }
+        assembly.householdsPresent = 20
+        #expect(try assembly.outcome().map(\.elected) == [true, false])
+        assembly.households = 0
+        assembly.householdsPresent = 0
         assembly.present = 31
         assembly.tallies = [.init(candidate: "a", votes: 16)]
         #expect(try assembly.outcome().map(\.elected) == [true])

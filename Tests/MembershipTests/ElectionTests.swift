@@ -71,6 +71,17 @@ struct ElectionTests {
         }
     }
 
+    @Test("a villagers' assembly short of half the villagers is still quorate with two thirds of the households represented (art. 22)")
+    func householdQuorum() async throws {
+        let (county, council, seats) = try await committee(candidates: 3)
+        let election = try await county.api.recordElection(
+            .init(councilId: council.id, body: .villagersAssembly, heldOn: CommonV1.Date(year: 2025, month: 3, day: 1),
+                  eligible: 600, present: 250, votes: seats.map { .init(seatId: $0.id, votes: 200) },
+                  households: 300, householdsPresent: 200),
+            options: county.admin)
+        #expect(election.results.allSatisfy(\.elected) && election.householdsPresent == 200)
+    }
+
     @Test("a council the party organisation confirms is not elected")
     func notElectedBody() async throws {
         let harness = try MembershipHarness.current

@@ -2171,14 +2171,20 @@ extension MembershipV1 {
         public var eligible: Int32
         public var present: Int32
         public var votes: [MembershipV1.CandidateVotes]
+        /// 村民会议 only: the village's households and those whose representative attended — art. 22
+        /// also holds the assembly with 三分之二以上 of the households' representatives (0 = not counted).
+        public var households: Int32
+        public var householdsPresent: Int32
 
-        public init(councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, votes: [MembershipV1.CandidateVotes] = []) {
+        public init(councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, votes: [MembershipV1.CandidateVotes] = [], households: Int32 = 0, householdsPresent: Int32 = 0) {
             self.councilId = councilId
             self.body = body
             self.heldOn = heldOn
             self.eligible = eligible
             self.present = present
             self.votes = votes
+            self.households = households
+            self.householdsPresent = householdsPresent
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.RecordElectionRequest")
@@ -2190,6 +2196,8 @@ extension MembershipV1 {
             self.eligible = reader.scalar(4)
             self.present = reader.scalar(5)
             self.votes = try reader.repeatedMessage(6)
+            self.households = reader.scalar(7)
+            self.householdsPresent = reader.scalar(8)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -2199,6 +2207,8 @@ extension MembershipV1 {
             writer.scalar(4, self.eligible)
             writer.scalar(5, self.present)
             try writer.repeatedMessage(6, self.votes)
+            writer.scalar(7, self.households)
+            writer.scalar(8, self.householdsPresent)
         }
     }
 
@@ -2240,8 +2250,10 @@ extension MembershipV1 {
         public var eligible: Int32
         public var present: Int32
         public var results: [MembershipV1.CandidateResult]
+        public var households: Int32
+        public var householdsPresent: Int32
 
-        public init(id: String = "", councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, results: [MembershipV1.CandidateResult] = []) {
+        public init(id: String = "", councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, results: [MembershipV1.CandidateResult] = [], households: Int32 = 0, householdsPresent: Int32 = 0) {
             self.id = id
             self.councilId = councilId
             self.body = body
@@ -2249,6 +2261,8 @@ extension MembershipV1 {
             self.eligible = eligible
             self.present = present
             self.results = results
+            self.households = households
+            self.householdsPresent = householdsPresent
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Election")
@@ -2261,6 +2275,8 @@ extension MembershipV1 {
             self.eligible = reader.scalar(5)
             self.present = reader.scalar(6)
             self.results = try reader.repeatedMessage(7)
+            self.households = reader.scalar(8)
+            self.householdsPresent = reader.scalar(9)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -2271,6 +2287,8 @@ extension MembershipV1 {
             writer.scalar(5, self.eligible)
             writer.scalar(6, self.present)
             try writer.repeatedMessage(7, self.results)
+            writer.scalar(8, self.households)
+            writer.scalar(9, self.householdsPresent)
         }
     }
 

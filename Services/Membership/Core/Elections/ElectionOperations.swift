@@ -44,7 +44,8 @@ struct ElectionOperations {
         }
         let election = Election(
             body: body, heldOn: heldOn, eligible: Int(request.eligible), present: Int(request.present),
-            tallies: request.votes.map { Election.Tally(candidate: $0.seatId.lowercased(), votes: Int($0.votes)) })
+            tallies: request.votes.map { Election.Tally(candidate: $0.seatId.lowercased(), votes: Int($0.votes)) },
+            households: Int(request.households), householdsPresent: Int(request.householdsPresent))
         let outcome: [(candidate: String, votes: Int, elected: Bool)]
         do { outcome = try election.outcome() } catch {
             throw MembershipError.failedPrecondition(
@@ -56,12 +57,13 @@ struct ElectionOperations {
         try await scope.tx.execute(
             """
             INSERT INTO membership.elections (county_code, id, council_id, unit_path, body, held_on, eligible, present,
-                                              term_number, recorded_at, recorded_by)
-            VALUES ($1, $2, $3, $4::ltree, $5, $6::date, $7, $8, $9, $10, $11)
+                                              term_number, recorded_at, recorded_by, households, households_present)
+            VALUES ($1, $2, $3, $4::ltree, $5, $6::date, $7, $8, $9, $10, $11, $12, $13)
             """,
             [.text(council.countyCode), .uuid(id), .uuid(council.id), .text(council.unitPath), body.postgresValue,
              .text(heldOn.sqlText), .int(Int64(request.eligible)), .int(Int64(request.present)),
-             .int(Int64(council.termNumber)), .timestamp(scope.now), .text(scope.caller.principal)])
+             .int(Int64(council.termNumber)), .timestamp(scope.now), .text(scope.caller.principal),
+             .int(Int64(request.households)), .int(Int64(request.householdsPresent))])
         var results: [MembershipV1.CandidateResult] = []
         for result in outcome {
             guard let seat = candidates[result.candidate] else { continue }
@@ -85,9 +87,11 @@ struct ElectionOperations {
         try await scope.audit("RecordElection", target: "council/\(council.id.lowercased)", unitPath: council.unitPath,
                               ["election": id.lowercased, "body": body.rawValue, "held_on": heldOn.sqlText,
                                "eligible": String(request.eligible), "present": String(request.present),
+                               "households": String(request.households), "households_present": String(request.householdsPresent),
                                "candidates": String(results.count), "elected": String(results.count { $0.elected })])
         return MembershipV1.Election(
             id: id.lowercased, councilId: council.id.lowercased, body: body.wire, heldOn: CommonV1.Date(heldOn),
-            eligible: request.eligible, present: request.present, results: results)
+            eligible: request.eligible, present: request.present, results: results,
+            households: request.households, householdsPresent: request.householdsPresent)
     }
 }

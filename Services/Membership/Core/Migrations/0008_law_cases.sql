@@ -30,6 +30,9 @@ CREATE TABLE membership.elections (
     held_on     date NOT NULL,
     eligible    integer NOT NULL CHECK (eligible > 0),
     present     integer NOT NULL CHECK (present BETWEEN 0 AND eligible),
+    -- 村民会议: households, and those represented (art. 22's alternative quorum); 0 = not counted
+    households  integer NOT NULL DEFAULT 0 CHECK (households >= 0),
+    households_present integer NOT NULL DEFAULT 0 CHECK (households_present BETWEEN 0 AND households),
     term_number integer NOT NULL,
     recorded_at timestamptz NOT NULL,
     recorded_by text NOT NULL,

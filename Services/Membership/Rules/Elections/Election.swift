@@ -23,13 +23,30 @@ public struct Election: Sendable, Hashable, Codable {
     public var eligible: Int
     public var present: Int
     public var tallies: [Tally]
+    /// 村民会议: the village's households and those represented at the meeting (0 = not
+    /// counted). Art. 22: 有本村十八周岁以上村民的过半数，**或者**本村三分之二以上的户的代表参加.
+    public var households: Int
+    public var householdsPresent: Int
 
-    public init(body: ElectingBody, heldOn: LocalDate, eligible: Int, present: Int, tallies: [Tally]) {
+    public init(
+        body: ElectingBody, heldOn: LocalDate, eligible: Int, present: Int, tallies: [Tally],
+        households: Int = 0, householdsPresent: Int = 0
+    ) {
         self.body = body
         self.heldOn = heldOn
         self.eligible = eligible
         self.present = present
         self.tallies = tallies
+        self.households = households
+        self.householdsPresent = householdsPresent
+    }
+
+    /// Whether the meeting had its quorum: by those present, or — for the villagers' assembly
+    /// only — by the households represented (art. 22: 三分之二以上的户的代表).
+    public var hasQuorum: Bool {
+        if body.quorum.evaluate(count: present, of: eligible).passed { return true }
+        guard body == .villagersAssembly, households > 0 else { return false }
+        return Threshold.twoThirdsOrMore.evaluate(count: householdsPresent, of: households).passed
     }
 
     /// 当选 — decides every candidate, or refuses the record: a meeting without its quorum
@@ -37,6 +54,7 @@ public struct Election: Sendable, Hashable, Codable {
     /// (`election.counts`) are refused.
     public func outcome() throws(DomainViolation) -> [(candidate: String, votes: Int, elected: Bool)] {
         guard eligible > 0, present >= 0, present <= eligible, !tallies.isEmpty,
+              households >= 0, householdsPresent >= 0, householdsPresent <= households,
               tallies.allSatisfy({ $0.votes >= 0 && $0.votes <= present }) else {
             throw DomainViolation(
                 rule: "election.counts", field: "votes",
@@ -44,7 +62,7 @@ public struct Election: Sendable, Hashable, Codable {
                 en: "with \(eligible) entitled and \(present) present, each candidate's votes must lie between 0 and those present")
         }
         let quorum = body.quorum.evaluate(count: present, of: eligible)
-        guard quorum.passed else {
+        guard hasQuorum else {
             throw DomainViolation(
                 rule: "election.quorum", field: "present",
                 zh: "\(body.nameZH)应到 \(eligible) 人，实到 \(present) 人，未达到\(body.quorum.descriptionZH)的法定人数（至少 \(quorum.requiredMinimum ?? 0) 人）",

@@ -6830,7 +6830,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_votes__descr
   (ProtobufCMessageInit) tongxin__membership__v1__candidate_votes__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__record_election_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__record_election_request__field_descriptors[8] =
 {
   {
     "council_id",
@@ -6904,19 +6904,45 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__record_election_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "households",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, households),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households_present",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, households_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__record_election_request__field_indices_by_name[] = {
   1,   /* field[1] = body */
   0,   /* field[0] = council_id */
   3,   /* field[3] = eligible */
   2,   /* field[2] = held_on */
+  6,   /* field[6] = households */
+  7,   /* field[7] = households_present */
   4,   /* field[4] = present */
   5,   /* field[5] = votes */
 };
 static const ProtobufCIntRange tongxin__membership__v1__record_election_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__record_election_request__descriptor =
 {
@@ -6926,7 +6952,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__record_election_reques
   "Tongxin__Membership__V1__RecordElectionRequest",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__RecordElectionRequest),
-  6,
+  8,
   tongxin__membership__v1__record_election_request__field_descriptors,
   tongxin__membership__v1__record_election_request__field_indices_by_name,
   1,  tongxin__membership__v1__record_election_request__number_ranges,
@@ -7010,7 +7036,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_result__desc
   (ProtobufCMessageInit) tongxin__membership__v1__candidate_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__election__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__election__field_descriptors[9] =
 {
   {
     "id",
@@ -7096,12 +7122,38 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__election__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "households",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, households),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households_present",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, households_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__election__field_indices_by_name[] = {
   2,   /* field[2] = body */
   1,   /* field[1] = council_id */
   4,   /* field[4] = eligible */
   3,   /* field[3] = held_on */
+  7,   /* field[7] = households */
+  8,   /* field[8] = households_present */
   0,   /* field[0] = id */
   5,   /* field[5] = present */
   6,   /* field[6] = results */
@@ -7109,7 +7161,7 @@ static const unsigned tongxin__membership__v1__election__field_indices_by_name[]
 static const ProtobufCIntRange tongxin__membership__v1__election__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__election__descriptor =
 {
@@ -7119,7 +7171,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__election__descriptor =
   "Tongxin__Membership__V1__Election",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__Election),
-  7,
+  9,
   tongxin__membership__v1__election__field_descriptors,
   tongxin__membership__v1__election__field_indices_by_name,
   1,  tongxin__membership__v1__election__number_ranges,

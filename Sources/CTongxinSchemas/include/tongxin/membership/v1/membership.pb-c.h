@@ -1305,10 +1305,16 @@ struct  Tongxin__Membership__V1__RecordElectionRequest
   int32_t present;
   size_t n_votes;
   Tongxin__Membership__V1__CandidateVotes **votes;
+  /*
+   * 村民会议 only: the village's households and those whose representative attended — art. 22
+   * also holds the assembly with 三分之二以上 of the households' representatives (0 = not counted).
+   */
+  int32_t households;
+  int32_t households_present;
 };
 #define TONGXIN__MEMBERSHIP__V1__RECORD_ELECTION_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__record_election_request__descriptor) \
-    , (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL, 0, 0 }
 
 
 struct  Tongxin__Membership__V1__CandidateResult
@@ -1335,10 +1341,12 @@ struct  Tongxin__Membership__V1__Election
   int32_t present;
   size_t n_results;
   Tongxin__Membership__V1__CandidateResult **results;
+  int32_t households;
+  int32_t households_present;
 };
 #define TONGXIN__MEMBERSHIP__V1__ELECTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__election__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL, 0, 0 }
 
 
 /*
