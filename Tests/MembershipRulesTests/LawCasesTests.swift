@@ -187,6 +187,9 @@ struct LawCasesTests {
         assembly.tallies = [.init(candidate: "a", votes: 16)]
         #expect(try assembly.outcome().map(\.elected) == [true])
         #expect(ConfirmationPath.of(.supervisionCommittee) == .election)
+        #expect(ConfirmationPath.sitsExOfficio(.villagersRepresentativesMeeting, posts: [.villagersCommitteeMember]))
+        #expect(!ConfirmationPath.sitsExOfficio(.supervisionCommittee, posts: [.villagersCommitteeMember]))
+        #expect(!ConfirmationPath.sitsExOfficio(.villagersRepresentativesMeeting, posts: []))
         #expect(ConfirmationPath.of(.villageAffairsCouncil) == .partyOrganisation)
     }
 

@@ -226,8 +226,10 @@ struct County: Sendable {
     /// 公示 then 确认: publishes the nominees, lets the window pass and confirms.
     @discardableResult
     func constitute(_ council: MembershipV1.Council, acceptance: String = "") async throws -> MembershipV1.Council {
-        let unelected = try await getCouncil(council).seats.filter { $0.status == .nominated && $0.electionId.isEmpty }
-        if council.kind == .supervisionCommittee || council.kind == .villagersRepresentativesMeeting, !unelected.isEmpty {
+        // Elected bodies are elected first, unless an election is already recorded.
+        let seats = try await getCouncil(council).seats.filter { $0.status == .nominated }
+        if council.kind == .supervisionCommittee || council.kind == .villagersRepresentativesMeeting,
+           !seats.isEmpty, seats.allSatisfy({ $0.electionId.isEmpty }) {
             try await elect(council)
         }
         let notice = try await publish(council)
@@ -239,8 +241,11 @@ struct County: Sendable {
     /// 100 villagers present, 50 votes each.
     @discardableResult
     func elect(_ council: MembershipV1.Council, body: MembershipV1.ElectingBody = .villagersAssembly,
-               eligible: Int32 = 100, present: Int32 = 60, votes: Int32 = 50) async throws -> MembershipV1.Election {
-        let seats = try await getCouncil(council).seats.filter { $0.status == .nominated && $0.electionId.isEmpty }
+               eligible: Int32 = 100, present: Int32 = 60, votes: Int32 = 50,
+               only people: Set<String>? = nil) async throws -> MembershipV1.Election {
+        let seats = try await getCouncil(council).seats.filter {
+            $0.status == .nominated && $0.electionId.isEmpty && (people?.contains($0.personId) ?? true)
+        }
         return try await api.recordElection(
             .init(councilId: council.id, body: body, heldOn: today, eligible: eligible, present: present,
                   votes: seats.map { .init(seatId: $0.id, votes: votes) }),

@@ -266,7 +266,11 @@ struct SeedCouncilTests {
     func representativesMeeting() async throws {
         let county = try await county()
         let (valid, names) = try await representatives(county, village: 1, women: 15)
-        try await county.elect(valid, body: .villagersAssembly, eligible: 900, present: 480, votes: 300)
+        // The 40 representatives are elected; the committee's 5 sit by office (art. 25).
+        let elected = Set(names.filter { $0.value.hasPrefix("村民代表") }.map(\.key))
+        #expect(elected.count == 40)
+        await expectStatus(.failedPrecondition, rule: "election.required") { try await county.publish(valid) }
+        try await county.elect(valid, body: .villagersAssembly, eligible: 900, present: 480, votes: 300, only: elected)
         #expect(try await county.constitute(valid).status == .constituted)
         let ok = try await county.check(valid, includeNominees: false)
         #expect(ok.satisfied, "\(ok.violations.map(\.message))")
@@ -275,7 +279,7 @@ struct SeedCouncilTests {
         let bad = try await county.check(invalid)
         #expect(bad.violations.map(\.ruleId) == ["composition.women_representative_share"])
         report("5. Villagers' representatives' meeting 村民代表会议 of 45 (Organic Law art. 25)", [
-            render("valid: 5 committee members + 40 representatives (15 women; 450 households), elected by the villagers' assembly (480 of 900 present), constituted", ok, names: names),
+            render("valid: 5 villagers' committee members (by office) + 40 representatives (15 women; 450 households) elected by the villagers' assembly (480 of 900 present), constituted", ok, names: names),
             render("minimally invalid: 14 women representatives", bad, names: invalidNames),
         ])
     }

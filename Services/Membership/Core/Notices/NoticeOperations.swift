@@ -49,7 +49,8 @@ struct NoticeOperations {
         // An elected body publishes the election's results (issue 8 §8): every nominee must
         // have been elected first.
         if ConfirmationPath.of(council.kind) == .election {
-            let unelected = nominees.filter { $0.electionID == nil }
+            let exOfficio = try await sittingExOfficio(nominees, of: council)
+            let unelected = nominees.filter { $0.electionID == nil && !exOfficio.contains($0.personID) }
             guard unelected.isEmpty else {
                 throw MembershipError.failedPrecondition(
                     rule: "election.required",
@@ -200,7 +201,8 @@ struct NoticeOperations {
         var election: UUID?
         if path == .election {
             let elections = Set(nominees.compactMap(\.electionID))
-            guard !elections.isEmpty, nominees.allSatisfy({ $0.electionID != nil }) else {
+            let exOfficio = try await sittingExOfficio(nominees, of: council)
+            guard !elections.isEmpty, nominees.allSatisfy({ $0.electionID != nil || exOfficio.contains($0.personID) }) else {
                 throw MembershipError.failedPrecondition(
                     rule: "election.required", zh: "\(council.kind.nameZH)成员须经推选产生", en: "members of a \(council.kind.nameEN) must be elected")
             }
@@ -230,6 +232,21 @@ struct NoticeOperations {
     }
 
     // MARK: - Reading
+
+    /// The nominees who sit by office and are not elected to this body (MembershipRules'
+    /// ``ConfirmationPath/sitsExOfficio(_:posts:)``: the villagers' committee on the
+    /// representatives' meeting, art. 25).
+    func sittingExOfficio(_ seats: [SeatRecord], of council: CouncilRecord) async throws -> Set<UUID> {
+        guard !seats.isEmpty else { return [] }
+        let rows = try await scope.tx.query(
+            "SELECT id, posts FROM membership.people WHERE county_code = $1 AND id = ANY($2::uuid[])",
+            [.text(council.countyCode), .textArray(seats.map(\.personID.lowercased))])
+        var result: Set<UUID> = []
+        for row in rows where ConfirmationPath.sitsExOfficio(council.kind, posts: Set(try row["posts"].decode([Post].self))) {
+            result.insert(try row["id"].decode(UUID.self))
+        }
+        return result
+    }
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> NoticeRecord {
         let notice = try await scope.tx.queryOne(

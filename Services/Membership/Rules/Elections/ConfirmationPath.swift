@@ -52,3 +52,13 @@ public enum ElectingBody: String, Sendable, Hashable, Codable, CaseIterable {
     public var nameZH: String { self == .villagersAssembly ? "村民会议" : "村民代表会议" }
     public var nameEN: String { self == .villagersAssembly ? "villagers' assembly" : "villagers' representatives' meeting" }
 }
+
+extension ConfirmationPath {
+    /// 当然成员 — whether someone holding `posts` sits on a council of `kind` by office rather
+    /// than by this body's election: 村民代表会议由村民委员会成员和村民代表组成 (art. 25), so the
+    /// villagers' committee's members, elected at the committee's own election, sit on the
+    /// representatives' meeting without being elected to it; only the representatives are.
+    public static func sitsExOfficio(_ kind: CouncilKind, posts: Set<Post>) -> Bool {
+        kind == .villagersRepresentativesMeeting && posts.contains(where: \.isVillagersCommitteeMembership)
+    }
+}
