@@ -108,7 +108,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tongxin-membership",
-            dependencies: ["MembershipCore", "TongxinService"],
+            dependencies: ["MembershipCore", "MembershipRules", "TongxinService"],
             path: "Services/Membership/Main",
             swiftSettings: swiftSettings
         ),

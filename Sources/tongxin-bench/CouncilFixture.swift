@@ -27,7 +27,7 @@ struct CouncilFixture {
                 idNumber: idNumber(region: String(prefix.prefix(6)), index: index),
                 household: "户\(index)", partyMember: index % 3 == 0, grassrootsCadre: index % 5 == 0, sector: "villagerRepresentative"
             ), options: options)
-            _ = try await api.nominateMember(.init(councilId: council.id, personId: person.id, role: .fixedMember), options: options)
+            _ = try await api.nominateMember(.init(councilId: council.id, personId: person.id, role: .fixedMember, source: .partyOrganisation), options: options)
         }
         return CouncilFixture(councilID: council.id, options: options)
     }

@@ -133,7 +133,7 @@ struct ListUnits: AsyncParsableCommand {
 
 struct CheckComposition: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check-composition", abstract: "Check a council against its composition rules; exit 1 on a violation.")
+        commandName: "check-composition", abstract: "Check a council against its composition rules; exit 1 when a binding rule is broken (advisory ones are shown, exit 0).")
     @OptionGroup var connection: Connection
     @Argument(help: "The council id.") var councilID: String
     @Flag(help: "Count nominees as if confirmed.") var includeNominees = false
@@ -143,11 +143,18 @@ struct CheckComposition: AsyncParsableCommand {
             try await MembershipV1.Membership.Client(client).checkComposition(
                 .init(councilId: councilID, includeNominees: includeNominees), options: options)
         }
-        print(response.satisfied ? "satisfied (\(response.countedMembers) members)" : "violated (\(response.countedMembers) members):")
+        let verdict = response.satisfied ? "satisfied" : response.bindingSatisfied ? "satisfied but for advisory rules" : "violated"
+        print("\(verdict) (\(response.countedMembers) members)\(response.violations.isEmpty ? "" : ":")")
         for violation in response.violations {
-            print("  \(violation.ruleId): \(violation.message?.zh ?? "") / \(violation.message?.en ?? "")")
+            var figures = ["count \(violation.count)"]
+            if violation.of != 0 { figures.append("of \(violation.of)") }
+            if let minimum = violation.minimum { figures.append("minimum \(minimum.value)") }
+            if let maximum = violation.maximum { figures.append("maximum \(maximum.value)") }
+            if !violation.subject.isEmpty { figures.append("subject \(violation.subject)") }
+            let severity = violation.severity == .advisory ? "advisory" : "binding"
+            print("  \(violation.ruleId) [\(severity); \(figures.joined(separator: ", "))]: \(violation.message?.zh ?? "") / \(violation.message?.en ?? "")")
         }
-        if !response.satisfied { throw ExitCode(1) }
+        if !response.bindingSatisfied { throw ExitCode(1) }
     }
 }
 

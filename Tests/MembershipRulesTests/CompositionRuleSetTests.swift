@@ -70,7 +70,7 @@ struct CompositionRuleSetTests {
         let defaults = CompositionRuleSet.defaults(for: .villageCouncil)
         let merged = defaults.merging(override)
         #expect(merged.rules.map(\.id) == [
-            RuleID.chairCount, RuleID.memberCount, RuleID.nonPartyShare, "county.women_share",
+            RuleID.chairCount, RuleID.memberCount, RuleID.nonPartyShare, RuleID.residence, "county.women_share",
         ])
         guard case .memberCount(let size)? = merged.rule(RuleID.memberCount) else {
             Issue.record("size rule lost")
@@ -130,9 +130,9 @@ struct StructuralCheckTests {
         #expect(MemberFilter(partyMember: true, grassrootsCadre: false).labelZH == "中共党员非基层干部成员")
     }
 
-    @Test("roles: ad-hoc members and observers are never standing; the honorary chair is standing but not fixed")
+    @Test("roles: ad-hoc members and observers are never standing; both chairs are standing but not fixed (1+1+10+X)")
     func roles() {
         #expect(CouncilRole.allCases.filter(\.isStanding) == [.chair, .honoraryChair, .office, .supervisionGroup, .fixedMember])
-        #expect(CouncilRole.allCases.filter(\.isFixed) == [.chair, .office, .supervisionGroup, .fixedMember])
+        #expect(CouncilRole.allCases.filter(\.isFixed) == [.office, .supervisionGroup, .fixedMember])
     }
 }

@@ -45,17 +45,18 @@ enum Fixture {
         return CouncilComposition(kind: .villageCouncil, members: members)
     }
 
-    /// A 1+1+10+X council (004): honorary chair + `fixed` fixed members (chair included),
-    /// `cadres` of them grassroots cadres, one villager representative in each of `groups`
-    /// groups, plus two ad-hoc cadres from a government department and an observer.
+    /// A 1+1+10+X council (004): honorary chair, chair (the party secretary) and `fixed`
+    /// fixed members — the "10" part, neither chair among them (``MemberBase/fixedMembers``) —
+    /// `cadres` of the fixed members grassroots cadres, one villager representative in each
+    /// of `groups` groups, plus two ad-hoc cadres from a government department and an observer.
     static func villageAffairsCouncil(fixed: Int = 30, cadres: Int = 10, groups: Int = 5) -> CouncilComposition {
-        precondition(cadres >= 3 && fixed >= cadres + groups)
+        precondition(cadres >= 2 && fixed >= cadres + groups)
+        let chair = seat(person("secretary", party: true, cadre: true, sector: .villagePartyBranch, posts: [.villagePartySecretary]), .chair)
         var fixedMembers = [
-            seat(person("secretary", party: true, cadre: true, sector: .villagePartyBranch, posts: [.villagePartySecretary]), .chair),
             seat(person("director", party: true, cadre: true, sector: .villagersCommittee, posts: [.villagersCommitteeDirector])),
             seat(person("supervisor", cadre: true, sector: .supervisoryCommittee, posts: [.supervisoryCommitteeDirector]), .supervisionGroup),
         ]
-        for index in 0..<(cadres - 3) {
+        for index in 0..<(cadres - 2) {
             fixedMembers.append(seat(person("cadre\(index)", party: true, cadre: true, sector: .villagersCommittee)))
         }
         for index in 1...groups {
@@ -74,7 +75,7 @@ enum Fixture {
             seat(person("neighbour", sector: .resident), .observer),
         ]
         let context = UnitContext(villagerGroups: (1...groups).map { VillagerGroup(id: "g\($0)", households: 40) })
-        return CouncilComposition(kind: .villageAffairsCouncil, members: fixedMembers + others, context: context)
+        return CouncilComposition(kind: .villageAffairsCouncil, members: [chair] + fixedMembers + others, context: context)
     }
 
     /// A Chengdu villagers' council (003): `perGroup` members in each of `groups` groups,

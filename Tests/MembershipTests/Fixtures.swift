@@ -37,12 +37,19 @@ final class MembershipHarness: SuiteHarness {
         self.api = MembershipV1.Membership.Client(base.server.client)
     }
 
-    static func start(prefix: String, vault: PIIVault = MembershipHarness.vault) async throws -> MembershipHarness {
+    /// `configure` sets what a deployment configures (composition rules, notice settings and
+    /// time zone, term lengths) before the service starts.
+    static func start(
+        prefix: String, vault: PIIVault = MembershipHarness.vault,
+        configure: @escaping @Sendable (inout MembershipEnvironment) -> Void = { _ in }
+    ) async throws -> MembershipHarness {
         let base = try await ServiceHarness.start(
             service: "membership", prefix: prefix, migrations: try MembershipMigrations.all(), startOfTime: startOfTime
         ) { context in
-            [MembershipService(environment: MembershipEnvironment(
-                pool: context.pool, tokens: context.authority, vault: vault, clock: context.clock, logger: context.logger))]
+            var environment = MembershipEnvironment(
+                pool: context.pool, tokens: context.authority, vault: vault, clock: context.clock, logger: context.logger)
+            configure(&environment)
+            return [MembershipService(environment: environment)]
         }
         return MembershipHarness(base: base)
     }
@@ -90,9 +97,12 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 
 extension Trait where Self == HarnessTrait<MembershipHarness> {
-    static func membershipService(_ prefix: String, vault: PIIVault = MembershipHarness.vault) -> Self {
+    static func membershipService(
+        _ prefix: String, vault: PIIVault = MembershipHarness.vault,
+        configure: @escaping @Sendable (inout MembershipEnvironment) -> Void = { _ in }
+    ) -> Self {
         HarnessTrait(
-            start: { try await MembershipHarness.start(prefix: prefix, vault: vault) },
+            start: { try await MembershipHarness.start(prefix: prefix, vault: vault, configure: configure) },
             bind: { harness, body in try await MembershipHarness.$bound.withValue(harness, operation: body) })
     }
 }
@@ -176,10 +186,15 @@ struct County: Sendable {
 
     @discardableResult
     func nominate(
-        _ person: MembershipV1.Person, to council: MembershipV1.Council, as role: MembershipV1.CouncilRole = .fixedMember, topic: String = ""
+        _ person: MembershipV1.Person, to council: MembershipV1.Council, as role: MembershipV1.CouncilRole = .fixedMember, topic: String = "",
+        source: MembershipV1.NominationSource? = nil
     ) async throws -> MembershipV1.Seat {
-        try await api.nominateMember(
-            MembershipV1.NominateMemberRequest(councilId: council.id, personId: person.id, role: role, topicId: topic),
+        // Standing seats say who proposed them (issue 8 §9): the party organisation unless told.
+        let standing = role != .adHocMember && role != .observer
+        return try await api.nominateMember(
+            MembershipV1.NominateMemberRequest(
+                councilId: council.id, personId: person.id, role: role, topicId: topic,
+                source: source ?? (standing ? .partyOrganisation : .unspecified)),
             options: admin)
     }
 
@@ -192,13 +207,54 @@ struct County: Sendable {
         try await api.publishNotice(MembershipV1.PublishNoticeRequest(councilId: council.id), options: admin)
     }
 
-    func confirm(_ notice: MembershipV1.Notice) async throws -> MembershipV1.Council {
-        try await api.confirmNotice(MembershipV1.ConfirmNoticeRequest(noticeId: notice.id), options: admin)
+    /// 党组织研究确定: confirms with the deciding meeting on the day the clock shows.
+    func confirm(_ notice: MembershipV1.Notice, acceptance: String = "") async throws -> MembershipV1.Council {
+        try await api.confirmNotice(
+            MembershipV1.ConfirmNoticeRequest(
+                noticeId: notice.id, decisionMeeting: "村党组织委员会会议", decidedOn: today, advisoryAcceptance: acceptance),
+            options: admin)
+    }
+
+    /// The clock's day in Beijing time.
+    var today: CommonV1.Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: harness.clock.now())
+        return CommonV1.Date(year: Int32(parts.year!), month: Int32(parts.month!), day: Int32(parts.day!))
     }
 
     /// 公示 then 确认: publishes the nominees, lets the window pass and confirms.
     @discardableResult
-    func constitute(_ council: MembershipV1.Council) async throws -> MembershipV1.Council {
+    func constitute(_ council: MembershipV1.Council, acceptance: String = "") async throws -> MembershipV1.Council {
+        // Elected bodies are elected first, unless an election is already recorded.
+        let seats = try await getCouncil(council).seats.filter { $0.status == .nominated }
+        if council.kind == .supervisionCommittee || council.kind == .villagersRepresentativesMeeting,
+           !seats.isEmpty, seats.allSatisfy({ $0.electionId.isEmpty }) {
+            try await elect(council)
+        }
+        let notice = try await publish(council)
+        harness.passNoticeWindow()
+        return try await confirm(notice, acceptance: acceptance)
+    }
+
+    /// 推选 (issue 8 §8): every nominated candidate elected by the villagers' assembly, 60 of
+    /// 100 villagers present, 50 votes each.
+    @discardableResult
+    func elect(_ council: MembershipV1.Council, body: MembershipV1.ElectingBody = .villagersAssembly,
+               eligible: Int32 = 100, present: Int32 = 60, votes: Int32 = 50,
+               only people: Set<String>? = nil) async throws -> MembershipV1.Election {
+        let seats = try await getCouncil(council).seats.filter {
+            $0.status == .nominated && $0.electionId.isEmpty && (people?.contains($0.personId) ?? true)
+        }
+        return try await api.recordElection(
+            .init(councilId: council.id, body: body, heldOn: today, eligible: eligible, present: present,
+                  votes: seats.map { .init(seatId: $0.id, votes: votes) }),
+            options: admin)
+    }
+
+    /// 公示 then 确认 without an election, whatever the kind.
+    @discardableResult
+    func constituteWithoutElection(_ council: MembershipV1.Council) async throws -> MembershipV1.Council {
         let notice = try await publish(council)
         harness.passNoticeWindow()
         return try await confirm(notice)
@@ -236,30 +292,33 @@ extension County {
     }
 
     /// 村务民主协商会 "1+1+10+X" (004) in a new village with one villager group: an
-    /// honorary chair (the town leader for the village), a chair (the village party
-    /// secretary), the villagers' committee director, the supervisory committee director,
-    /// one villager representative from the group and further fixed members of the ten
-    /// categories — `fixed` fixed members in all (chair included, honorary chair not), the
-    /// first `cadres` of them grassroots cadres.
+    /// honorary chair (the town leader for the village, from the town), a chair (the village
+    /// party secretary) and `fixed` fixed members — the "10" part, neither chair among them —
+    /// the villagers' committee director, the supervisory committee director, one villager
+    /// representative from the group and further members of the ten categories, the first
+    /// `cadres` of the fixed members grassroots cadres (the director always is one: a
+    /// committee post makes a cadre).
     func affairsCouncil(village number: Int, fixed: Int, cadres: Int) async throws -> (council: MembershipV1.Council, fixedMembers: [MembershipV1.Person]) {
-        precondition(fixed >= 4 && cadres <= fixed)
+        precondition(fixed >= 3 && cadres >= 1 && cadres <= fixed)
         let village = try await self.village(number)
         let group = try await self.group(1, of: village, households: 40)
         let council = try await self.council(.villageAffairsCouncil, at: village, name: "\(village.name)村务民主协商会")
-        let honorary = try await person("包村领导\(number)", in: village, party: true, cadre: true, sector: "governmentDepartment", posts: ["townLeaderForVillage"])
-        try await nominate(honorary, to: council, as: .honoraryChair)
+        let town = try await api.getUnit(.init(unit: .init(id: village.parentId)), options: admin)
+        let honorary = try await person("包村领导\(number)", in: town, party: true, cadre: true, sector: "governmentDepartment", posts: ["townLeaderForVillage"])
+        try await nominate(honorary, to: council, as: .honoraryChair, source: .higherLevel)
+        let chair = try await person("书记\(number)", in: village, party: true, cadre: true, sector: "villagePartyBranch", posts: ["villagePartySecretary"])
+        try await nominate(chair, to: council, as: .chair)
         let specs: [(name: String, sector: String, posts: [String], unit: MembershipV1.Unit)] = [
-            ("书记\(number)", "villagePartyBranch", ["villagePartySecretary"], village),
             ("村主任\(number)", "villagersCommittee", ["villagersCommitteeDirector"], village),
             ("监委会主任\(number)", "supervisoryCommittee", ["supervisoryCommitteeDirector"], village),
             ("村民代表\(number)", "villagerRepresentative", [], group),
-        ] + (0..<(fixed - 4)).map { index in
+        ] + (0..<(fixed - 3)).map { index in
             ("合作社成员\(number)-\(index)", index % 2 == 0 ? "cooperative" : "veteranPartyMember", [String](), village)
         }
         var members: [MembershipV1.Person] = []
         for (index, spec) in specs.enumerated() {
             let member = try await person(spec.name, in: spec.unit, party: index == 0, cadre: index < cadres, sector: spec.sector, posts: spec.posts)
-            try await nominate(member, to: council, as: index == 0 ? .chair : .fixedMember)
+            try await nominate(member, to: council, as: .fixedMember, source: spec.unit.id == group.id ? .villagerGroup : .partyOrganisation)
             members.append(member)
         }
         return (council, members)

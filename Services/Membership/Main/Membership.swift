@@ -1,5 +1,6 @@
 import Foundation
 import MembershipCore
+import MembershipRules
 import TongxinService
 
 /// `tongxin-membership`: the membership service (谁来协商 — units, people, councils,
@@ -9,7 +10,8 @@ import TongxinService
 /// Besides the variables of `ServiceConfiguration`, it reads
 /// TONGXIN_MEMBERSHIP_RULES_FILE: a JSON file of deployment-wide composition rules
 /// overriding the seeds' defaults per council kind (DOMAIN.md principle 8), and
-/// TONGXIN_MEMBERSHIP_NOTICE_DAYS / TONGXIN_MEMBERSHIP_HOLIDAYS_FILE (`NoticeSettings`).
+/// TONGXIN_MEMBERSHIP_NOTICE_DAYS / TONGXIN_MEMBERSHIP_HOLIDAYS_FILE / TONGXIN_MEMBERSHIP_TIME_ZONE
+/// (`NoticeSettings`), and TONGXIN_MEMBERSHIP_TERM_YEARS (`TermLengths`).
 @main
 struct MembershipMain {
     static func main() async {
@@ -30,6 +32,7 @@ struct MembershipMain {
             let environment = MembershipEnvironment(
                 pool: pool, tokens: context.tokens, vault: vault, clock: context.clock, rules: rules,
                 notice: try NoticeSettings.fromEnvironment(ProcessInfo.processInfo.environment),
+                terms: try TermLengths.fromEnvironment(ProcessInfo.processInfo.environment),
                 logger: context.logger
             )
             return [MembershipService(environment: environment)]

@@ -50,6 +50,7 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__list_councils_request__descriptor,
     &tongxin__membership__v1__list_councils_response__descriptor,
     &tongxin__membership__v1__nominate_member_request__descriptor,
+    &tongxin__membership__v1__dissolve_council_request__descriptor,
     &tongxin__membership__v1__remove_member_request__descriptor,
     &tongxin__membership__v1__end_topic_request__descriptor,
     &tongxin__membership__v1__end_topic_response__descriptor,
@@ -62,12 +63,17 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__check_composition_request__descriptor,
     &tongxin__membership__v1__check_composition_response__descriptor,
     &tongxin__membership__v1__notice__descriptor,
+    &tongxin__membership__v1__confirmation__descriptor,
     &tongxin__membership__v1__objection__descriptor,
     &tongxin__membership__v1__publish_notice_request__descriptor,
     &tongxin__membership__v1__get_notice_request__descriptor,
     &tongxin__membership__v1__file_objection_request__descriptor,
     &tongxin__membership__v1__resolve_objection_request__descriptor,
     &tongxin__membership__v1__confirm_notice_request__descriptor,
+    &tongxin__membership__v1__candidate_votes__descriptor,
+    &tongxin__membership__v1__record_election_request__descriptor,
+    &tongxin__membership__v1__candidate_result__descriptor,
+    &tongxin__membership__v1__election__descriptor,
     &tongxin__membership__v1__end_term_request__descriptor,
     &tongxin__membership__v1__get_membership_history_request__descriptor,
     &tongxin__membership__v1__get_membership_history_response__descriptor,
@@ -87,10 +93,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 77; }
+size_t tongxin_message_descriptor_count(void) { return 83; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 77 ? messages[index] : NULL;
+    return index < 83 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 3; }

@@ -192,6 +192,10 @@ extension MembershipV1 {
         case constituted
         /// 已撤销
         case dissolved
+        /// 任期届满: the term's last day has passed (in the deployment's time zone) and no next term
+        /// has been started (EndTerm). Never stored: read from the calendar on every answer. Not
+        /// constituted for new business — no meetings, no new members — until EndTerm.
+        case expired
         /// A value this build does not know (proto3 enums are open).
         case unrecognized(Int32)
 
@@ -202,6 +206,7 @@ extension MembershipV1 {
             case 2: self = .inNotice
             case 3: self = .constituted
             case 4: self = .dissolved
+            case 5: self = .expired
             default: self = .unrecognized(rawValue)
             }
         }
@@ -213,11 +218,52 @@ extension MembershipV1 {
             case .inNotice: return 2
             case .constituted: return 3
             case .dissolved: return 4
+            case .expired: return 5
             case .unrecognized(let value): return value
             }
         }
 
         public static let protoName = "tongxin.membership.v1.CouncilStatus"
+    }
+
+    /// 提名来源 — who proposed a member (004: 村民代表以村民小组为单位推荐…其他成员由村党组织推荐).
+    public enum NominationSource: WireEnum {
+        /// Not recorded (seats from before it was; ad-hoc members and observers, who are invited).
+        case unspecified
+        /// 村民小组推荐
+        case villagerGroup
+        /// 村党组织推荐
+        case partyOrganisation
+        /// 个人自荐
+        case selfNomination
+        /// 上级推荐
+        case higherLevel
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .villagerGroup
+            case 2: self = .partyOrganisation
+            case 3: self = .selfNomination
+            case 4: self = .higherLevel
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .villagerGroup: return 1
+            case .partyOrganisation: return 2
+            case .selfNomination: return 3
+            case .higherLevel: return 4
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.membership.v1.NominationSource"
     }
 
     public enum SeatStatus: WireEnum {
@@ -260,6 +306,46 @@ extension MembershipV1 {
         }
 
         public static let protoName = "tongxin.membership.v1.SeatStatus"
+    }
+
+    /// A composition rule (组成规则) as data (ARCHITECTURE.md, principle 8). The rule itself
+    /// travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
+    /// rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
+    /// 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
+    /// sectors, committee-kin exclusion (Organic Law art. 32), households per representative,
+    /// residence in the council's unit — each with an optional "severity" ("binding"/"advisory") —
+    /// is expressed without a schema change, e.g.
+    ///   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
+    ///    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
+    ///    "base":"standingMembers","source":"001"}
+    /// 约束力: a binding rule blocks confirmation; an advisory one (004's 原则上/一般) is reported
+    /// and, when a confirmation goes ahead despite it, recorded with who accepted it and why.
+    public enum RuleSeverity: WireEnum {
+        case unspecified
+        case binding
+        case advisory
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .binding
+            case 2: self = .advisory
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .binding: return 1
+            case .advisory: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.membership.v1.RuleSeverity"
     }
 
     public enum NoticeStatus: WireEnum {
@@ -322,6 +408,37 @@ extension MembershipV1 {
         }
 
         public static let protoName = "tongxin.membership.v1.ObjectionOutcome"
+    }
+
+    /// 推选机构 (Organic Law arts. 21–26).
+    public enum ElectingBody: WireEnum {
+        case unspecified
+        /// 村民会议: quorum 过半数 of villagers aged 18+ (art. 22).
+        case villagersAssembly
+        /// 村民代表会议: quorum 三分之二以上 of its members (art. 26).
+        case representativesMeeting
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .villagersAssembly
+            case 2: self = .representativesMeeting
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .villagersAssembly: return 1
+            case .representativesMeeting: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.membership.v1.ElectingBody"
     }
 
     /// An administrative unit (行政单元), the tenant of everything below it.
@@ -680,7 +797,7 @@ extension MembershipV1 {
         /// "resident" (群众, the default) ...
         public var sector: String
         /// 职务 that seat rules name, as MembershipRules' `Post` spells them:
-        /// "villagePartySecretary", "villagersCommitteeDirector", "villagersCommitteeMember",
+        /// "villagePartySecretary", "villagePartyBranchMember", "villagersCommitteeDirector", "villagersCommitteeMember",
         /// "supervisoryCommitteeDirector", "townLeaderForVillage", "townDeputyPartySecretary" ...
         public var posts: [String]
         /// True when phone and id_number are shown unmasked.
@@ -1045,8 +1162,11 @@ extension MembershipV1 {
         public var endReason: String
         public var termNumber: Int32
         public var note: String
+        public var source: MembershipV1.NominationSource
+        /// The election that elected this member ("" unless the council's members are elected).
+        public var electionId: String
 
-        public init(id: String = "", councilId: String = "", personId: String = "", personName: String = "", role: MembershipV1.CouncilRole = MembershipV1.CouncilRole(rawValue: 0), topicId: String = "", status: MembershipV1.SeatStatus = MembershipV1.SeatStatus(rawValue: 0), seatedAt: CommonV1.Timestamp? = nil, endedAt: CommonV1.Timestamp? = nil, endReason: String = "", termNumber: Int32 = 0, note: String = "") {
+        public init(id: String = "", councilId: String = "", personId: String = "", personName: String = "", role: MembershipV1.CouncilRole = MembershipV1.CouncilRole(rawValue: 0), topicId: String = "", status: MembershipV1.SeatStatus = MembershipV1.SeatStatus(rawValue: 0), seatedAt: CommonV1.Timestamp? = nil, endedAt: CommonV1.Timestamp? = nil, endReason: String = "", termNumber: Int32 = 0, note: String = "", source: MembershipV1.NominationSource = MembershipV1.NominationSource(rawValue: 0), electionId: String = "") {
             self.id = id
             self.councilId = councilId
             self.personId = personId
@@ -1059,6 +1179,8 @@ extension MembershipV1 {
             self.endReason = endReason
             self.termNumber = termNumber
             self.note = note
+            self.source = source
+            self.electionId = electionId
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Seat")
@@ -1076,6 +1198,8 @@ extension MembershipV1 {
             self.endReason = reader.string(10)
             self.termNumber = reader.scalar(11)
             self.note = reader.string(12)
+            self.source = reader.enumeration(13)
+            self.electionId = reader.string(14)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1091,6 +1215,8 @@ extension MembershipV1 {
             try writer.string(10, self.endReason)
             writer.scalar(11, self.termNumber)
             try writer.string(12, self.note)
+            writer.enumeration(13, self.source)
+            try writer.string(14, self.electionId)
         }
     }
 
@@ -1138,8 +1264,11 @@ extension MembershipV1 {
         public var seats: [MembershipV1.Seat]
         public var constitutedAt: CommonV1.Timestamp?
         public var createdAt: CommonV1.Timestamp?
+        /// 撤销: when and why (status DISSOLVED).
+        public var dissolvedAt: CommonV1.Timestamp?
+        public var dissolutionReason: String
 
-        public init(id: String = "", unitId: String = "", unitPath: String = "", kind: MembershipV1.CouncilKind = MembershipV1.CouncilKind(rawValue: 0), name: String = "", status: MembershipV1.CouncilStatus = MembershipV1.CouncilStatus(rawValue: 0), currentTerm: MembershipV1.Term? = nil, seats: [MembershipV1.Seat] = [], constitutedAt: CommonV1.Timestamp? = nil, createdAt: CommonV1.Timestamp? = nil) {
+        public init(id: String = "", unitId: String = "", unitPath: String = "", kind: MembershipV1.CouncilKind = MembershipV1.CouncilKind(rawValue: 0), name: String = "", status: MembershipV1.CouncilStatus = MembershipV1.CouncilStatus(rawValue: 0), currentTerm: MembershipV1.Term? = nil, seats: [MembershipV1.Seat] = [], constitutedAt: CommonV1.Timestamp? = nil, createdAt: CommonV1.Timestamp? = nil, dissolvedAt: CommonV1.Timestamp? = nil, dissolutionReason: String = "") {
             self.id = id
             self.unitId = unitId
             self.unitPath = unitPath
@@ -1150,6 +1279,8 @@ extension MembershipV1 {
             self.seats = seats
             self.constitutedAt = constitutedAt
             self.createdAt = createdAt
+            self.dissolvedAt = dissolvedAt
+            self.dissolutionReason = dissolutionReason
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Council")
@@ -1165,6 +1296,8 @@ extension MembershipV1 {
             self.seats = try reader.repeatedMessage(8)
             self.constitutedAt = try reader.message(9)
             self.createdAt = try reader.message(10)
+            self.dissolvedAt = try reader.message(11)
+            self.dissolutionReason = reader.string(12)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1178,6 +1311,8 @@ extension MembershipV1 {
             try writer.repeatedMessage(8, self.seats)
             try writer.message(9, self.constitutedAt)
             try writer.message(10, self.createdAt)
+            try writer.message(11, self.dissolvedAt)
+            try writer.string(12, self.dissolutionReason)
         }
     }
 
@@ -1287,13 +1422,17 @@ extension MembershipV1 {
         public var role: MembershipV1.CouncilRole
         public var topicId: String
         public var note: String
+        /// Required for the seats published for 公示 (chair, honorary chair, office, supervision,
+        /// fixed members): INVALID_ARGUMENT `source` without one.
+        public var source: MembershipV1.NominationSource
 
-        public init(councilId: String = "", personId: String = "", role: MembershipV1.CouncilRole = MembershipV1.CouncilRole(rawValue: 0), topicId: String = "", note: String = "") {
+        public init(councilId: String = "", personId: String = "", role: MembershipV1.CouncilRole = MembershipV1.CouncilRole(rawValue: 0), topicId: String = "", note: String = "", source: MembershipV1.NominationSource = MembershipV1.NominationSource(rawValue: 0)) {
             self.councilId = councilId
             self.personId = personId
             self.role = role
             self.topicId = topicId
             self.note = note
+            self.source = source
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.NominateMemberRequest")
@@ -1304,6 +1443,7 @@ extension MembershipV1 {
             self.role = reader.enumeration(3)
             self.topicId = reader.string(4)
             self.note = reader.string(5)
+            self.source = reader.enumeration(6)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1312,6 +1452,32 @@ extension MembershipV1 {
             writer.enumeration(3, self.role)
             try writer.string(4, self.topicId)
             try writer.string(5, self.note)
+            writer.enumeration(6, self.source)
+        }
+    }
+
+    /// 撤销 — dissolve a council (e.g. the village was merged): every open seat ends, an open
+    /// notice is superseded, the council is DISSOLVED for good. Audited (ids only; the reason is
+    /// kept on the council).
+    public struct DissolveCouncilRequest: WireMessage {
+        public var councilId: String
+        public var reason: String
+
+        public init(councilId: String = "", reason: String = "") {
+            self.councilId = councilId
+            self.reason = reason
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.DissolveCouncilRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.councilId = reader.string(1)
+            self.reason = reader.string(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.councilId)
+            try writer.string(2, self.reason)
         }
     }
 
@@ -1378,15 +1544,6 @@ extension MembershipV1 {
         }
     }
 
-    /// A composition rule (组成规则) as data (ARCHITECTURE.md, principle 8). The rule itself
-    /// travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
-    /// rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
-    /// 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
-    /// sectors, committee-kin exclusion (Organic Law art. 32), households per representative —
-    /// is expressed without a schema change, e.g.
-    ///   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
-    ///    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
-    ///    "base":"standingMembers","source":"001"}
     public struct CompositionRule: WireMessage {
         /// Stable id, e.g. "composition.non_party_share".
         public var id: String
@@ -1406,8 +1563,10 @@ extension MembershipV1 {
         /// Who locked the rule for this unit's subtree: "statute" (Organic Law arts. 25, 32) or
         /// "unit:<id>" of the ancestor that locked it; "" when units below may override it.
         public var lockedBy: String
+        /// A definition's "severity" ("binding" when absent).
+        public var severity: MembershipV1.RuleSeverity
 
-        public init(id: String = "", kind: String = "", summary: CommonV1.LocalizedText? = nil, source: String = "", origin: String = "", disabled: Bool = false, definitionJson: String = "", lockedBy: String = "") {
+        public init(id: String = "", kind: String = "", summary: CommonV1.LocalizedText? = nil, source: String = "", origin: String = "", disabled: Bool = false, definitionJson: String = "", lockedBy: String = "", severity: MembershipV1.RuleSeverity = MembershipV1.RuleSeverity(rawValue: 0)) {
             self.id = id
             self.kind = kind
             self.summary = summary
@@ -1416,6 +1575,7 @@ extension MembershipV1 {
             self.disabled = disabled
             self.definitionJson = definitionJson
             self.lockedBy = lockedBy
+            self.severity = severity
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.CompositionRule")
@@ -1429,6 +1589,7 @@ extension MembershipV1 {
             self.disabled = reader.scalar(6)
             self.definitionJson = reader.string(7)
             self.lockedBy = reader.string(8)
+            self.severity = reader.enumeration(9)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1440,6 +1601,7 @@ extension MembershipV1 {
             writer.scalar(6, self.disabled)
             try writer.string(7, self.definitionJson)
             try writer.string(8, self.lockedBy)
+            writer.enumeration(9, self.severity)
         }
     }
 
@@ -1566,8 +1728,12 @@ extension MembershipV1 {
         /// What the rule was applied to when narrower than the roster: a villager group id,
         /// a person id, a role or a post ("" = the whole roster).
         public var subject: String
+        public var severity: MembershipV1.RuleSeverity
+        /// The input the violation is about when it cannot be checked ("gender",
+        /// "household_count", "villager_groups"), or the field at fault ("person_id").
+        public var field: String
 
-        public init(ruleId: String = "", message: CommonV1.LocalizedText? = nil, count: Int64 = 0, of: Int64 = 0, minimum: CommonV1.Int64Value? = nil, maximum: CommonV1.Int64Value? = nil, subject: String = "") {
+        public init(ruleId: String = "", message: CommonV1.LocalizedText? = nil, count: Int64 = 0, of: Int64 = 0, minimum: CommonV1.Int64Value? = nil, maximum: CommonV1.Int64Value? = nil, subject: String = "", severity: MembershipV1.RuleSeverity = MembershipV1.RuleSeverity(rawValue: 0), field: String = "") {
             self.ruleId = ruleId
             self.message = message
             self.count = count
@@ -1575,6 +1741,8 @@ extension MembershipV1 {
             self.minimum = minimum
             self.maximum = maximum
             self.subject = subject
+            self.severity = severity
+            self.field = field
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.RuleViolation")
@@ -1587,6 +1755,8 @@ extension MembershipV1 {
             self.minimum = try reader.message(5)
             self.maximum = try reader.message(6)
             self.subject = reader.string(7)
+            self.severity = reader.enumeration(8)
+            self.field = reader.string(9)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1597,6 +1767,8 @@ extension MembershipV1 {
             try writer.message(5, self.minimum)
             try writer.message(6, self.maximum)
             try writer.string(7, self.subject)
+            writer.enumeration(8, self.severity)
+            try writer.string(9, self.field)
         }
     }
 
@@ -1625,14 +1797,18 @@ extension MembershipV1 {
     }
 
     public struct CheckCompositionResponse: WireMessage {
+        /// Every rule holds, advisory ones included.
         public var satisfied: Bool
         public var violations: [MembershipV1.RuleViolation]
         public var countedMembers: Int64
+        /// No binding rule is broken: the roster may be confirmed (advisories with a reason).
+        public var bindingSatisfied: Bool
 
-        public init(satisfied: Bool = false, violations: [MembershipV1.RuleViolation] = [], countedMembers: Int64 = 0) {
+        public init(satisfied: Bool = false, violations: [MembershipV1.RuleViolation] = [], countedMembers: Int64 = 0, bindingSatisfied: Bool = false) {
             self.satisfied = satisfied
             self.violations = violations
             self.countedMembers = countedMembers
+            self.bindingSatisfied = bindingSatisfied
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.CheckCompositionResponse")
@@ -1641,12 +1817,14 @@ extension MembershipV1 {
             self.satisfied = reader.scalar(1)
             self.violations = try reader.repeatedMessage(2)
             self.countedMembers = reader.scalar(3)
+            self.bindingSatisfied = reader.scalar(4)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             writer.scalar(1, self.satisfied)
             try writer.repeatedMessage(2, self.violations)
             writer.scalar(3, self.countedMembers)
+            writer.scalar(4, self.bindingSatisfied)
         }
     }
 
@@ -1663,8 +1841,10 @@ extension MembershipV1 {
         public var closesAt: CommonV1.Timestamp?
         public var nominees: [MembershipV1.Seat]
         public var objections: [MembershipV1.Objection]
+        /// How the list was confirmed (absent while open or superseded).
+        public var confirmation: MembershipV1.Confirmation?
 
-        public init(id: String = "", councilId: String = "", status: MembershipV1.NoticeStatus = MembershipV1.NoticeStatus(rawValue: 0), publishedAt: CommonV1.Timestamp? = nil, firstDay: CommonV1.Date? = nil, lastDay: CommonV1.Date? = nil, closesAt: CommonV1.Timestamp? = nil, nominees: [MembershipV1.Seat] = [], objections: [MembershipV1.Objection] = []) {
+        public init(id: String = "", councilId: String = "", status: MembershipV1.NoticeStatus = MembershipV1.NoticeStatus(rawValue: 0), publishedAt: CommonV1.Timestamp? = nil, firstDay: CommonV1.Date? = nil, lastDay: CommonV1.Date? = nil, closesAt: CommonV1.Timestamp? = nil, nominees: [MembershipV1.Seat] = [], objections: [MembershipV1.Objection] = [], confirmation: MembershipV1.Confirmation? = nil) {
             self.id = id
             self.councilId = councilId
             self.status = status
@@ -1674,6 +1854,7 @@ extension MembershipV1 {
             self.closesAt = closesAt
             self.nominees = nominees
             self.objections = objections
+            self.confirmation = confirmation
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Notice")
@@ -1688,6 +1869,7 @@ extension MembershipV1 {
             self.closesAt = try reader.message(7)
             self.nominees = try reader.repeatedMessage(8)
             self.objections = try reader.repeatedMessage(9)
+            self.confirmation = try reader.message(10)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1700,6 +1882,55 @@ extension MembershipV1 {
             try writer.message(7, self.closesAt)
             try writer.repeatedMessage(8, self.nominees)
             try writer.repeatedMessage(9, self.objections)
+            try writer.message(10, self.confirmation)
+        }
+    }
+
+    /// 确认 — the decision that confirmed a notice's list: the party organisation's meeting and
+    /// date (004: 经村党组织研究并最终确定), or for an elected body the election; the advisory
+    /// rules the list departs from, with who accepted them and why (issue 8 §1, §8, §9).
+    public struct Confirmation: WireMessage {
+        /// The principal who recorded the confirmation.
+        public var confirmedBy: String
+        public var confirmedAt: CommonV1.Timestamp?
+        /// The deciding meeting, e.g. 村党支部委员会会议 ("" for an elected body).
+        public var decisionMeeting: String
+        public var decidedOn: CommonV1.Date?
+        /// The election that is the confirmation of an elected body ("" otherwise).
+        public var electionId: String
+        public var acceptedAdvisories: [MembershipV1.RuleViolation]
+        public var advisoryAcceptance: String
+
+        public init(confirmedBy: String = "", confirmedAt: CommonV1.Timestamp? = nil, decisionMeeting: String = "", decidedOn: CommonV1.Date? = nil, electionId: String = "", acceptedAdvisories: [MembershipV1.RuleViolation] = [], advisoryAcceptance: String = "") {
+            self.confirmedBy = confirmedBy
+            self.confirmedAt = confirmedAt
+            self.decisionMeeting = decisionMeeting
+            self.decidedOn = decidedOn
+            self.electionId = electionId
+            self.acceptedAdvisories = acceptedAdvisories
+            self.advisoryAcceptance = advisoryAcceptance
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Confirmation")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.confirmedBy = reader.string(1)
+            self.confirmedAt = try reader.message(2)
+            self.decisionMeeting = reader.string(3)
+            self.decidedOn = try reader.message(4)
+            self.electionId = reader.string(5)
+            self.acceptedAdvisories = try reader.repeatedMessage(6)
+            self.advisoryAcceptance = reader.string(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.confirmedBy)
+            try writer.message(2, self.confirmedAt)
+            try writer.string(3, self.decisionMeeting)
+            try writer.message(4, self.decidedOn)
+            try writer.string(5, self.electionId)
+            try writer.repeatedMessage(6, self.acceptedAdvisories)
+            try writer.string(7, self.advisoryAcceptance)
         }
     }
 
@@ -1872,19 +2103,192 @@ extension MembershipV1 {
     /// objection resolved; the council is constituted when the rules hold.
     public struct ConfirmNoticeRequest: WireMessage {
         public var noticeId: String
+        /// The party organisation's deciding meeting and its date (required, except for an elected
+        /// body, whose election is the decision).
+        public var decisionMeeting: String
+        public var decidedOn: CommonV1.Date?
+        /// Why the list is confirmed despite the advisory rules it departs from (required when it does).
+        public var advisoryAcceptance: String
 
-        public init(noticeId: String = "") {
+        public init(noticeId: String = "", decisionMeeting: String = "", decidedOn: CommonV1.Date? = nil, advisoryAcceptance: String = "") {
             self.noticeId = noticeId
+            self.decisionMeeting = decisionMeeting
+            self.decidedOn = decidedOn
+            self.advisoryAcceptance = advisoryAcceptance
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.ConfirmNoticeRequest")
 
         public init(wire reader: borrowing WireReader) throws {
             self.noticeId = reader.string(1)
+            self.decisionMeeting = reader.string(2)
+            self.decidedOn = try reader.message(3)
+            self.advisoryAcceptance = reader.string(4)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             try writer.string(1, self.noticeId)
+            try writer.string(2, self.decisionMeeting)
+            try writer.message(3, self.decidedOn)
+            try writer.string(4, self.advisoryAcceptance)
+        }
+    }
+
+    public struct CandidateVotes: WireMessage {
+        /// A nominated seat of the council.
+        public var seatId: String
+        public var votes: Int32
+
+        public init(seatId: String = "", votes: Int32 = 0) {
+            self.seatId = seatId
+            self.votes = votes
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.CandidateVotes")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.seatId = reader.string(1)
+            self.votes = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.seatId)
+            writer.scalar(2, self.votes)
+        }
+    }
+
+    /// 推选 — record the election of an elected body's nominees (the supervision committee, the
+    /// villagers' representatives: ConfirmationPath election). A candidate with 过半数 of those
+    /// present is elected; the others are withdrawn. The elected are then published for 公示
+    /// (PublishNotice) and the body is constituted by ConfirmNotice once the window has passed.
+    /// FAILED_PRECONDITION `election.not_elected_body` for a council confirmed by the party
+    /// organisation, `election.quorum` without the quorum, `election.counts` for impossible counts.
+    public struct RecordElectionRequest: WireMessage {
+        public var councilId: String
+        public var body: MembershipV1.ElectingBody
+        public var heldOn: CommonV1.Date?
+        /// Those entitled to attend (villagers aged 18+, or the meeting's members), and those present.
+        public var eligible: Int32
+        public var present: Int32
+        public var votes: [MembershipV1.CandidateVotes]
+        /// 村民会议 only: the village's households and those whose representative attended — art. 22
+        /// also holds the assembly with 三分之二以上 of the households' representatives (0 = not counted).
+        public var households: Int32
+        public var householdsPresent: Int32
+
+        public init(councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, votes: [MembershipV1.CandidateVotes] = [], households: Int32 = 0, householdsPresent: Int32 = 0) {
+            self.councilId = councilId
+            self.body = body
+            self.heldOn = heldOn
+            self.eligible = eligible
+            self.present = present
+            self.votes = votes
+            self.households = households
+            self.householdsPresent = householdsPresent
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.RecordElectionRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.councilId = reader.string(1)
+            self.body = reader.enumeration(2)
+            self.heldOn = try reader.message(3)
+            self.eligible = reader.scalar(4)
+            self.present = reader.scalar(5)
+            self.votes = try reader.repeatedMessage(6)
+            self.households = reader.scalar(7)
+            self.householdsPresent = reader.scalar(8)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.councilId)
+            writer.enumeration(2, self.body)
+            try writer.message(3, self.heldOn)
+            writer.scalar(4, self.eligible)
+            writer.scalar(5, self.present)
+            try writer.repeatedMessage(6, self.votes)
+            writer.scalar(7, self.households)
+            writer.scalar(8, self.householdsPresent)
+        }
+    }
+
+    public struct CandidateResult: WireMessage {
+        public var seatId: String
+        public var personId: String
+        public var votes: Int32
+        public var elected: Bool
+
+        public init(seatId: String = "", personId: String = "", votes: Int32 = 0, elected: Bool = false) {
+            self.seatId = seatId
+            self.personId = personId
+            self.votes = votes
+            self.elected = elected
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.CandidateResult")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.seatId = reader.string(1)
+            self.personId = reader.string(2)
+            self.votes = reader.scalar(3)
+            self.elected = reader.scalar(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.seatId)
+            try writer.string(2, self.personId)
+            writer.scalar(3, self.votes)
+            writer.scalar(4, self.elected)
+        }
+    }
+
+    public struct Election: WireMessage {
+        public var id: String
+        public var councilId: String
+        public var body: MembershipV1.ElectingBody
+        public var heldOn: CommonV1.Date?
+        public var eligible: Int32
+        public var present: Int32
+        public var results: [MembershipV1.CandidateResult]
+        public var households: Int32
+        public var householdsPresent: Int32
+
+        public init(id: String = "", councilId: String = "", body: MembershipV1.ElectingBody = MembershipV1.ElectingBody(rawValue: 0), heldOn: CommonV1.Date? = nil, eligible: Int32 = 0, present: Int32 = 0, results: [MembershipV1.CandidateResult] = [], households: Int32 = 0, householdsPresent: Int32 = 0) {
+            self.id = id
+            self.councilId = councilId
+            self.body = body
+            self.heldOn = heldOn
+            self.eligible = eligible
+            self.present = present
+            self.results = results
+            self.households = households
+            self.householdsPresent = householdsPresent
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.Election")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.councilId = reader.string(2)
+            self.body = reader.enumeration(3)
+            self.heldOn = try reader.message(4)
+            self.eligible = reader.scalar(5)
+            self.present = reader.scalar(6)
+            self.results = try reader.repeatedMessage(7)
+            self.households = reader.scalar(8)
+            self.householdsPresent = reader.scalar(9)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.councilId)
+            writer.enumeration(3, self.body)
+            try writer.message(4, self.heldOn)
+            writer.scalar(5, self.eligible)
+            writer.scalar(6, self.present)
+            try writer.repeatedMessage(7, self.results)
+            writer.scalar(8, self.households)
+            writer.scalar(9, self.householdsPresent)
         }
     }
 
@@ -2069,12 +2473,17 @@ extension MembershipV1 {
         public var at: CommonV1.Timestamp?
         public var termNumber: Int32
         public var entries: [MembershipV1.RosterEntry]
+        /// The council's status now (EXPIRED when its term's last day has passed).
+        public var councilStatus: MembershipV1.CouncilStatus
+        public var termEndsOn: CommonV1.Date?
 
-        public init(councilId: String = "", at: CommonV1.Timestamp? = nil, termNumber: Int32 = 0, entries: [MembershipV1.RosterEntry] = []) {
+        public init(councilId: String = "", at: CommonV1.Timestamp? = nil, termNumber: Int32 = 0, entries: [MembershipV1.RosterEntry] = [], councilStatus: MembershipV1.CouncilStatus = MembershipV1.CouncilStatus(rawValue: 0), termEndsOn: CommonV1.Date? = nil) {
             self.councilId = councilId
             self.at = at
             self.termNumber = termNumber
             self.entries = entries
+            self.councilStatus = councilStatus
+            self.termEndsOn = termEndsOn
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.GetRosterResponse")
@@ -2084,6 +2493,8 @@ extension MembershipV1 {
             self.at = try reader.message(2)
             self.termNumber = reader.scalar(3)
             self.entries = try reader.repeatedMessage(4)
+            self.councilStatus = reader.enumeration(5)
+            self.termEndsOn = try reader.message(6)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -2091,6 +2502,8 @@ extension MembershipV1 {
             try writer.message(2, self.at)
             writer.scalar(3, self.termNumber)
             try writer.repeatedMessage(4, self.entries)
+            writer.enumeration(5, self.councilStatus)
+            try writer.message(6, self.termEndsOn)
         }
     }
 }

@@ -49,7 +49,8 @@ struct ConstitutedCouncilGuard {
     func refuseNewViolations(_ councils: [CouncilRecord], before: [UUID: Set<RuleViolation>]) async throws {
         for council in councils where council.status == .constituted {
             let after = try await check(council, includeNominees: false)
-            let new = after.filter { !(before[council.id] ?? []).contains($0) }
+            // Advisory rules (issue 8 §1) are reported, never refused.
+            let new = after.filter { $0.isBinding && !(before[council.id] ?? []).contains($0) }
             if !new.isEmpty { throw MembershipError.composition(new) }
         }
     }

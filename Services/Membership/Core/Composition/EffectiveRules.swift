@@ -76,10 +76,11 @@ struct EffectiveRules {
         encoder.outputFormatting = [.sortedKeys]
         var out = rules.rules.map { rule in
             MembershipV1.CompositionRule(
-                id: rule.id, kind: rule.kind.rawValue, summary: nil, source: rule.source,
+                id: rule.id, kind: rule.kind.rawValue,
+                summary: CommonV1.LocalizedText(zh: rule.summaryZH, en: rule.summaryEN), source: rule.source,
                 origin: origins[rule.id] ?? "default", disabled: false,
                 definitionJson: (try? encoder.encode(rule)).map { String(decoding: $0, as: UTF8.self) } ?? "",
-                lockedBy: lockedBy[rule.id] ?? "")
+                lockedBy: lockedBy[rule.id] ?? "", severity: rule.severity.wire)
         }
         for (id, origin) in disabled.sorted(by: { $0.key < $1.key }) {
             out.append(MembershipV1.CompositionRule(id: id, origin: origin, disabled: true, lockedBy: lockedBy[id] ?? ""))

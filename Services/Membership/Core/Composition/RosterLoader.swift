@@ -26,7 +26,8 @@ struct RosterLoader {
             CouncilMember(
                 person: row.person.rulesPerson(groupID: row.unitLevel == .group ? row.person.unitID.lowercased : nil),
                 role: row.role,
-                topicID: row.topicID.isEmpty ? nil : row.topicID)
+                topicID: row.topicID.isEmpty ? nil : row.topicID,
+                fromOutsideUnit: !UnitOperations.isUnitPath(row.person.unitPath, under: council.unitPath))
         }
         return CouncilComposition(kind: council.kind, members: members, context: try await context(of: council, members: members))
     }
@@ -40,15 +41,20 @@ struct RosterLoader {
             """,
             [.text(council.unitPath), AdministrativeLevel.group.postgresValue]
         ).map(\.group)
-        let committee = try await tx.query(
-            IDRow.self,
+        // The two committees' members living in the unit, with their households (issue 8
+        // §2, §3): people of one household are close relatives.
+        let committeeRows = try await tx.query(
+            CommitteeRow.self,
             """
-            SELECT id AS id FROM membership.people
-             WHERE unit_path <@ $1::ltree AND posts && ARRAY['villagersCommitteeDirector', 'villagersCommitteeMember']
+            SELECT \(CommitteeRow.columns) FROM membership.people
+             WHERE unit_path <@ $1::ltree AND posts && $2::text[]
             """,
-            [.text(council.unitPath)]
-        ).map(\.id.lowercased)
-        let people = Array(Set(members.map(\.person.id) + committee))
+            [.text(council.unitPath), .textArray(Post.allCases.filter { $0.isVillagersCommitteeMembership || $0.isPartyBranchCommitteeMembership }.map(\.rawValue))])
+        let committee = committeeRows.filter { $0.posts.contains(where: \.isVillagersCommitteeMembership) }.map(\.id)
+        let partyBranch = committeeRows.filter { $0.posts.contains(where: \.isPartyBranchCommitteeMembership) }.map(\.id)
+        var households: [PersonID: HouseholdID] = [:]
+        for row in committeeRows { if let household = row.household { households[row.id] = household } }
+        let people = Array(Set(members.map(\.person.id) + committee + partyBranch))
         var kinship: [KinshipLink] = []
         if !people.isEmpty {
             kinship = try await tx.query(
@@ -57,7 +63,10 @@ struct RosterLoader {
                 [.textArray(people)]
             ).map(\.link)
         }
-        return UnitContext(villagerGroups: villagerGroups, villagersCommittee: committee, kinship: kinship)
+        return UnitContext(
+            villagerGroups: villagerGroups, villagersCommittee: committee, kinship: kinship,
+            partyBranchCommittee: partyBranch, households: households,
+            unitCode: String(council.unitPath.split(separator: ".").last?.dropFirst() ?? ""))
     }
 }
 
@@ -91,10 +100,20 @@ extension RosterLoader {
         }
     }
 
-    struct IDRow: PostgresRecord {
-        var id: UUID
-        static let columns = "id"
-        init(row: PostgresRow) throws { id = try row["id"].decode(UUID.self) }
+    /// A member of one of the two village committees, by posts, with their household as
+    /// ``PersonRecord/rulesPerson(groupID:)`` spells it (`<unit id>/<household>`).
+    struct CommitteeRow: PostgresRecord {
+        var id: PersonID
+        var posts: [Post]
+        var household: HouseholdID?
+        static let columns = "id, posts, unit_id, household"
+        init(row: PostgresRow) throws {
+            id = try row["id"].decode(UUID.self).lowercased
+            posts = try row["posts"].decode([Post].self)
+            let unit = try row["unit_id"].decode(UUID.self).lowercased
+            let household = try row["household"].decode(String.self)
+            self.household = household.isEmpty ? nil : "\(unit)/\(household)"
+        }
     }
 
     struct KinshipRow: PostgresRecord {

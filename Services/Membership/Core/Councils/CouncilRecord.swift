@@ -18,10 +18,13 @@ struct CouncilRecord: PostgresRecord {
     var termEndsOn: LocalDate?
     var constitutedAt: Date?
     var createdAt: Date
+    var dissolvedAt: Date?
+    var dissolutionReason: String
 
     static let columns = """
         c.id, c.unit_id, c.unit_path::text AS unit_path, c.county_code, c.kind, c.name, c.status, c.term_number, \
-        c.constituted_at, c.created_at, t.starts_on::text AS starts_on, t.ends_on::text AS ends_on
+        c.constituted_at, c.created_at, t.starts_on::text AS starts_on, t.ends_on::text AS ends_on, \
+        c.dissolved_at, c.dissolution_reason
         """
     /// Tenant tables join on the county too, so the join stays inside one shard.
     static let from = """
@@ -42,17 +45,24 @@ struct CouncilRecord: PostgresRecord {
         createdAt = try row["created_at"].decode(Date.self)
         termStartsOn = try row["starts_on"].decode(LocalDate?.self)
         termEndsOn = try row["ends_on"].decode(LocalDate?.self)
+        dissolvedAt = try row["dissolved_at"].decode(Date?.self)
+        dissolutionReason = try row["dissolution_reason"].decode(String.self)
     }
 
-    func wire(seats: [SeatRecord] = []) -> MembershipV1.Council {
+    /// Whether the council has outlived its term on `today` (MembershipRules decides).
+    func hasExpired(on today: LocalDate) -> Bool { status.hasExpired(termLastDay: termEndsOn, on: today) }
+
+    /// The council on the wire; with `today`, a council past its term shows EXPIRED.
+    func wire(seats: [SeatRecord] = [], today: LocalDate? = nil) -> MembershipV1.Council {
         MembershipV1.Council(
             id: id.lowercased, unitId: unitID.lowercased, unitPath: unitPath, kind: kind.wire, name: name,
-            status: status.wire,
+            status: status.wire(termLastDay: termEndsOn, on: today),
             currentTerm: MembershipV1.Term(
                 number: Int32(termNumber), startsOn: termStartsOn.map(CommonV1.Date.init),
                 endsOn: termEndsOn.map(CommonV1.Date.init), endedAt: nil),
             seats: seats.map(\.wire), constitutedAt: constitutedAt.map(CommonV1.Timestamp.init),
-            createdAt: CommonV1.Timestamp(createdAt))
+            createdAt: CommonV1.Timestamp(createdAt), dissolvedAt: dissolvedAt.map(CommonV1.Timestamp.init),
+            dissolutionReason: dissolutionReason)
     }
 }
 
@@ -72,10 +82,12 @@ struct SeatRecord: PostgresRecord {
     var seatedAt: Date?
     var endedAt: Date?
     var endReason: String
+    var source: NominationSource
+    var electionID: UUID?
 
     static let columns = """
         s.id, s.council_id, s.person_id, p.name AS person_name, s.role, s.topic_id, s.status, s.term_number, \
-        s.notice_id, s.note, s.nominated_at, s.seated_at, s.ended_at, s.end_reason
+        s.notice_id, s.note, s.nominated_at, s.seated_at, s.ended_at, s.end_reason, s.source, s.election_id
         """
     static let from = "membership.seats AS s JOIN membership.people AS p ON p.county_code = s.county_code AND p.id = s.person_id"
 
@@ -94,12 +106,15 @@ struct SeatRecord: PostgresRecord {
         seatedAt = try row["seated_at"].decode(Date?.self)
         endedAt = try row["ended_at"].decode(Date?.self)
         endReason = try row["end_reason"].decode(String.self)
+        source = try row["source"].decode(NominationSource.self)
+        electionID = try row["election_id"].decode(UUID?.self)
     }
 
     var wire: MembershipV1.Seat {
         MembershipV1.Seat(
             id: id.lowercased, councilId: councilID.lowercased, personId: personID.lowercased, personName: personName,
             role: role.wire, topicId: topicID, status: status.wire, seatedAt: seatedAt.map(CommonV1.Timestamp.init),
-            endedAt: endedAt.map(CommonV1.Timestamp.init), endReason: endReason, termNumber: Int32(termNumber), note: note)
+            endedAt: endedAt.map(CommonV1.Timestamp.init), endReason: endReason, termNumber: Int32(termNumber), note: note,
+            source: source.wire, electionId: electionID?.lowercased ?? "")
     }
 }

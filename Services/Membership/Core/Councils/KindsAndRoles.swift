@@ -89,3 +89,46 @@ enum NoticeStatus: Int, PostgresEnum {
 
     var wire: MembershipV1.NoticeStatus { MembershipV1.NoticeStatus(rawValue: Int32(rawValue)) }
 }
+
+/// `membership.seats.source` is MembershipRules' ``NominationSource``, by its code.
+extension NominationSource: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
+
+    init(wire: MembershipV1.NominationSource) throws(MembershipError) {
+        guard let source = NominationSource(code: Int(wire.rawValue)) else {
+            throw .invalidArgument(field: "source", zh: "提名来源无效", en: "unknown nomination source")
+        }
+        self = source
+    }
+
+    var wire: MembershipV1.NominationSource { MembershipV1.NominationSource(rawValue: Int32(code)) }
+}
+
+/// `membership.elections.body` is MembershipRules' ``ElectingBody``, by its code.
+extension ElectingBody: PostgresDecodable, PostgresArrayElement, PostgresEnum {
+    public var storedValue: Int { code }
+    public init?(storedValue: Int) { self.init(code: storedValue) }
+
+    init(wire: MembershipV1.ElectingBody) throws(MembershipError) {
+        guard let body = ElectingBody(code: Int(wire.rawValue)) else {
+            throw .invalidArgument(field: "body", zh: "推选机构应为村民会议或村民代表会议", en: "body must be the villagers' assembly or the representatives' meeting")
+        }
+        self = body
+    }
+
+    var wire: MembershipV1.ElectingBody { MembershipV1.ElectingBody(rawValue: Int32(code)) }
+}
+
+extension RuleSeverity {
+    var wire: MembershipV1.RuleSeverity { MembershipV1.RuleSeverity(rawValue: Int32(code)) }
+}
+
+extension CouncilState {
+    /// The status shown on the wire on `today`: EXPIRED for a council past its term's last
+    /// day (``CouncilState/hasExpired(termLastDay:on:)``), the stored state otherwise.
+    func wire(termLastDay: LocalDate?, on today: LocalDate?) -> MembershipV1.CouncilStatus {
+        if let today, hasExpired(termLastDay: termLastDay, on: today) { return .expired }
+        return wire
+    }
+}

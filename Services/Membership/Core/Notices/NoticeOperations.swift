@@ -2,6 +2,7 @@ import TongxinService
 import Foundation
 import MembershipRules
 import TongxinPostgres
+import TongxinRPC
 import TongxinSchemas
 
 /// 公示 — nominees published for a window (5 days by default, 004), objections filed
@@ -12,10 +13,22 @@ struct NoticeOperations {
     let settings: NoticeSettings
     let rules: CompositionDefaults
     var councils: CouncilStore { CouncilStore(tx: scope.tx) }
+    var today: LocalDate { LocalDate(containing: scope.now, in: settings.timeZone) }
 
     func publish(_ request: MembershipV1.PublishNoticeRequest) async throws -> MembershipV1.Notice {
         let council = try await councils.find(request.councilId, forUpdate: true)
+        try CouncilOperations.refuseIfExpired(council, on: today)
         let days = request.days == 0 ? settings.days : Int(request.days)
+        // 公示期 may be lengthened, never shortened below the deployment's period (issue 8 §6;
+        // 004: 公示5天).
+        guard days >= settings.days else {
+            throw MembershipError.failedPrecondition(
+                rule: "notice.days_minimum",
+                zh: "公示期 \(days) 天，少于规定的 \(settings.days) 天",
+                en: "a notice period of \(days) days is shorter than the required \(settings.days)",
+                figures: [ErrorDetail.Figure("notice.days_minimum.count", String(days)),
+                          ErrorDetail.Figure("notice.days_minimum.minimum", String(settings.days))])
+        }
         let period: NoticePeriod
         do {
             period = try NoticePeriod(publishedAt: scope.now, days: days, holidays: settings.holidays, timeZone: settings.timeZone)
@@ -33,6 +46,19 @@ struct NoticeOperations {
             try await councils.apply(.republish, toSeatsWhere: "s.notice_id = $1", [.uuid(open.id)])
         }
         let nominees = try await councils.seats(of: council.id, in: [.nominated])
+        // An elected body publishes the election's results (issue 8 §8): every nominee must
+        // have been elected first.
+        if ConfirmationPath.of(council.kind) == .election {
+            let exOfficio = try await sittingExOfficio(nominees, of: council)
+            let unelected = nominees.filter { $0.electionID == nil && !exOfficio.contains($0.personID) }
+            guard unelected.isEmpty else {
+                throw MembershipError.failedPrecondition(
+                    rule: "election.required",
+                    zh: "\(council.kind.nameZH)成员由村民会议或村民代表会议推选产生，\(unelected.count) 名候选人尚未经推选，不能公示",
+                    en: "members of a \(council.kind.nameEN) are elected by the villagers' assembly or representatives' meeting; \(unelected.count) candidate(s) have not been elected and cannot be published",
+                    figures: [ErrorDetail.Figure("election.required.count", String(unelected.count))])
+            }
+        }
         guard !nominees.isEmpty else {
             throw MembershipError.failedPrecondition(rule: "notice.no_nominees", zh: "没有待公示的提名人选", en: "there are no nominees to publish")
         }
@@ -133,7 +159,18 @@ struct NoticeOperations {
     func confirm(_ request: MembershipV1.ConfirmNoticeRequest) async throws -> MembershipV1.Council {
         let notice = try await find(try Validate.id(request.noticeId, field: "notice_id"), forUpdate: true)
         let council = try await councils.find(notice.councilID, forUpdate: true)
-        if notice.status == .confirmed { return council.wire(seats: try await councils.seats(of: council.id)) }
+        if notice.status == .confirmed { return council.wire(seats: try await councils.seats(of: council.id), today: today) }
+        // 确认 (issue 8 §9): the party organisation's deciding meeting and date — or, for an
+        // elected body, the election that is its decision (§8).
+        try CouncilOperations.refuseIfExpired(council, on: today)
+        let path = ConfirmationPath.of(council.kind)
+        let meeting = try Validate.text(request.decisionMeeting, field: "decision_meeting", limit: 200)
+        let decidedOn = try request.decidedOn?.localDate(field: "decided_on")
+        if path == .partyOrganisation {
+            guard !meeting.isEmpty else { throw MembershipError.missing("decision_meeting") }
+            guard decidedOn != nil else { throw MembershipError.missing("decided_on") }
+        }
+        let acceptance = try Validate.text(request.advisoryAcceptance, field: "advisory_acceptance", limit: 1000)
         guard notice.isOpen else {
             throw MembershipError.failedPrecondition(
                 rule: "notice.superseded", zh: "该公示已被新的公示取代", en: "this notice was superseded by a later one")
@@ -150,24 +187,66 @@ struct NoticeOperations {
         let before = try await guardian.violations([council])
         try await councils.apply(
             .confirm, toSeatsWhere: "s.notice_id = $1", [.uuid(notice.id)], set: "seated_at = $2", [.timestamp(scope.now)])
-        if council.status == .constituted {
-            try await guardian.refuseNewViolations([council], before: before)
-        } else {
-            let violations = try await guardian.check(council, includeNominees: false)
-            guard violations.isEmpty else { throw MembershipError.composition(violations) }
+        // Binding rules refuse; advisory ones (004's 原则上/一般) are accepted with a reason and
+        // recorded (issue 8 §1). A constituted council answers only for what this list changes.
+        let after = try await guardian.check(council, includeNominees: false)
+        let new = after.filter { !(before[council.id] ?? []).contains($0) }
+        let gate = ConfirmationGate.composition(new, acceptance: acceptance)
+        guard gate.binding.isEmpty else { throw MembershipError.composition(gate.binding) }
+        if let refusal = gate.refusal {
+            throw MembershipError.failedPrecondition(
+                rule: refusal.rule, zh: refusal.messageZH, en: refusal.messageEN,
+                figures: gate.advisories.flatMap(MembershipError.figures(of:)))
         }
+        var election: UUID?
+        if path == .election {
+            let elections = Set(nominees.compactMap(\.electionID))
+            let exOfficio = try await sittingExOfficio(nominees, of: council)
+            guard !elections.isEmpty, nominees.allSatisfy({ $0.electionID != nil || exOfficio.contains($0.personID) }) else {
+                throw MembershipError.failedPrecondition(
+                    rule: "election.required", zh: "\(council.kind.nameZH)成员须经推选产生", en: "members of a \(council.kind.nameEN) must be elected")
+            }
+            election = elections.sorted { $0.lowercased < $1.lowercased }.last
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let advisoriesJSON = String(decoding: try encoder.encode(gate.advisories), as: UTF8.self)
         try await councils.apply(
             .constitute, to: council, constitutedAt: council.status == .constituted ? nil : scope.now, now: scope.now)
         try await scope.tx.execute(
-            "UPDATE membership.notices SET status = $2, confirmed_at = $3 WHERE id = $1",
-            [.uuid(notice.id), NoticeStatus.confirmed.postgresValue, .timestamp(scope.now)])
+            """
+            UPDATE membership.notices
+               SET status = $2, confirmed_at = $3, confirmed_by = $4, decision_meeting = $5, decided_on = $6::date,
+                   election_id = $7, accepted_advisories = $8::jsonb, advisory_acceptance = $9
+             WHERE county_code = $10 AND id = $1
+            """,
+            [.uuid(notice.id), NoticeStatus.confirmed.postgresValue, .timestamp(scope.now), .text(scope.caller.principal),
+             .text(meeting), PostgresValue(decidedOn?.sqlText), PostgresValue(election), .text(advisoriesJSON),
+             .text(gate.advisories.isEmpty ? "" : acceptance), .text(notice.countyCode)])
         try await scope.audit("ConfirmNotice", target: "notice/\(notice.id.lowercased)", unitPath: notice.unitPath,
-                              ["council": council.id.lowercased])
+                              ["council": council.id.lowercased, "decided_on": decidedOn?.sqlText ?? "",
+                               "election": election?.lowercased ?? "",
+                               "accepted_advisories": gate.advisories.map(\.rule).joined(separator: ",")])
         let confirmed = try await councils.find(council.id)
-        return confirmed.wire(seats: try await councils.seats(of: council.id))
+        return confirmed.wire(seats: try await councils.seats(of: council.id), today: today)
     }
 
     // MARK: - Reading
+
+    /// The nominees who sit by office and are not elected to this body (MembershipRules'
+    /// ``ConfirmationPath/sitsExOfficio(_:posts:)``: the villagers' committee on the
+    /// representatives' meeting, art. 25).
+    func sittingExOfficio(_ seats: [SeatRecord], of council: CouncilRecord) async throws -> Set<UUID> {
+        guard !seats.isEmpty else { return [] }
+        let rows = try await scope.tx.query(
+            "SELECT id, posts FROM membership.people WHERE county_code = $1 AND id = ANY($2::uuid[])",
+            [.text(council.countyCode), .textArray(seats.map(\.personID.lowercased))])
+        var result: Set<UUID> = []
+        for row in rows where ConfirmationPath.sitsExOfficio(council.kind, posts: Set(try row["posts"].decode([Post].self))) {
+            result.insert(try row["id"].decode(UUID.self))
+        }
+        return result
+    }
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> NoticeRecord {
         let notice = try await scope.tx.queryOne(
@@ -205,6 +284,7 @@ struct NoticeOperations {
             publishedAt: CommonV1.Timestamp(notice.publishedAt), firstDay: CommonV1.Date(notice.firstDay),
             lastDay: CommonV1.Date(notice.lastDay), closesAt: CommonV1.Timestamp(notice.closesAt),
             nominees: seats.map(\.wire),
-            objections: try await objections(of: notice.id).map(\.wire))
+            objections: try await objections(of: notice.id).map(\.wire),
+            confirmation: notice.confirmation)
     }
 }

@@ -15,10 +15,18 @@ struct NoticeRecord: PostgresRecord {
     var firstDay: LocalDate
     var lastDay: LocalDate
     var closesAt: Date
+    var confirmedAt: Date?
+    var confirmedBy: String?
+    var decisionMeeting: String
+    var decidedOn: LocalDate?
+    var electionID: UUID?
+    var acceptedAdvisories: String
+    var advisoryAcceptance: String
 
     static let columns = """
         id, council_id, unit_path::text AS unit_path, county_code, status, published_at, first_day::text AS first_day, \
-        last_day::text AS last_day, closes_at
+        last_day::text AS last_day, closes_at, confirmed_at, confirmed_by, decision_meeting, decided_on::text AS decided_on, \
+        election_id, accepted_advisories::text AS accepted_advisories, advisory_acceptance
         """
 
     init(row: PostgresRow) throws {
@@ -31,6 +39,24 @@ struct NoticeRecord: PostgresRecord {
         firstDay = try row["first_day"].decode(LocalDate.self)
         lastDay = try row["last_day"].decode(LocalDate.self)
         closesAt = try row["closes_at"].decode(Date.self)
+        confirmedAt = try row["confirmed_at"].decode(Date?.self)
+        confirmedBy = try row["confirmed_by"].decode(String?.self)
+        decisionMeeting = try row["decision_meeting"].decode(String.self)
+        decidedOn = try row["decided_on"].decode(LocalDate?.self)
+        electionID = try row["election_id"].decode(UUID?.self)
+        acceptedAdvisories = try row["accepted_advisories"].decode(String.self)
+        advisoryAcceptance = try row["advisory_acceptance"].decode(String.self)
+    }
+
+    /// How the list was confirmed (issue 8 §1, §8, §9), once it was.
+    var confirmation: MembershipV1.Confirmation? {
+        guard status == .confirmed else { return nil }
+        let advisories = (try? JSONDecoder().decode([RuleViolation].self, from: Data(acceptedAdvisories.utf8))) ?? []
+        return MembershipV1.Confirmation(
+            confirmedBy: confirmedBy ?? "", confirmedAt: confirmedAt.map(CommonV1.Timestamp.init),
+            decisionMeeting: decisionMeeting, decidedOn: decidedOn.map(CommonV1.Date.init),
+            electionId: electionID?.lowercased ?? "", acceptedAdvisories: advisories.map(\.wire),
+            advisoryAcceptance: advisoryAcceptance)
     }
 
     var isOpen: Bool { status == .open }

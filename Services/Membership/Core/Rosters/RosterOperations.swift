@@ -69,11 +69,16 @@ struct RosterOperations {
                 seatId: row.seatID.lowercased, personId: person.id.lowercased, name: person.name,
                 role: row.role.wire, topicId: row.topicID,
                 gender: person.gender.wire, partyMember: person.partyMember,
-                grassrootsCadre: person.grassrootsCadre, sector: person.sector.rawValue, posts: person.posts.map(\.rawValue),
+                grassrootsCadre: person.rulesPerson(groupID: nil).countsAsGrassrootsCadre, sector: person.sector.rawValue, posts: person.posts.map(\.rawValue),
                 voting: row.role != .observer))
         }
+        // The status today (EXPIRED past the term's last day), so agenda and session see an
+        // expired council as such (issue 8 §7).
+        let today = LocalDate(containing: scope.now, in: timeZone)
         return MembershipV1.GetRosterResponse(
-            councilId: council.id.lowercased, at: CommonV1.Timestamp(instant), termNumber: Int32(term), entries: entries)
+            councilId: council.id.lowercased, at: CommonV1.Timestamp(instant), termNumber: Int32(term), entries: entries,
+            councilStatus: council.status.wire(termLastDay: council.termEndsOn, on: today),
+            termEndsOn: council.termEndsOn.map(CommonV1.Date.init))
     }
 }
 

@@ -14,6 +14,8 @@ public struct MembershipEnvironment: Sendable {
     public var clock: any ServiceClock
     public var rules: CompositionDefaults
     public var notice: NoticeSettings
+    /// Term length per council kind (issue 8 §7).
+    public var terms: TermLengths
     public var logger: Logger
     /// 检索限流 — searches by phone or ID number per principal: 30 a minute by default,
     /// per process, on `clock`.
@@ -26,6 +28,7 @@ public struct MembershipEnvironment: Sendable {
         clock: any ServiceClock = SystemClock(),
         rules: CompositionDefaults = CompositionDefaults(),
         notice: NoticeSettings = NoticeSettings(),
+        terms: TermLengths = TermLengths(),
         searchLimiter: RateLimiter? = nil,
         logger: Logger
     ) {
@@ -36,8 +39,13 @@ public struct MembershipEnvironment: Sendable {
         self.clock = clock
         self.rules = rules
         self.notice = notice
+        self.terms = terms
         self.logger = logger
     }
+
+    /// The deployment's time zone: every "today" of the service is read in it (issue 8 §11),
+    /// the notice windows' included (Beijing time unless configured).
+    public var timeZone: TimeZone { notice.timeZone }
 }
 
 /// 公示设置 — the deployment's notice period: 5 days by default (004), counted in

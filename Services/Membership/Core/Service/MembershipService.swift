@@ -91,27 +91,35 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     // MARK: Councils
 
     public func createCouncil(_ request: MembershipV1.CreateCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).create(request) }
+        try await kit.handle(request, context) { try await councilOps($0).create(request) }
     }
 
     public func getCouncil(_ request: MembershipV1.GetCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).get(request) }
+        try await kit.handle(request, context) { try await councilOps($0).get(request) }
     }
 
     public func listCouncils(_ request: MembershipV1.ListCouncilsRequest, context: ServerCallContext) async throws -> MembershipV1.ListCouncilsResponse {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).list(request) }
+        try await kit.handle(request, context) { try await councilOps($0).list(request) }
     }
 
     public func nominateMember(_ request: MembershipV1.NominateMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).nominate(request) }
+        try await kit.handle(request, context) { try await councilOps($0).nominate(request) }
     }
 
     public func removeMember(_ request: MembershipV1.RemoveMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).remove(request) }
+        try await kit.handle(request, context) { try await councilOps($0).remove(request) }
+    }
+
+    public func dissolveCouncil(_ request: MembershipV1.DissolveCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
+        try await kit.handle(request, context) { try await councilOps($0).dissolve(request) }
+    }
+
+    private func councilOps(_ scope: CallScope) -> CouncilOperations {
+        CouncilOperations(scope: scope, rules: rules, timeZone: environment.timeZone, terms: environment.terms)
     }
 
     public func endTopic(_ request: MembershipV1.EndTopicRequest, context: ServerCallContext) async throws -> MembershipV1.EndTopicResponse {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).endTopic(request) }
+        try await kit.handle(request, context) { try await councilOps($0).endTopic(request) }
     }
 
     // MARK: Composition rules
@@ -129,7 +137,7 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     }
 
     public func checkComposition(_ request: MembershipV1.CheckCompositionRequest, context: ServerCallContext) async throws -> MembershipV1.CheckCompositionResponse {
-        try await kit.handle(request, context) { try await CouncilOperations(scope: $0, rules: rules).checkComposition(request) }
+        try await kit.handle(request, context) { try await councilOps($0).checkComposition(request) }
     }
 
     // MARK: Public notice
@@ -158,17 +166,23 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
         NoticeOperations(scope: scope, settings: environment.notice, rules: rules)
     }
 
+    // MARK: Elections
+
+    public func recordElection(_ request: MembershipV1.RecordElectionRequest, context: ServerCallContext) async throws -> MembershipV1.Election {
+        try await kit.handle(request, context) { try await ElectionOperations(scope: $0, timeZone: environment.timeZone).record(request) }
+    }
+
     // MARK: Terms, history, rosters
 
     public func endTerm(_ request: MembershipV1.EndTermRequest, context: ServerCallContext) async throws -> MembershipV1.Council {
-        try await kit.handle(request, context) { try await TermOperations(scope: $0).endTerm(request) }
+        try await kit.handle(request, context) { try await TermOperations(scope: $0, timeZone: environment.timeZone, terms: environment.terms).endTerm(request) }
     }
 
     public func getMembershipHistory(_ request: MembershipV1.GetMembershipHistoryRequest, context: ServerCallContext) async throws -> MembershipV1.GetMembershipHistoryResponse {
-        try await kit.handle(request, context) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).history(request) }
+        try await kit.handle(request, context) { try await RosterOperations(scope: $0, timeZone: environment.timeZone).history(request) }
     }
 
     public func getRoster(_ request: MembershipV1.GetRosterRequest, context: ServerCallContext) async throws -> MembershipV1.GetRosterResponse {
-        try await kit.handle(request, context) { try await RosterOperations(scope: $0, timeZone: environment.notice.timeZone).roster(request) }
+        try await kit.handle(request, context) { try await RosterOperations(scope: $0, timeZone: environment.timeZone).roster(request) }
     }
 }

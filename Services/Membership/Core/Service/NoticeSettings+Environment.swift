@@ -17,6 +17,14 @@ extension NoticeSettings {
             }
             settings.days = days
         }
+        if let zone = environment["TONGXIN_MEMBERSHIP_TIME_ZONE"], !zone.isEmpty {
+            // The deployment's zone (issue 8 §11): every "today" — notice windows, terms,
+            // expiry — is read in it. An IANA name, e.g. Asia/Shanghai (the default, +08:00).
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw ConfigurationError(variable: "TONGXIN_MEMBERSHIP_TIME_ZONE", problem: "is not a time zone name: \"\(zone)\"")
+            }
+            settings.timeZone = timeZone
+        }
         if let path = environment["TONGXIN_MEMBERSHIP_HOLIDAYS_FILE"], !path.isEmpty {
             let text: String
             do {
@@ -42,5 +50,24 @@ extension NoticeSettings {
             days.insert(day)
         }
         return HolidayCalendar(restDays: days)
+    }
+}
+
+extension TermLengths {
+    /// TONGXIN_MEMBERSHIP_TERM_YEARS: a JSON object from council kind to years, e.g.
+    /// `{"townCouncil": 5}`; kinds not named keep the villagers' committee's five years.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> TermLengths {
+        guard let text = environment["TONGXIN_MEMBERSHIP_TERM_YEARS"], !text.isEmpty else { return TermLengths() }
+        guard let decoded = try? JSONDecoder().decode([String: Int].self, from: Data(text.utf8)) else {
+            throw ConfigurationError(variable: "TONGXIN_MEMBERSHIP_TERM_YEARS", problem: "must be a JSON object of council kind to years")
+        }
+        var years: [CouncilKind: Int] = [:]
+        for (key, value) in decoded {
+            guard let kind = CouncilKind(rawValue: key), (1...10).contains(value) else {
+                throw ConfigurationError(variable: "TONGXIN_MEMBERSHIP_TERM_YEARS", problem: "\(key): \(value) is not a council kind with 1–10 years")
+            }
+            years[kind] = value
+        }
+        return TermLengths(years)
     }
 }

@@ -11,13 +11,23 @@ import TongxinSchemas
 /// seats keep their span.
 struct TermOperations {
     let scope: CallScope
+    /// The deployment's zone: "today" is read in it (issue 8 §11).
+    let timeZone: TimeZone
+    /// Term length per kind (issue 8 §7).
+    let terms: TermLengths
     var councils: CouncilStore { CouncilStore(tx: scope.tx) }
 
     func endTerm(_ request: MembershipV1.EndTermRequest) async throws -> MembershipV1.Council {
         let council = try await councils.find(request.councilId, forUpdate: true)
-        let today = LocalDate(containing: scope.now, in: .chinaStandard)
-        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? today
-        let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on") ?? Term(startsOn: startsOn).lastDay
+        let today = LocalDate(containing: scope.now, in: timeZone)
+        // Without dates: a term that has run out is followed by the next in its cycle
+        // (MembershipRules' Term.next, counted from the last day, so terms never drift by a
+        // day); a term cut short by an early election starts a new cycle today.
+        var following: LocalDate?
+        if let lastDay = council.termEndsOn, today >= lastDay { following = lastDay }
+        let startsOn = try request.nextTermStartsOn?.localDate(field: "next_term_starts_on") ?? following ?? today
+        let endsOn = try request.nextTermEndsOn?.localDate(field: "next_term_ends_on")
+            ?? terms.term(council.kind, startsOn: startsOn).lastDay
         guard startsOn <= endsOn else {
             throw MembershipError.invalidArgument(field: "next_term_ends_on", zh: "任期结束日早于开始日", en: "the term ends before it starts")
         }
@@ -50,12 +60,12 @@ struct TermOperations {
                 try await scope.tx.execute(
                     """
                     INSERT INTO membership.seats (id, council_id, person_id, unit_path, role, topic_id, status, term_number,
-                                                  note, nominated_at, county_code)
-                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8, $9)
+                                                  note, nominated_at, county_code, source)
+                    VALUES ($1, $2, $3, $4::ltree, $5, '', $6, $7, 're-nominated after the term change', $8, $9, $10)
                     """,
                     [.uuid(UUID()), .uuid(council.id), .uuid(seat.personID), .text(council.unitPath),
                      seat.role.postgresValue, MembershipState.initial(needsNotice: true).postgresValue, .int(Int64(next)),
-                     .timestamp(scope.now), .text(council.countyCode)])
+                     .timestamp(scope.now), .text(council.countyCode), seat.source.postgresValue])
                 renominated += 1
             }
         }
@@ -63,6 +73,6 @@ struct TermOperations {
                               ["ended_term": String(council.termNumber), "seats_ended": String(ended),
                                "renominated": String(renominated)])
         let updated = try await councils.find(council.id)
-        return updated.wire(seats: try await councils.seats(of: council.id))
+        return updated.wire(seats: try await councils.seats(of: council.id), today: today)
     }
 }

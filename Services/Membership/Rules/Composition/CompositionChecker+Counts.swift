@@ -12,6 +12,8 @@ extension CompositionChecker {
 
     static func check(_ rule: ShareRule, _ roster: CouncilComposition) -> [RuleViolation] {
         let base = roster.members(in: rule.base)
+        let unknown = unknownGender(rule.id, rule.filter, base)
+        guard unknown.isEmpty else { return unknown }
         let count = base.count { rule.filter.matches($0.person) }
         let outcome = rule.threshold.evaluate(count: count, of: base.count)
         guard !outcome.passed else { return [] }
@@ -33,6 +35,8 @@ extension CompositionChecker {
     static func check(_ rule: PerGroupRule, _ roster: CouncilComposition) -> [RuleViolation] {
         let groups = roster.context.villagerGroups
         guard !groups.isEmpty else { return [missingGroups(rule.id)] }
+        let unknown = unknownGender(rule.id, rule.filter, roster.members(in: rule.base))
+        guard unknown.isEmpty else { return unknown }
         let counted = roster.members(in: rule.base).filter { rule.filter.matches($0.person) }
         return groups.compactMap { group in
             let count = counted.count { $0.person.villagerGroupID == group.id }
@@ -47,7 +51,21 @@ extension CompositionChecker {
 
     static func check(_ rule: HouseholdsPerRepresentativeRule, _ roster: CouncilComposition) -> [RuleViolation] {
         guard !roster.context.villagerGroups.isEmpty else { return [missingGroups(rule.id)] }
-        let households = roster.context.households
+        // 户数 0 is "not known" (membership.proto, Unit.household_count): the rule cannot be
+        // checked, which is reported — never read as a village of no households.
+        let unknownHouseholds = roster.context.villagerGroups.filter { $0.households <= 0 }
+        guard unknownHouseholds.isEmpty else {
+            return unknownHouseholds.map { group in
+                RuleViolation(
+                    rule: rule.id, field: "household_count", subject: group.id,
+                    zh: "村民小组 \(group.id) 的户数未填写，无法核对按户推选规则",
+                    en: "villager group \(group.id) has no household count recorded, so the households-per-representative rule cannot be checked"
+                )
+            }
+        }
+        let unknown = unknownGender(rule.id, rule.filter, roster.members(in: rule.base))
+        guard unknown.isEmpty else { return unknown }
+        let households = roster.context.householdCount
         let representatives = roster.members(in: rule.base).count { rule.filter.matches($0.person) }
         let perMin = rule.households.min
         let perMax = rule.households.max

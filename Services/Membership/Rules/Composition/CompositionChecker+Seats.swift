@@ -44,29 +44,62 @@ extension CompositionChecker {
     static func check(_ rule: CommitteeKinExclusionRule, _ roster: CouncilComposition) -> [RuleViolation] {
         let context = roster.context
         var committee = Set(context.villagersCommittee)
-        for member in roster.members where member.person.posts.contains(where: \.isVillagersCommitteeMembership) {
-            committee.insert(member.person.id)
+        if rule.coversPartyBranch { committee.formUnion(context.partyBranchCommittee) }
+        var households = context.households
+        for member in roster.members {
+            let posts = member.person.posts
+            if posts.contains(where: \.isVillagersCommitteeMembership)
+                || (rule.coversPartyBranch && posts.contains(where: \.isPartyBranchCommitteeMembership)) {
+                committee.insert(member.person.id)
+            }
+            if let household = member.person.householdID { households[member.person.id] = household }
         }
+        let bodyZH = rule.coversPartyBranch ? "村\u{201C}两委\u{201D}成员" : "村民委员会成员"
+        let bodyEN = rule.coversPartyBranch ? "a member of the two village committees" : "a member of the villagers' committee"
         return roster.members(in: rule.base).compactMap { member in
             let id = member.person.id
             if committee.contains(id) {
                 return RuleViolation(
                     rule: rule.id, subject: id,
-                    zh: "\(id) 是村民委员会成员，不得担任村务监督委员会成员",
-                    en: "\(id) is a member of the villagers' committee and may not serve on the supervision committee"
+                    zh: "\(id) 是\(bodyZH)，不得担任村务监督委员会成员",
+                    en: "\(id) is \(bodyEN) and may not serve on the supervision committee"
                 )
             }
-            for link in context.kinship where link.relation.isCloseRelative {
-                for committeeMember in committee.sorted() {
-                    guard let relation = link.relation(of: id, to: committeeMember) else { continue }
+            for committeeMember in committee.sorted() {
+                for link in context.kinship {
+                    guard let relation = link.relation(of: id, to: committeeMember), rule.counts(relation) else { continue }
                     return RuleViolation(
                         rule: rule.id, subject: id,
-                        zh: "\(id) 是村民委员会成员 \(committeeMember) 的\(relation.nameZH)（近亲属），不得担任村务监督委员会成员",
-                        en: "\(id) is the \(relation.nameEN) (a close relative) of villagers' committee member \(committeeMember) and may not serve on the supervision committee"
+                        zh: "\(id) 是\(bodyZH) \(committeeMember) 的\(relation.nameZH)（近亲属），不得担任村务监督委员会成员",
+                        en: "\(id) is the \(relation.nameEN) (a close relative) of \(committeeMember), \(bodyEN), and may not serve on the supervision committee"
+                    )
+                }
+                if rule.countsHousehold, let household = households[id], households[committeeMember] == household {
+                    return RuleViolation(
+                        rule: rule.id, subject: id,
+                        zh: "\(id) 与\(bodyZH) \(committeeMember) 同户（近亲属），不得担任村务监督委员会成员",
+                        en: "\(id) is of one household with \(committeeMember), \(bodyEN), so a close relative, and may not serve on the supervision committee"
                     )
                 }
             }
             return nil
         }
+    }
+
+    static func check(_ rule: ResidenceRule, _ roster: CouncilComposition) -> [RuleViolation] {
+        roster.members.filter { $0.fromOutsideUnit && !rule.admitsOutsider(role: $0.role, sector: $0.person.sector) }.map { member in
+            residenceViolation(rule, person: member.person.id, role: member.role, unit: roster.context.unitCode)
+        }
+    }
+
+    /// The refusal of someone from outside the council's unit in `role`, naming the person
+    /// and the unit (by its division code).
+    public static func residenceViolation(_ rule: ResidenceRule, person: PersonID, role: CouncilRole, unit: String?) -> RuleViolation {
+        let unitText = unit.map { " \($0)" } ?? ""
+        return RuleViolation(
+            rule: rule.id, field: "person_id", subject: person,
+            zh: "\(person) 不属于本议事会所在单元\(unitText)，不能担任\(role.nameZH)（仅列席、名誉主任或外来专家、部门代表等特邀成员可来自单元之外）",
+            en: "\(person) does not belong to the council's unit\(unitText) and may not be its \(role.nameEN) (only the roles and ad-hoc sectors the rule names may come from outside)"
+        )
     }
 }

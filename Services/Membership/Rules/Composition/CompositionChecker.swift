@@ -10,7 +10,8 @@ public enum CompositionChecker {
     public static func check(roster: CouncilComposition, rules: CompositionRuleSet) -> [RuleViolation] {
         var violations = structuralViolations(roster, rules)
         for rule in rules.rules {
-            violations += check(rule, roster)
+            let severity = rule.severity
+            violations += check(rule, roster).map { $0.with(severity: severity) }
         }
         return violations
     }
@@ -26,6 +27,7 @@ public enum CompositionChecker {
         case .requiredPost(let rule): check(rule, roster)
         case .allowedSectors(let rule): check(rule, roster)
         case .committeeKinExclusion(let rule): check(rule, roster)
+        case .residence(let rule): check(rule, roster)
         }
     }
 
@@ -66,6 +68,20 @@ public enum CompositionChecker {
             }
         }
         return violations
+    }
+
+    /// The violations reported when a rule counts by gender and some member's gender is not
+    /// recorded: such a member is neither a woman nor a man to the rule, so the rule cannot
+    /// be checked (issue 8 §5) — never counted as a man.
+    static func unknownGender(_ id: String, _ filter: MemberFilter, _ members: [CouncilMember]) -> [RuleViolation] {
+        guard filter.gender != nil else { return [] }
+        return members.filter { $0.person.gender == .unspecified }.map { member in
+            RuleViolation(
+                rule: id, field: "gender", subject: member.person.id,
+                zh: "\(member.person.id) 的性别未填写，无法核对该规则",
+                en: "the gender of \(member.person.id) is not recorded, so this rule cannot be checked"
+            )
+        }
     }
 
     /// The violation reported when a rule needs unit facts the caller did not supply:

@@ -18,6 +18,7 @@ public enum CompositionRule: Sendable, Hashable {
     case allowedSectors(AllowedSectorsRule)
     case committeeKinExclusion(CommitteeKinExclusionRule)
     case householdsPerRepresentative(HouseholdsPerRepresentativeRule)
+    case residence(ResidenceRule)
 
     /// The stable rule id; violations of this rule carry it, and overrides replace by it.
     public var id: String {
@@ -31,6 +32,7 @@ public enum CompositionRule: Sendable, Hashable {
         case .allowedSectors(let rule): rule.id
         case .committeeKinExclusion(let rule): rule.id
         case .householdsPerRepresentative(let rule): rule.id
+        case .residence(let rule): rule.id
         }
     }
 
@@ -46,7 +48,27 @@ public enum CompositionRule: Sendable, Hashable {
         case .allowedSectors(let rule): rule.source
         case .committeeKinExclusion(let rule): rule.source
         case .householdsPerRepresentative(let rule): rule.source
+        case .residence(let rule): rule.source
         }
+    }
+}
+
+extension CompositionRule {
+    /// 约束力 — binding unless the rule says advisory (``RuleSeverity``).
+    public var severity: RuleSeverity {
+        let declared: RuleSeverity? = switch self {
+        case .memberCount(let rule): rule.severity
+        case .share(let rule): rule.severity
+        case .perVillagerGroup(let rule): rule.severity
+        case .roleCount(let rule): rule.severity
+        case .seatHolder(let rule): rule.severity
+        case .requiredPost(let rule): rule.severity
+        case .allowedSectors(let rule): rule.severity
+        case .committeeKinExclusion(let rule): rule.severity
+        case .householdsPerRepresentative(let rule): rule.severity
+        case .residence(let rule): rule.severity
+        }
+        return declared ?? .binding
     }
 }
 
@@ -54,7 +76,7 @@ extension CompositionRule: Codable {
     /// The JSON discriminator, one per case.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case memberCount, share, perVillagerGroup, roleCount, seatHolder
-        case requiredPost, allowedSectors, committeeKinExclusion, householdsPerRepresentative
+        case requiredPost, allowedSectors, committeeKinExclusion, householdsPerRepresentative, residence
     }
 
     private enum CodingKeys: String, CodingKey { case kind }
@@ -70,6 +92,7 @@ extension CompositionRule: Codable {
         case .allowedSectors: .allowedSectors
         case .committeeKinExclusion: .committeeKinExclusion
         case .householdsPerRepresentative: .householdsPerRepresentative
+        case .residence: .residence
         }
     }
 
@@ -86,6 +109,7 @@ extension CompositionRule: Codable {
         case .committeeKinExclusion: self = try .committeeKinExclusion(CommitteeKinExclusionRule(from: decoder))
         case .householdsPerRepresentative:
             self = try .householdsPerRepresentative(HouseholdsPerRepresentativeRule(from: decoder))
+        case .residence: self = try .residence(ResidenceRule(from: decoder))
         }
     }
 
@@ -102,6 +126,7 @@ extension CompositionRule: Codable {
         case .allowedSectors(let rule): try rule.encode(to: encoder)
         case .committeeKinExclusion(let rule): try rule.encode(to: encoder)
         case .householdsPerRepresentative(let rule): try rule.encode(to: encoder)
+        case .residence(let rule): try rule.encode(to: encoder)
         }
     }
 }

@@ -5,7 +5,20 @@ extension CompositionRuleSet {
     /// default is a single chair/convener: that is what a town office expects, and a
     /// deployment adds its own rules with ``merging(_:)``.
     public static func defaults(for kind: CouncilKind) -> CompositionRuleSet {
-        CompositionRuleSet(kind: kind, rules: defaultRules(kind))
+        CompositionRuleSet(kind: kind, rules: defaultRules(kind) + (kind == .cppccLiaisonGroup ? [] : [residence(kind)]))
+    }
+
+    /// 属地 (``ResidenceRule``): members belong to the council's unit; observers may come from
+    /// anywhere, and so may ad-hoc experts and government departments (004: 政府相关职能部门代表;
+    /// 邀请相关专家、学者和专业技术人员参加) and 004's honorary chair, the town leader attached
+    /// to the village. Not for the CPPCC liaison group (002), whose members are the county's
+    /// CPPCC members assigned to the town.
+    private static func residence(_ kind: CouncilKind) -> CompositionRule {
+        .residence(ResidenceRule(
+            outsideRoles: kind == .villageAffairsCouncil ? [.observer, .honoraryChair] : [.observer],
+            outsideAdHocSectors: [.expert, .governmentDepartment],
+            source: kind == .villageAffairsCouncil ? "004" : "DOMAIN.md §1"
+        ))
     }
 
     private static func defaultRules(_ kind: CouncilKind) -> [CompositionRule] {
@@ -79,11 +92,12 @@ extension CompositionRuleSet {
         oneChair("004"),
         chairHeld(by: .villagePartySecretary, "004"),
         // 固定成员总数原则上为20—30人.
-        .memberCount(MemberCountRule(range: CountRange(20, 30), base: .fixedMembers, source: "004")),
-        // 基层干部一般不超过协商会固定成员总数的1/3.
+        // 原则上 ("in principle"): advisory.
+        .memberCount(MemberCountRule(range: CountRange(20, 30), base: .fixedMembers, source: "004", severity: .advisory)),
+        // 基层干部一般不超过协商会固定成员总数的1/3 — 一般 ("generally"): advisory.
         .share(ShareRule(
             id: RuleID.cadreShare, filter: .grassrootsCadres, threshold: .atMost(1, 3),
-            base: .fixedMembers, source: "004"
+            base: .fixedMembers, source: "004", severity: .advisory
         )),
         // 每个村民小组推荐1—2人.
         .perVillagerGroup(PerGroupRule(

@@ -26,7 +26,7 @@ public struct MemberFilter: Sendable, Hashable, Codable {
 
     public func matches(_ person: Person) -> Bool {
         if let partyMember, person.isPartyMember != partyMember { return false }
-        if let grassrootsCadre, person.isGrassrootsCadre != grassrootsCadre { return false }
+        if let grassrootsCadre, person.countsAsGrassrootsCadre != grassrootsCadre { return false }
         if let gender, person.gender != gender { return false }
         if let sectors, !sectors.contains(person.sector) { return false }
         return true

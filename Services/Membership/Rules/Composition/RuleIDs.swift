@@ -18,6 +18,7 @@ public enum RuleID {
     public static let supervisoryDirectorIncluded = "composition.required_post.supervisory_committee_director"
     public static let fixedMemberSectors = "composition.fixed_member_sectors"
     public static let committeeKinExcluded = "composition.committee_kin_excluded"
+    public static let residence = "composition.residence"
 
     /// Always checked: the roster is for another kind of council than the rules.
     public static let kindMismatch = "composition.kind_mismatch"

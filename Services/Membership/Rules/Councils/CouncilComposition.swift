@@ -7,11 +7,14 @@ public struct CouncilMember: Sendable, Hashable, Codable {
     public var role: CouncilRole
     /// The topic an ad-hoc member serves; `nil` for every other role.
     public var topicID: TopicID?
+    /// Whether the person belongs to a unit outside the council's unit subtree (``ResidenceRule``).
+    public var fromOutsideUnit: Bool
 
-    public init(person: Person, role: CouncilRole, topicID: TopicID? = nil) {
+    public init(person: Person, role: CouncilRole, topicID: TopicID? = nil, fromOutsideUnit: Bool = false) {
         self.person = person
         self.role = role
         self.topicID = topicID
+        self.fromOutsideUnit = fromOutsideUnit
     }
 
     /// An ad-hoc member for `topic`.
@@ -42,19 +45,33 @@ public struct UnitContext: Sendable, Hashable, Codable {
     public var villagersCommittee: [PersonID]
     /// Recorded family ties, for the close-relative exclusion (art. 32; Civil Code art. 1045).
     public var kinship: [KinshipLink]
+    /// The village party organisation's committee (村党组织委员会), for a supervision-committee
+    /// rule that reads art. 32 as covering both committees (``CommitteeKinExclusionRule``).
+    public var partyBranchCommittee: [PersonID]
+    /// The household (户) of committee members who are not on the roster: people of one
+    /// household are close relatives (roster members carry ``Person/householdID``).
+    public var households: [PersonID: HouseholdID]
+    /// The council unit's division code, for messages naming it.
+    public var unitCode: String?
 
     public init(
         villagerGroups: [VillagerGroup] = [],
         villagersCommittee: [PersonID] = [],
-        kinship: [KinshipLink] = []
+        kinship: [KinshipLink] = [],
+        partyBranchCommittee: [PersonID] = [],
+        households: [PersonID: HouseholdID] = [:],
+        unitCode: String? = nil
     ) {
         self.villagerGroups = villagerGroups
         self.villagersCommittee = villagersCommittee
         self.kinship = kinship
+        self.partyBranchCommittee = partyBranchCommittee
+        self.households = households
+        self.unitCode = unitCode
     }
 
     /// Households in the whole unit.
-    public var households: Int { villagerGroups.reduce(0) { $0 + $1.households } }
+    public var householdCount: Int { villagerGroups.reduce(0) { $0 + $1.households } }
 }
 
 /// 议事会组成 — a proposed or current roster, with the unit facts its rules need. The input

@@ -4,7 +4,9 @@
 /// - standing seats — honorary chair, chair, office, supervision group, fixed member —
 ///   make up the council's members (委员/成员) for size and share rules;
 /// - fixed-member rules (004: 固定成员) count the standing seats except the honorary
-///   chair, a town leader attached to the village from outside;
+///   chair and the chair: "1+1+10+X" is a sum of disjoint parts — 1 honorary chair, 1 chair,
+///   the fixed members drawn from the 10 categories, X ad-hoc members — so "固定成员总数原则上
+///   为20—30人" and "基层干部一般不超过协商会固定成员总数的1/3" count the "10" part only;
 /// - ad-hoc members (X, per topic) and observers never count toward composition.
 public enum CouncilRole: String, Sendable, Hashable, Codable, CaseIterable {
     /// 主任 / 会长 / 召集人.
@@ -30,8 +32,9 @@ public enum CouncilRole: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// Whether the seat counts as a fixed member (004's 固定成员).
-    public var isFixed: Bool { isStanding && self != .honoraryChair }
+    /// Whether the seat counts as a fixed member (004's 固定成员): neither of the two "1"s
+    /// of "1+1+10+X" (``MemberBase/fixedMembers``).
+    public var isFixed: Bool { isStanding && self != .honoraryChair && self != .chair }
 
     public var nameZH: String {
         switch self {

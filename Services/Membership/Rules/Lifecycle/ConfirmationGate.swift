@@ -75,3 +75,23 @@ public enum ConfirmationGate {
         return violations
     }
 }
+
+extension ConfirmationGate {
+    /// 组成审查 at confirmation (issue 8 §1): a binding violation refuses the confirmation (the
+    /// caller reports every one, with figures); advisory ones do not, but a confirmation that
+    /// goes ahead despite them records them with who accepted them and why — so a reason is
+    /// needed (`confirmation.advisory_not_accepted` without one). Returns the advisories to record.
+    public static func composition(
+        _ violations: [RuleViolation], acceptance reason: String
+    ) -> (binding: [RuleViolation], advisories: [RuleViolation], refusal: DomainViolation?) {
+        let binding = violations.filter(\.isBinding)
+        let advisories = violations.filter { !$0.isBinding }
+        guard binding.isEmpty, !advisories.isEmpty,
+              reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return (binding, advisories, nil) }
+        let ids = advisories.map(\.rule).joined(separator: ",")
+        return (binding, advisories, DomainViolation(
+            rule: "confirmation.advisory_not_accepted", field: "advisory_acceptance",
+            zh: "名单不符合指导性规则（\(ids)）：\(advisories.map(\.messageZH).joined(separator: "；"))。确认时须说明接受的理由",
+            en: "the list departs from advisory rules (\(ids)): \(advisories.map(\.messageEN).joined(separator: "; ")). Confirming it needs the reason they are accepted"))
+    }
+}

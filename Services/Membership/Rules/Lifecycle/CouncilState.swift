@@ -67,6 +67,22 @@ public enum CouncilState: Int, Sendable, Hashable, Codable, CaseIterable {
     /// Whether the council may hold meetings: only while constituted.
     public var canMeet: Bool { self == .constituted }
 
+    /// 任期届满 — whether a council in this state has outlived its term on `today`: its
+    /// term's last day (届满, in office through that day) has passed and nobody has started
+    /// the next (EndTerm). Such a council is no longer constituted for new business — no
+    /// meeting, no new member — though the state stored stays what it was: expiry is read
+    /// from the calendar, never written, so it cannot be missed by a job that did not run.
+    /// A dissolved council does not expire (it is over already).
+    public func hasExpired(termLastDay: LocalDate?, on today: LocalDate) -> Bool {
+        guard self != .dissolved, let termLastDay else { return false }
+        return today > termLastDay
+    }
+
+    /// Whether the council may hold meetings on `today`: constituted and within its term.
+    public func canMeet(termLastDay: LocalDate?, on today: LocalDate) -> Bool {
+        canMeet && !hasExpired(termLastDay: termLastDay, on: today)
+    }
+
     /// Whether members may be nominated: at any point but after dissolution.
     public var acceptsNominations: Bool { self != .dissolved }
 

@@ -32,6 +32,29 @@ public struct Term: Sendable, Hashable, Codable {
     /// Whether the term is over on `day` (届满 has passed).
     public func hasExpired(on day: LocalDate) -> Bool { day > lastDay }
 
-    /// The next term, beginning on the day after this one's last day.
-    public var next: Term { Term(startsOn: lastDay.adding(days: 1), years: years) }
+    /// The next term, counted from this one's last day: the day a term 届满 is the (uncounted,
+    /// art. 201) start day of the next, which is in office from the following day. So term
+    /// after term ends on the same date (15 March 2026, 2031, 2036 …) and never drifts by a
+    /// day, as it would if each were counted from the day after the last one's end.
+    public var next: Term { Term(startsOn: lastDay, years: years) }
+}
+
+/// 任期年限 — how long a council's term is, per kind, as data (issue 8 §7). Every default is
+/// the villagers' committee's five years (Organic Law art. 11, 2018 revision): the village
+/// councils follow the committee (004: 协商会每届任期与村委会任期相同), the supervision
+/// committee and the representatives serve as long as the committee (arts. 25, 32), and the
+/// town council's term follows the town people's congress, also five years. A deployment
+/// changes one with `TONGXIN_MEMBERSHIP_TERM_YEARS` (`{"townCouncil": 5}`).
+public struct TermLengths: Sendable, Hashable, Codable {
+    public var years: [CouncilKind: Int]
+
+    public init(_ years: [CouncilKind: Int] = [:]) {
+        self.years = years
+    }
+
+    /// The term of a council of `kind`, in years.
+    public func years(for kind: CouncilKind) -> Int { max(1, years[kind] ?? Term.villagersCommitteeYears) }
+
+    /// The term of `kind` beginning on `day`.
+    public func term(_ kind: CouncilKind, startsOn day: LocalDate) -> Term { Term(startsOn: day, years: years(for: kind)) }
 }

@@ -51,3 +51,10 @@ public struct Person: Sendable, Hashable, Codable, Identifiable {
         self.householdID = householdID
     }
 }
+
+extension Person {
+    /// 基层干部 as the rules count it: the recorded flag, or any post on the two village
+    /// committees (``Post/makesGrassrootsCadre``) — derived, so that leaving the flag unset
+    /// cannot take a committee member out of 004's 1/3 cadre cap.
+    public var countsAsGrassrootsCadre: Bool { isGrassrootsCadre || posts.contains(where: \.makesGrassrootsCadre) }
+}

@@ -13,6 +13,8 @@ public enum Post: String, Sendable, Hashable, Codable, CaseIterable {
     case townLeaderForVillage
     /// 村党组织书记.
     case villagePartySecretary
+    /// 村党组织委员 (a member of the party organisation's committee other than the secretary).
+    case villagePartyBranchMember
     /// 村民委员会主任.
     case villagersCommitteeDirector
     /// 村民委员会委员 (other than the director).
@@ -29,6 +31,7 @@ public enum Post: String, Sendable, Hashable, Codable, CaseIterable {
         case .townDeputyPartySecretary: "镇党委副书记"
         case .townLeaderForVillage: "镇包村领导"
         case .villagePartySecretary: "村党组织书记"
+        case .villagePartyBranchMember: "村党组织委员"
         case .villagersCommitteeDirector: "村委会主任"
         case .villagersCommitteeMember: "村委会委员"
         case .supervisoryCommitteeDirector: "村监委会主任"
@@ -42,6 +45,7 @@ public enum Post: String, Sendable, Hashable, Codable, CaseIterable {
         case .townDeputyPartySecretary: "deputy party secretary of the town"
         case .townLeaderForVillage: "town leader responsible for the village"
         case .villagePartySecretary: "village party secretary"
+        case .villagePartyBranchMember: "member of the village party committee"
         case .villagersCommitteeDirector: "villagers' committee director"
         case .villagersCommitteeMember: "villagers' committee member"
         case .supervisoryCommitteeDirector: "supervision committee director"
@@ -54,4 +58,14 @@ public enum Post: String, Sendable, Hashable, Codable, CaseIterable {
     public var isVillagersCommitteeMembership: Bool {
         self == .villagersCommitteeDirector || self == .villagersCommitteeMember
     }
+
+    /// Whether holding this post makes a person a member of the village party organisation's committee.
+    public var isPartyBranchCommitteeMembership: Bool {
+        self == .villagePartySecretary || self == .villagePartyBranchMember || self == .communityPartySecretary
+    }
+
+    /// Whether holding this post makes a person a grassroots cadre (基层干部): a member of the
+    /// villagers' committee or of the party organisation's committee is one, whatever the
+    /// person's `grassroots_cadre` flag says (issue 8 §5: 004's 1/3 cap counts them).
+    public var makesGrassrootsCadre: Bool { isVillagersCommitteeMembership || isPartyBranchCommitteeMembership }
 }

@@ -19,6 +19,8 @@ public struct RuleViolation: Violation, Codable {
     public let maximum: Int?
     public let messageZH: String
     public let messageEN: String
+    /// The broken rule's ``RuleSeverity``: an advisory violation is reported, not blocking.
+    public private(set) var severity: RuleSeverity = .binding
 
     public init(
         rule: String,
@@ -41,6 +43,18 @@ public struct RuleViolation: Violation, Codable {
         self.messageZH = messageZH
         self.messageEN = messageEN
     }
+}
+
+extension RuleViolation {
+    /// This violation as one of a rule of `severity`.
+    public func with(severity: RuleSeverity) -> RuleViolation {
+        var copy = self
+        copy.severity = severity
+        return copy
+    }
+
+    /// Whether the violation blocks confirmation and changes to a constituted council.
+    public var isBinding: Bool { severity == .binding }
 }
 
 extension RuleViolation: CustomStringConvertible {

@@ -51,6 +51,8 @@ extension MembershipV1 {
                 service: "tongxin.membership.v1.Membership", name: "RemoveMember", idempotent: true, readOnly: false, permission: "membership.write")
             public static let endTopic = RPCMethod<MembershipV1.EndTopicRequest, MembershipV1.EndTopicResponse>(
                 service: "tongxin.membership.v1.Membership", name: "EndTopic", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let dissolveCouncil = RPCMethod<MembershipV1.DissolveCouncilRequest, MembershipV1.Council>(
+                service: "tongxin.membership.v1.Membership", name: "DissolveCouncil", idempotent: true, readOnly: false, permission: "membership.write")
             public static let getCompositionRules = RPCMethod<MembershipV1.GetCompositionRulesRequest, MembershipV1.GetCompositionRulesResponse>(
                 service: "tongxin.membership.v1.Membership", name: "GetCompositionRules", idempotent: true, readOnly: true, permission: "membership.read")
             public static let setCompositionRule = RPCMethod<MembershipV1.SetCompositionRuleRequest, MembershipV1.CompositionRule>(
@@ -69,6 +71,8 @@ extension MembershipV1 {
                 service: "tongxin.membership.v1.Membership", name: "ResolveObjection", idempotent: true, readOnly: false, permission: "membership.write")
             public static let confirmNotice = RPCMethod<MembershipV1.ConfirmNoticeRequest, MembershipV1.Council>(
                 service: "tongxin.membership.v1.Membership", name: "ConfirmNotice", idempotent: true, readOnly: false, permission: "membership.write")
+            public static let recordElection = RPCMethod<MembershipV1.RecordElectionRequest, MembershipV1.Election>(
+                service: "tongxin.membership.v1.Membership", name: "RecordElection", idempotent: false, readOnly: false, permission: "membership.write")
             public static let endTerm = RPCMethod<MembershipV1.EndTermRequest, MembershipV1.Council>(
                 service: "tongxin.membership.v1.Membership", name: "EndTerm", idempotent: false, readOnly: false, permission: "membership.write")
             public static let getMembershipHistory = RPCMethod<MembershipV1.GetMembershipHistoryRequest, MembershipV1.GetMembershipHistoryResponse>(
@@ -98,6 +102,7 @@ extension MembershipV1 {
             Method.nominateMember.descriptor,
             Method.removeMember.descriptor,
             Method.endTopic.descriptor,
+            Method.dissolveCouncil.descriptor,
             Method.getCompositionRules.descriptor,
             Method.setCompositionRule.descriptor,
             Method.resetCompositionRule.descriptor,
@@ -107,6 +112,7 @@ extension MembershipV1 {
             Method.fileObjection.descriptor,
             Method.resolveObjection.descriptor,
             Method.confirmNotice.descriptor,
+            Method.recordElection.descriptor,
             Method.endTerm.descriptor,
             Method.getMembershipHistory.descriptor,
             Method.getRoster.descriptor,
@@ -136,6 +142,7 @@ extension MembershipV1 {
             func nominateMember(_ request: MembershipV1.NominateMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat
             func removeMember(_ request: MembershipV1.RemoveMemberRequest, context: ServerCallContext) async throws -> MembershipV1.Seat
             func endTopic(_ request: MembershipV1.EndTopicRequest, context: ServerCallContext) async throws -> MembershipV1.EndTopicResponse
+            func dissolveCouncil(_ request: MembershipV1.DissolveCouncilRequest, context: ServerCallContext) async throws -> MembershipV1.Council
             /// Composition rules (组成规则)
             func getCompositionRules(_ request: MembershipV1.GetCompositionRulesRequest, context: ServerCallContext) async throws -> MembershipV1.GetCompositionRulesResponse
             func setCompositionRule(_ request: MembershipV1.SetCompositionRuleRequest, context: ServerCallContext) async throws -> MembershipV1.CompositionRule
@@ -147,6 +154,8 @@ extension MembershipV1 {
             func fileObjection(_ request: MembershipV1.FileObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection
             func resolveObjection(_ request: MembershipV1.ResolveObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection
             func confirmNotice(_ request: MembershipV1.ConfirmNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Council
+            /// Elections (推选)
+            func recordElection(_ request: MembershipV1.RecordElectionRequest, context: ServerCallContext) async throws -> MembershipV1.Election
             /// Terms (任期)
             func endTerm(_ request: MembershipV1.EndTermRequest, context: ServerCallContext) async throws -> MembershipV1.Council
             /// History and rosters (任职记录、名册)
@@ -241,6 +250,10 @@ extension MembershipV1 {
                 try await rpc.unary(Method.endTopic, request, options: options)
             }
 
+            public func dissolveCouncil(_ request: MembershipV1.DissolveCouncilRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.Council {
+                try await rpc.unary(Method.dissolveCouncil, request, options: options)
+            }
+
             /// Composition rules (组成规则)
             public func getCompositionRules(_ request: MembershipV1.GetCompositionRulesRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.GetCompositionRulesResponse {
                 try await rpc.unary(Method.getCompositionRules, request, options: options)
@@ -277,6 +290,11 @@ extension MembershipV1 {
 
             public func confirmNotice(_ request: MembershipV1.ConfirmNoticeRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.Council {
                 try await rpc.unary(Method.confirmNotice, request, options: options)
+            }
+
+            /// Elections (推选)
+            public func recordElection(_ request: MembershipV1.RecordElectionRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.Election {
+                try await rpc.unary(Method.recordElection, request, options: options)
             }
 
             /// Terms (任期)
@@ -355,6 +373,9 @@ extension MembershipV1.Membership.ServiceProtocol {
         router.register(MembershipV1.Membership.Method.endTopic) { request, context in
             try await self.endTopic(request, context: context)
         }
+        router.register(MembershipV1.Membership.Method.dissolveCouncil) { request, context in
+            try await self.dissolveCouncil(request, context: context)
+        }
         router.register(MembershipV1.Membership.Method.getCompositionRules) { request, context in
             try await self.getCompositionRules(request, context: context)
         }
@@ -381,6 +402,9 @@ extension MembershipV1.Membership.ServiceProtocol {
         }
         router.register(MembershipV1.Membership.Method.confirmNotice) { request, context in
             try await self.confirmNotice(request, context: context)
+        }
+        router.register(MembershipV1.Membership.Method.recordElection) { request, context in
+            try await self.recordElection(request, context: context)
         }
         router.register(MembershipV1.Membership.Method.endTerm) { request, context in
             try await self.endTerm(request, context: context)

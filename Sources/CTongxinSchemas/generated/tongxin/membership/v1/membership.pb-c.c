@@ -1312,6 +1312,51 @@ void   tongxin__membership__v1__nominate_member_request__free_unpacked
   assert(message->base.descriptor == &tongxin__membership__v1__nominate_member_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__membership__v1__dissolve_council_request__init
+                     (Tongxin__Membership__V1__DissolveCouncilRequest         *message)
+{
+  static const Tongxin__Membership__V1__DissolveCouncilRequest init_value = TONGXIN__MEMBERSHIP__V1__DISSOLVE_COUNCIL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__dissolve_council_request__get_packed_size
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__dissolve_council_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__dissolve_council_request__pack
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__dissolve_council_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__dissolve_council_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__dissolve_council_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__DissolveCouncilRequest *
+       tongxin__membership__v1__dissolve_council_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__DissolveCouncilRequest *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__dissolve_council_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__dissolve_council_request__free_unpacked
+                     (Tongxin__Membership__V1__DissolveCouncilRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__dissolve_council_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__membership__v1__remove_member_request__init
                      (Tongxin__Membership__V1__RemoveMemberRequest         *message)
 {
@@ -1852,6 +1897,51 @@ void   tongxin__membership__v1__notice__free_unpacked
   assert(message->base.descriptor == &tongxin__membership__v1__notice__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__membership__v1__confirmation__init
+                     (Tongxin__Membership__V1__Confirmation         *message)
+{
+  static const Tongxin__Membership__V1__Confirmation init_value = TONGXIN__MEMBERSHIP__V1__CONFIRMATION__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__confirmation__get_packed_size
+                     (const Tongxin__Membership__V1__Confirmation *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__confirmation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__confirmation__pack
+                     (const Tongxin__Membership__V1__Confirmation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__confirmation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__confirmation__pack_to_buffer
+                     (const Tongxin__Membership__V1__Confirmation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__confirmation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__Confirmation *
+       tongxin__membership__v1__confirmation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__Confirmation *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__confirmation__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__confirmation__free_unpacked
+                     (Tongxin__Membership__V1__Confirmation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__confirmation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__membership__v1__objection__init
                      (Tongxin__Membership__V1__Objection         *message)
 {
@@ -2120,6 +2210,186 @@ void   tongxin__membership__v1__confirm_notice_request__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &tongxin__membership__v1__confirm_notice_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__candidate_votes__init
+                     (Tongxin__Membership__V1__CandidateVotes         *message)
+{
+  static const Tongxin__Membership__V1__CandidateVotes init_value = TONGXIN__MEMBERSHIP__V1__CANDIDATE_VOTES__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__candidate_votes__get_packed_size
+                     (const Tongxin__Membership__V1__CandidateVotes *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_votes__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__candidate_votes__pack
+                     (const Tongxin__Membership__V1__CandidateVotes *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_votes__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__candidate_votes__pack_to_buffer
+                     (const Tongxin__Membership__V1__CandidateVotes *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_votes__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__CandidateVotes *
+       tongxin__membership__v1__candidate_votes__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__CandidateVotes *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__candidate_votes__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__candidate_votes__free_unpacked
+                     (Tongxin__Membership__V1__CandidateVotes *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_votes__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__record_election_request__init
+                     (Tongxin__Membership__V1__RecordElectionRequest         *message)
+{
+  static const Tongxin__Membership__V1__RecordElectionRequest init_value = TONGXIN__MEMBERSHIP__V1__RECORD_ELECTION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__record_election_request__get_packed_size
+                     (const Tongxin__Membership__V1__RecordElectionRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__record_election_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__record_election_request__pack
+                     (const Tongxin__Membership__V1__RecordElectionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__record_election_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__record_election_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__RecordElectionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__record_election_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__RecordElectionRequest *
+       tongxin__membership__v1__record_election_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__RecordElectionRequest *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__record_election_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__record_election_request__free_unpacked
+                     (Tongxin__Membership__V1__RecordElectionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__record_election_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__candidate_result__init
+                     (Tongxin__Membership__V1__CandidateResult         *message)
+{
+  static const Tongxin__Membership__V1__CandidateResult init_value = TONGXIN__MEMBERSHIP__V1__CANDIDATE_RESULT__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__candidate_result__get_packed_size
+                     (const Tongxin__Membership__V1__CandidateResult *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__candidate_result__pack
+                     (const Tongxin__Membership__V1__CandidateResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__candidate_result__pack_to_buffer
+                     (const Tongxin__Membership__V1__CandidateResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__CandidateResult *
+       tongxin__membership__v1__candidate_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__CandidateResult *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__candidate_result__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__candidate_result__free_unpacked
+                     (Tongxin__Membership__V1__CandidateResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__candidate_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__election__init
+                     (Tongxin__Membership__V1__Election         *message)
+{
+  static const Tongxin__Membership__V1__Election init_value = TONGXIN__MEMBERSHIP__V1__ELECTION__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__election__get_packed_size
+                     (const Tongxin__Membership__V1__Election *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__election__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__election__pack
+                     (const Tongxin__Membership__V1__Election *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__election__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__election__pack_to_buffer
+                     (const Tongxin__Membership__V1__Election *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__election__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__Election *
+       tongxin__membership__v1__election__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__Election *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__election__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__election__free_unpacked
+                     (Tongxin__Membership__V1__Election *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__election__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   tongxin__membership__v1__end_term_request__init
@@ -4093,7 +4363,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__rotate_piikey_response
   (ProtobufCMessageInit) tongxin__membership__v1__rotate_piikey_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__seat__field_descriptors[12] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__seat__field_descriptors[14] =
 {
   {
     "id",
@@ -4239,9 +4509,34 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__seat__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "source",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Seat, source),
+    &tongxin__membership__v1__nomination_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "election_id",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Seat, election_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__seat__field_indices_by_name[] = {
   1,   /* field[1] = council_id */
+  13,   /* field[13] = election_id */
   9,   /* field[9] = end_reason */
   8,   /* field[8] = ended_at */
   0,   /* field[0] = id */
@@ -4250,6 +4545,7 @@ static const unsigned tongxin__membership__v1__seat__field_indices_by_name[] = {
   3,   /* field[3] = person_name */
   4,   /* field[4] = role */
   7,   /* field[7] = seated_at */
+  12,   /* field[12] = source */
   6,   /* field[6] = status */
   10,   /* field[10] = term_number */
   5,   /* field[5] = topic_id */
@@ -4257,7 +4553,7 @@ static const unsigned tongxin__membership__v1__seat__field_indices_by_name[] = {
 static const ProtobufCIntRange tongxin__membership__v1__seat__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__seat__descriptor =
 {
@@ -4267,7 +4563,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__seat__descriptor =
   "Tongxin__Membership__V1__Seat",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__Seat),
-  12,
+  14,
   tongxin__membership__v1__seat__field_descriptors,
   tongxin__membership__v1__seat__field_indices_by_name,
   1,  tongxin__membership__v1__seat__number_ranges,
@@ -4351,7 +4647,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__term__descriptor =
   (ProtobufCMessageInit) tongxin__membership__v1__term__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__council__field_descriptors[10] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__council__field_descriptors[12] =
 {
   {
     "id",
@@ -4473,11 +4769,37 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__council__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "dissolved_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Council, dissolved_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dissolution_reason",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Council, dissolution_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__council__field_indices_by_name[] = {
   8,   /* field[8] = constituted_at */
   9,   /* field[9] = created_at */
   6,   /* field[6] = current_term */
+  11,   /* field[11] = dissolution_reason */
+  10,   /* field[10] = dissolved_at */
   0,   /* field[0] = id */
   3,   /* field[3] = kind */
   4,   /* field[4] = name */
@@ -4489,7 +4811,7 @@ static const unsigned tongxin__membership__v1__council__field_indices_by_name[] 
 static const ProtobufCIntRange tongxin__membership__v1__council__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__council__descriptor =
 {
@@ -4499,7 +4821,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__council__descriptor =
   "Tongxin__Membership__V1__Council",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__Council),
-  10,
+  12,
   tongxin__membership__v1__council__field_descriptors,
   tongxin__membership__v1__council__field_indices_by_name,
   1,  tongxin__membership__v1__council__number_ranges,
@@ -4736,7 +5058,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__list_councils_response
   (ProtobufCMessageInit) tongxin__membership__v1__list_councils_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__nominate_member_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__nominate_member_request__field_descriptors[6] =
 {
   {
     "council_id",
@@ -4798,18 +5120,31 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__nominate_member_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "source",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__NominateMemberRequest, source),
+    &tongxin__membership__v1__nomination_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__nominate_member_request__field_indices_by_name[] = {
   0,   /* field[0] = council_id */
   4,   /* field[4] = note */
   1,   /* field[1] = person_id */
   2,   /* field[2] = role */
+  5,   /* field[5] = source */
   3,   /* field[3] = topic_id */
 };
 static const ProtobufCIntRange tongxin__membership__v1__nominate_member_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__nominate_member_request__descriptor =
 {
@@ -4819,11 +5154,62 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__nominate_member_reques
   "Tongxin__Membership__V1__NominateMemberRequest",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__NominateMemberRequest),
-  5,
+  6,
   tongxin__membership__v1__nominate_member_request__field_descriptors,
   tongxin__membership__v1__nominate_member_request__field_indices_by_name,
   1,  tongxin__membership__v1__nominate_member_request__number_ranges,
   (ProtobufCMessageInit) tongxin__membership__v1__nominate_member_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__dissolve_council_request__field_descriptors[2] =
+{
+  {
+    "council_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__DissolveCouncilRequest, council_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__DissolveCouncilRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__dissolve_council_request__field_indices_by_name[] = {
+  0,   /* field[0] = council_id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange tongxin__membership__v1__dissolve_council_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__dissolve_council_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.DissolveCouncilRequest",
+  "DissolveCouncilRequest",
+  "Tongxin__Membership__V1__DissolveCouncilRequest",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__DissolveCouncilRequest),
+  2,
+  tongxin__membership__v1__dissolve_council_request__field_descriptors,
+  tongxin__membership__v1__dissolve_council_request__field_indices_by_name,
+  1,  tongxin__membership__v1__dissolve_council_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__dissolve_council_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tongxin__membership__v1__remove_member_request__field_descriptors[2] =
@@ -4966,7 +5352,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__end_topic_response__de
   (ProtobufCMessageInit) tongxin__membership__v1__end_topic_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule__field_descriptors[8] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule__field_descriptors[9] =
 {
   {
     "id",
@@ -5064,6 +5450,18 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__composition_rule_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "severity",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CompositionRule, severity),
+    &tongxin__membership__v1__rule_severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__composition_rule__field_indices_by_name[] = {
   6,   /* field[6] = definition_json */
@@ -5072,13 +5470,14 @@ static const unsigned tongxin__membership__v1__composition_rule__field_indices_b
   1,   /* field[1] = kind */
   7,   /* field[7] = locked_by */
   4,   /* field[4] = origin */
+  8,   /* field[8] = severity */
   3,   /* field[3] = source */
   2,   /* field[2] = summary */
 };
 static const ProtobufCIntRange tongxin__membership__v1__composition_rule__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__composition_rule__descriptor =
 {
@@ -5088,7 +5487,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__composition_rule__desc
   "Tongxin__Membership__V1__CompositionRule",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__CompositionRule),
-  8,
+  9,
   tongxin__membership__v1__composition_rule__field_descriptors,
   tongxin__membership__v1__composition_rule__field_indices_by_name,
   1,  tongxin__membership__v1__composition_rule__number_ranges,
@@ -5351,7 +5750,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__reset_composition_rule
   (ProtobufCMessageInit) tongxin__membership__v1__reset_composition_rule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__rule_violation__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__rule_violation__field_descriptors[9] =
 {
   {
     "rule_id",
@@ -5437,20 +5836,46 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__rule_violation__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "severity",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RuleViolation, severity),
+    &tongxin__membership__v1__rule_severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RuleViolation, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__rule_violation__field_indices_by_name[] = {
   2,   /* field[2] = count */
+  8,   /* field[8] = field */
   5,   /* field[5] = maximum */
   1,   /* field[1] = message */
   4,   /* field[4] = minimum */
   3,   /* field[3] = of */
   0,   /* field[0] = rule_id */
+  7,   /* field[7] = severity */
   6,   /* field[6] = subject */
 };
 static const ProtobufCIntRange tongxin__membership__v1__rule_violation__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__rule_violation__descriptor =
 {
@@ -5460,7 +5885,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__rule_violation__descri
   "Tongxin__Membership__V1__RuleViolation",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__RuleViolation),
-  7,
+  9,
   tongxin__membership__v1__rule_violation__field_descriptors,
   tongxin__membership__v1__rule_violation__field_indices_by_name,
   1,  tongxin__membership__v1__rule_violation__number_ranges,
@@ -5518,7 +5943,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__check_composition_requ
   (ProtobufCMessageInit) tongxin__membership__v1__check_composition_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__check_composition_response__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__check_composition_response__field_descriptors[4] =
 {
   {
     "satisfied",
@@ -5556,8 +5981,21 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__check_composition
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "binding_satisfied",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CheckCompositionResponse, binding_satisfied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__check_composition_response__field_indices_by_name[] = {
+  3,   /* field[3] = binding_satisfied */
   2,   /* field[2] = counted_members */
   0,   /* field[0] = satisfied */
   1,   /* field[1] = violations */
@@ -5565,7 +6003,7 @@ static const unsigned tongxin__membership__v1__check_composition_response__field
 static const ProtobufCIntRange tongxin__membership__v1__check_composition_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__check_composition_response__descriptor =
 {
@@ -5575,14 +6013,14 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__check_composition_resp
   "Tongxin__Membership__V1__CheckCompositionResponse",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__CheckCompositionResponse),
-  3,
+  4,
   tongxin__membership__v1__check_composition_response__field_descriptors,
   tongxin__membership__v1__check_composition_response__field_indices_by_name,
   1,  tongxin__membership__v1__check_composition_response__number_ranges,
   (ProtobufCMessageInit) tongxin__membership__v1__check_composition_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__notice__field_descriptors[9] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__notice__field_descriptors[10] =
 {
   {
     "id",
@@ -5692,9 +6130,22 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__notice__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "confirmation",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Notice, confirmation),
+    &tongxin__membership__v1__confirmation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__notice__field_indices_by_name[] = {
   6,   /* field[6] = closes_at */
+  9,   /* field[9] = confirmation */
   1,   /* field[1] = council_id */
   4,   /* field[4] = first_day */
   0,   /* field[0] = id */
@@ -5707,7 +6158,7 @@ static const unsigned tongxin__membership__v1__notice__field_indices_by_name[] =
 static const ProtobufCIntRange tongxin__membership__v1__notice__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__notice__descriptor =
 {
@@ -5717,11 +6168,127 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__notice__descriptor =
   "Tongxin__Membership__V1__Notice",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__Notice),
-  9,
+  10,
   tongxin__membership__v1__notice__field_descriptors,
   tongxin__membership__v1__notice__field_indices_by_name,
   1,  tongxin__membership__v1__notice__number_ranges,
   (ProtobufCMessageInit) tongxin__membership__v1__notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__confirmation__field_descriptors[7] =
+{
+  {
+    "confirmed_by",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, confirmed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confirmed_at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, confirmed_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decision_meeting",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, decision_meeting),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decided_on",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, decided_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "election_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, election_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted_advisories",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Membership__V1__Confirmation, n_accepted_advisories),
+    offsetof(Tongxin__Membership__V1__Confirmation, accepted_advisories),
+    &tongxin__membership__v1__rule_violation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advisory_acceptance",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Confirmation, advisory_acceptance),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__confirmation__field_indices_by_name[] = {
+  5,   /* field[5] = accepted_advisories */
+  6,   /* field[6] = advisory_acceptance */
+  1,   /* field[1] = confirmed_at */
+  0,   /* field[0] = confirmed_by */
+  3,   /* field[3] = decided_on */
+  2,   /* field[2] = decision_meeting */
+  4,   /* field[4] = election_id */
+};
+static const ProtobufCIntRange tongxin__membership__v1__confirmation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__confirmation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.Confirmation",
+  "Confirmation",
+  "Tongxin__Membership__V1__Confirmation",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__Confirmation),
+  7,
+  tongxin__membership__v1__confirmation__field_descriptors,
+  tongxin__membership__v1__confirmation__field_indices_by_name,
+  1,  tongxin__membership__v1__confirmation__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__confirmation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tongxin__membership__v1__objection__field_descriptors[11] =
@@ -6135,7 +6702,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__resolve_objection_requ
   (ProtobufCMessageInit) tongxin__membership__v1__resolve_objection_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__confirm_notice_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__confirm_notice_request__field_descriptors[4] =
 {
   {
     "notice_id",
@@ -6149,14 +6716,53 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__confirm_notice_re
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "decision_meeting",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ConfirmNoticeRequest, decision_meeting),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decided_on",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ConfirmNoticeRequest, decided_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advisory_acceptance",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ConfirmNoticeRequest, advisory_acceptance),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__confirm_notice_request__field_indices_by_name[] = {
+  3,   /* field[3] = advisory_acceptance */
+  2,   /* field[2] = decided_on */
+  1,   /* field[1] = decision_meeting */
   0,   /* field[0] = notice_id */
 };
 static const ProtobufCIntRange tongxin__membership__v1__confirm_notice_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__confirm_notice_request__descriptor =
 {
@@ -6166,11 +6772,410 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__confirm_notice_request
   "Tongxin__Membership__V1__ConfirmNoticeRequest",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__ConfirmNoticeRequest),
-  1,
+  4,
   tongxin__membership__v1__confirm_notice_request__field_descriptors,
   tongxin__membership__v1__confirm_notice_request__field_indices_by_name,
   1,  tongxin__membership__v1__confirm_notice_request__number_ranges,
   (ProtobufCMessageInit) tongxin__membership__v1__confirm_notice_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__candidate_votes__field_descriptors[2] =
+{
+  {
+    "seat_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateVotes, seat_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "votes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateVotes, votes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__candidate_votes__field_indices_by_name[] = {
+  0,   /* field[0] = seat_id */
+  1,   /* field[1] = votes */
+};
+static const ProtobufCIntRange tongxin__membership__v1__candidate_votes__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_votes__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.CandidateVotes",
+  "CandidateVotes",
+  "Tongxin__Membership__V1__CandidateVotes",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__CandidateVotes),
+  2,
+  tongxin__membership__v1__candidate_votes__field_descriptors,
+  tongxin__membership__v1__candidate_votes__field_indices_by_name,
+  1,  tongxin__membership__v1__candidate_votes__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__candidate_votes__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__record_election_request__field_descriptors[8] =
+{
+  {
+    "council_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, council_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, body),
+    &tongxin__membership__v1__electing_body__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_on",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, held_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "eligible",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, eligible),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "present",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "votes",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, n_votes),
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, votes),
+    &tongxin__membership__v1__candidate_votes__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, households),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households_present",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__RecordElectionRequest, households_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__record_election_request__field_indices_by_name[] = {
+  1,   /* field[1] = body */
+  0,   /* field[0] = council_id */
+  3,   /* field[3] = eligible */
+  2,   /* field[2] = held_on */
+  6,   /* field[6] = households */
+  7,   /* field[7] = households_present */
+  4,   /* field[4] = present */
+  5,   /* field[5] = votes */
+};
+static const ProtobufCIntRange tongxin__membership__v1__record_election_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__record_election_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.RecordElectionRequest",
+  "RecordElectionRequest",
+  "Tongxin__Membership__V1__RecordElectionRequest",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__RecordElectionRequest),
+  8,
+  tongxin__membership__v1__record_election_request__field_descriptors,
+  tongxin__membership__v1__record_election_request__field_indices_by_name,
+  1,  tongxin__membership__v1__record_election_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__record_election_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__candidate_result__field_descriptors[4] =
+{
+  {
+    "seat_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateResult, seat_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "person_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateResult, person_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "votes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateResult, votes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "elected",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__CandidateResult, elected),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__candidate_result__field_indices_by_name[] = {
+  3,   /* field[3] = elected */
+  1,   /* field[1] = person_id */
+  0,   /* field[0] = seat_id */
+  2,   /* field[2] = votes */
+};
+static const ProtobufCIntRange tongxin__membership__v1__candidate_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.CandidateResult",
+  "CandidateResult",
+  "Tongxin__Membership__V1__CandidateResult",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__CandidateResult),
+  4,
+  tongxin__membership__v1__candidate_result__field_descriptors,
+  tongxin__membership__v1__candidate_result__field_indices_by_name,
+  1,  tongxin__membership__v1__candidate_result__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__candidate_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__election__field_descriptors[9] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "council_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, council_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, body),
+    &tongxin__membership__v1__electing_body__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_on",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, held_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "eligible",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, eligible),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "present",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Membership__V1__Election, n_results),
+    offsetof(Tongxin__Membership__V1__Election, results),
+    &tongxin__membership__v1__candidate_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, households),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "households_present",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__Election, households_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__election__field_indices_by_name[] = {
+  2,   /* field[2] = body */
+  1,   /* field[1] = council_id */
+  4,   /* field[4] = eligible */
+  3,   /* field[3] = held_on */
+  7,   /* field[7] = households */
+  8,   /* field[8] = households_present */
+  0,   /* field[0] = id */
+  5,   /* field[5] = present */
+  6,   /* field[6] = results */
+};
+static const ProtobufCIntRange tongxin__membership__v1__election__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__election__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.Election",
+  "Election",
+  "Tongxin__Membership__V1__Election",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__Election),
+  9,
+  tongxin__membership__v1__election__field_descriptors,
+  tongxin__membership__v1__election__field_indices_by_name,
+  1,  tongxin__membership__v1__election__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__election__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tongxin__membership__v1__end_term_request__field_descriptors[4] =
@@ -6610,7 +7615,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__roster_entry__descript
   (ProtobufCMessageInit) tongxin__membership__v1__roster_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__membership__v1__get_roster_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tongxin__membership__v1__get_roster_response__field_descriptors[6] =
 {
   {
     "council_id",
@@ -6660,17 +7665,43 @@ static const ProtobufCFieldDescriptor tongxin__membership__v1__get_roster_respon
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "council_status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__GetRosterResponse, council_status),
+    &tongxin__membership__v1__council_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "term_ends_on",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__GetRosterResponse, term_ends_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__membership__v1__get_roster_response__field_indices_by_name[] = {
   1,   /* field[1] = at */
   0,   /* field[0] = council_id */
+  4,   /* field[4] = council_status */
   3,   /* field[3] = entries */
+  5,   /* field[5] = term_ends_on */
   2,   /* field[2] = term_number */
 };
 static const ProtobufCIntRange tongxin__membership__v1__get_roster_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor tongxin__membership__v1__get_roster_response__descriptor =
 {
@@ -6680,7 +7711,7 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__get_roster_response__d
   "Tongxin__Membership__V1__GetRosterResponse",
   "tongxin.membership.v1",
   sizeof(Tongxin__Membership__V1__GetRosterResponse),
-  4,
+  6,
   tongxin__membership__v1__get_roster_response__field_descriptors,
   tongxin__membership__v1__get_roster_response__field_indices_by_name,
   1,  tongxin__membership__v1__get_roster_response__number_ranges,
@@ -6835,21 +7866,23 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__council_role__descriptor 
   tongxin__membership__v1__council_role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue tongxin__membership__v1__council_status__enum_values_by_number[5] =
+static const ProtobufCEnumValue tongxin__membership__v1__council_status__enum_values_by_number[6] =
 {
   { "COUNCIL_STATUS_UNSPECIFIED", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_UNSPECIFIED", 0 },
   { "COUNCIL_STATUS_FORMING", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_FORMING", 1 },
   { "COUNCIL_STATUS_IN_NOTICE", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_IN_NOTICE", 2 },
   { "COUNCIL_STATUS_CONSTITUTED", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_CONSTITUTED", 3 },
   { "COUNCIL_STATUS_DISSOLVED", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_DISSOLVED", 4 },
+  { "COUNCIL_STATUS_EXPIRED", "TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_EXPIRED", 5 },
 };
 static const ProtobufCIntRange tongxin__membership__v1__council_status__value_ranges[] = {
-{0, 0},{0, 5}
+{0, 0},{0, 6}
 };
-static const ProtobufCEnumValueIndex tongxin__membership__v1__council_status__enum_values_by_name[5] =
+static const ProtobufCEnumValueIndex tongxin__membership__v1__council_status__enum_values_by_name[6] =
 {
   { "COUNCIL_STATUS_CONSTITUTED", 3 },
   { "COUNCIL_STATUS_DISSOLVED", 4 },
+  { "COUNCIL_STATUS_EXPIRED", 5 },
   { "COUNCIL_STATUS_FORMING", 1 },
   { "COUNCIL_STATUS_IN_NOTICE", 2 },
   { "COUNCIL_STATUS_UNSPECIFIED", 0 },
@@ -6861,12 +7894,46 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__council_status__descripto
   "CouncilStatus",
   "Tongxin__Membership__V1__CouncilStatus",
   "tongxin.membership.v1",
-  5,
+  6,
   tongxin__membership__v1__council_status__enum_values_by_number,
-  5,
+  6,
   tongxin__membership__v1__council_status__enum_values_by_name,
   1,
   tongxin__membership__v1__council_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__membership__v1__nomination_source__enum_values_by_number[5] =
+{
+  { "NOMINATION_SOURCE_UNSPECIFIED", "TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_UNSPECIFIED", 0 },
+  { "NOMINATION_SOURCE_VILLAGER_GROUP", "TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_VILLAGER_GROUP", 1 },
+  { "NOMINATION_SOURCE_PARTY_ORGANISATION", "TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_PARTY_ORGANISATION", 2 },
+  { "NOMINATION_SOURCE_SELF_NOMINATION", "TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_SELF_NOMINATION", 3 },
+  { "NOMINATION_SOURCE_HIGHER_LEVEL", "TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_HIGHER_LEVEL", 4 },
+};
+static const ProtobufCIntRange tongxin__membership__v1__nomination_source__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex tongxin__membership__v1__nomination_source__enum_values_by_name[5] =
+{
+  { "NOMINATION_SOURCE_HIGHER_LEVEL", 4 },
+  { "NOMINATION_SOURCE_PARTY_ORGANISATION", 2 },
+  { "NOMINATION_SOURCE_SELF_NOMINATION", 3 },
+  { "NOMINATION_SOURCE_UNSPECIFIED", 0 },
+  { "NOMINATION_SOURCE_VILLAGER_GROUP", 1 },
+};
+const ProtobufCEnumDescriptor tongxin__membership__v1__nomination_source__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.NominationSource",
+  "NominationSource",
+  "Tongxin__Membership__V1__NominationSource",
+  "tongxin.membership.v1",
+  5,
+  tongxin__membership__v1__nomination_source__enum_values_by_number,
+  5,
+  tongxin__membership__v1__nomination_source__enum_values_by_name,
+  1,
+  tongxin__membership__v1__nomination_source__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue tongxin__membership__v1__seat_status__enum_values_by_number[6] =
@@ -6903,6 +7970,36 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__seat_status__descriptor =
   tongxin__membership__v1__seat_status__enum_values_by_name,
   1,
   tongxin__membership__v1__seat_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__membership__v1__rule_severity__enum_values_by_number[3] =
+{
+  { "RULE_SEVERITY_UNSPECIFIED", "TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_UNSPECIFIED", 0 },
+  { "RULE_SEVERITY_BINDING", "TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_BINDING", 1 },
+  { "RULE_SEVERITY_ADVISORY", "TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_ADVISORY", 2 },
+};
+static const ProtobufCIntRange tongxin__membership__v1__rule_severity__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__membership__v1__rule_severity__enum_values_by_name[3] =
+{
+  { "RULE_SEVERITY_ADVISORY", 2 },
+  { "RULE_SEVERITY_BINDING", 1 },
+  { "RULE_SEVERITY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__membership__v1__rule_severity__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.RuleSeverity",
+  "RuleSeverity",
+  "Tongxin__Membership__V1__RuleSeverity",
+  "tongxin.membership.v1",
+  3,
+  tongxin__membership__v1__rule_severity__enum_values_by_number,
+  3,
+  tongxin__membership__v1__rule_severity__enum_values_by_name,
+  1,
+  tongxin__membership__v1__rule_severity__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue tongxin__membership__v1__notice_status__enum_values_by_number[4] =
@@ -6967,7 +8064,37 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__objection_outcome__descri
   tongxin__membership__v1__objection_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[31] =
+static const ProtobufCEnumValue tongxin__membership__v1__electing_body__enum_values_by_number[3] =
+{
+  { "ELECTING_BODY_UNSPECIFIED", "TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED", 0 },
+  { "ELECTING_BODY_VILLAGERS_ASSEMBLY", "TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_VILLAGERS_ASSEMBLY", 1 },
+  { "ELECTING_BODY_REPRESENTATIVES_MEETING", "TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_REPRESENTATIVES_MEETING", 2 },
+};
+static const ProtobufCIntRange tongxin__membership__v1__electing_body__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__membership__v1__electing_body__enum_values_by_name[3] =
+{
+  { "ELECTING_BODY_REPRESENTATIVES_MEETING", 2 },
+  { "ELECTING_BODY_UNSPECIFIED", 0 },
+  { "ELECTING_BODY_VILLAGERS_ASSEMBLY", 1 },
+};
+const ProtobufCEnumDescriptor tongxin__membership__v1__electing_body__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.ElectingBody",
+  "ElectingBody",
+  "Tongxin__Membership__V1__ElectingBody",
+  "tongxin.membership.v1",
+  3,
+  tongxin__membership__v1__electing_body__enum_values_by_number,
+  3,
+  tongxin__membership__v1__electing_body__enum_values_by_name,
+  1,
+  tongxin__membership__v1__electing_body__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[33] =
 {
   { "CreateUnit", &tongxin__membership__v1__create_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
   { "GetUnit", &tongxin__membership__v1__get_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
@@ -6988,6 +8115,7 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
   { "NominateMember", &tongxin__membership__v1__nominate_member_request__descriptor, &tongxin__membership__v1__seat__descriptor },
   { "RemoveMember", &tongxin__membership__v1__remove_member_request__descriptor, &tongxin__membership__v1__seat__descriptor },
   { "EndTopic", &tongxin__membership__v1__end_topic_request__descriptor, &tongxin__membership__v1__end_topic_response__descriptor },
+  { "DissolveCouncil", &tongxin__membership__v1__dissolve_council_request__descriptor, &tongxin__membership__v1__council__descriptor },
   { "GetCompositionRules", &tongxin__membership__v1__get_composition_rules_request__descriptor, &tongxin__membership__v1__get_composition_rules_response__descriptor },
   { "SetCompositionRule", &tongxin__membership__v1__set_composition_rule_request__descriptor, &tongxin__membership__v1__composition_rule__descriptor },
   { "ResetCompositionRule", &tongxin__membership__v1__reset_composition_rule_request__descriptor, &tongxin__membership__v1__get_composition_rules_response__descriptor },
@@ -6997,40 +8125,43 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
   { "FileObjection", &tongxin__membership__v1__file_objection_request__descriptor, &tongxin__membership__v1__objection__descriptor },
   { "ResolveObjection", &tongxin__membership__v1__resolve_objection_request__descriptor, &tongxin__membership__v1__objection__descriptor },
   { "ConfirmNotice", &tongxin__membership__v1__confirm_notice_request__descriptor, &tongxin__membership__v1__council__descriptor },
+  { "RecordElection", &tongxin__membership__v1__record_election_request__descriptor, &tongxin__membership__v1__election__descriptor },
   { "EndTerm", &tongxin__membership__v1__end_term_request__descriptor, &tongxin__membership__v1__council__descriptor },
   { "GetMembershipHistory", &tongxin__membership__v1__get_membership_history_request__descriptor, &tongxin__membership__v1__get_membership_history_response__descriptor },
   { "GetRoster", &tongxin__membership__v1__get_roster_request__descriptor, &tongxin__membership__v1__get_roster_response__descriptor },
 };
 const unsigned tongxin__membership__v1__membership__method_indices_by_name[] = {
   11,        /* AddKinship */
-  22,        /* CheckComposition */
-  27,        /* ConfirmNotice */
+  23,        /* CheckComposition */
+  28,        /* ConfirmNotice */
   13,        /* CreateCouncil */
   7,        /* CreatePerson */
   0,        /* CreateUnit */
-  28,        /* EndTerm */
+  19,        /* DissolveCouncil */
+  30,        /* EndTerm */
   18,        /* EndTopic */
-  25,        /* FileObjection */
+  26,        /* FileObjection */
   10,        /* FindPeople */
-  19,        /* GetCompositionRules */
+  20,        /* GetCompositionRules */
   14,        /* GetCouncil */
-  29,        /* GetMembershipHistory */
-  24,        /* GetNotice */
+  31,        /* GetMembershipHistory */
+  25,        /* GetNotice */
   8,        /* GetPerson */
-  30,        /* GetRoster */
+  32,        /* GetRoster */
   1,        /* GetUnit */
   6,        /* ImportUnits */
   15,        /* ListCouncils */
   5,        /* ListUnits */
   3,        /* MoveUnit */
   16,        /* NominateMember */
-  23,        /* PublishNotice */
+  24,        /* PublishNotice */
+  29,        /* RecordElection */
   17,        /* RemoveMember */
-  21,        /* ResetCompositionRule */
-  26,        /* ResolveObjection */
+  22,        /* ResetCompositionRule */
+  27,        /* ResolveObjection */
   4,        /* RetireUnit */
   12,        /* RotatePIIKey */
-  20,        /* SetCompositionRule */
+  21,        /* SetCompositionRule */
   9,        /* UpdatePerson */
   2         /* UpdateUnit */
 };
@@ -7041,7 +8172,7 @@ const ProtobufCServiceDescriptor tongxin__membership__v1__membership__descriptor
   "Membership",
   "Tongxin__Membership__V1__Membership",
   "tongxin.membership.v1",
-  31,
+  33,
   tongxin__membership__v1__membership__method_descriptors,
   tongxin__membership__v1__membership__method_indices_by_name
 };
@@ -7197,13 +8328,21 @@ void tongxin__membership__v1__membership__end_topic(ProtobufCService *service,
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
   service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__membership__v1__membership__dissolve_council(ProtobufCService *service,
+                                                           const Tongxin__Membership__V1__DissolveCouncilRequest *input,
+                                                           Tongxin__Membership__V1__Council_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__membership__v1__membership__get_composition_rules(ProtobufCService *service,
                                                                 const Tongxin__Membership__V1__GetCompositionRulesRequest *input,
                                                                 Tongxin__Membership__V1__GetCompositionRulesResponse_Closure closure,
                                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__set_composition_rule(ProtobufCService *service,
                                                                const Tongxin__Membership__V1__SetCompositionRuleRequest *input,
@@ -7211,7 +8350,7 @@ void tongxin__membership__v1__membership__set_composition_rule(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__reset_composition_rule(ProtobufCService *service,
                                                                  const Tongxin__Membership__V1__ResetCompositionRuleRequest *input,
@@ -7219,7 +8358,7 @@ void tongxin__membership__v1__membership__reset_composition_rule(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__check_composition(ProtobufCService *service,
                                                             const Tongxin__Membership__V1__CheckCompositionRequest *input,
@@ -7227,7 +8366,7 @@ void tongxin__membership__v1__membership__check_composition(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__publish_notice(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__PublishNoticeRequest *input,
@@ -7235,7 +8374,7 @@ void tongxin__membership__v1__membership__publish_notice(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetNoticeRequest *input,
@@ -7243,7 +8382,7 @@ void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__file_objection(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__FileObjectionRequest *input,
@@ -7251,7 +8390,7 @@ void tongxin__membership__v1__membership__file_objection(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *service,
                                                             const Tongxin__Membership__V1__ResolveObjectionRequest *input,
@@ -7259,7 +8398,7 @@ void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__ConfirmNoticeRequest *input,
@@ -7267,7 +8406,15 @@ void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__membership__v1__membership__record_election(ProtobufCService *service,
+                                                          const Tongxin__Membership__V1__RecordElectionRequest *input,
+                                                          Tongxin__Membership__V1__Election_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    const Tongxin__Membership__V1__EndTermRequest *input,
@@ -7275,7 +8422,7 @@ void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_membership_history(ProtobufCService *service,
                                                                  const Tongxin__Membership__V1__GetMembershipHistoryRequest *input,
@@ -7283,7 +8430,7 @@ void tongxin__membership__v1__membership__get_membership_history(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetRosterRequest *input,
@@ -7291,7 +8438,7 @@ void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Membership_Service *service,
                                                 Tongxin__Membership__V1__Membership_ServiceDestroy destroy)

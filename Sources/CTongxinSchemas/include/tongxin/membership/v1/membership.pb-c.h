@@ -45,6 +45,7 @@ typedef struct Tongxin__Membership__V1__GetCouncilRequest Tongxin__Membership__V
 typedef struct Tongxin__Membership__V1__ListCouncilsRequest Tongxin__Membership__V1__ListCouncilsRequest;
 typedef struct Tongxin__Membership__V1__ListCouncilsResponse Tongxin__Membership__V1__ListCouncilsResponse;
 typedef struct Tongxin__Membership__V1__NominateMemberRequest Tongxin__Membership__V1__NominateMemberRequest;
+typedef struct Tongxin__Membership__V1__DissolveCouncilRequest Tongxin__Membership__V1__DissolveCouncilRequest;
 typedef struct Tongxin__Membership__V1__RemoveMemberRequest Tongxin__Membership__V1__RemoveMemberRequest;
 typedef struct Tongxin__Membership__V1__EndTopicRequest Tongxin__Membership__V1__EndTopicRequest;
 typedef struct Tongxin__Membership__V1__EndTopicResponse Tongxin__Membership__V1__EndTopicResponse;
@@ -57,12 +58,17 @@ typedef struct Tongxin__Membership__V1__RuleViolation Tongxin__Membership__V1__R
 typedef struct Tongxin__Membership__V1__CheckCompositionRequest Tongxin__Membership__V1__CheckCompositionRequest;
 typedef struct Tongxin__Membership__V1__CheckCompositionResponse Tongxin__Membership__V1__CheckCompositionResponse;
 typedef struct Tongxin__Membership__V1__Notice Tongxin__Membership__V1__Notice;
+typedef struct Tongxin__Membership__V1__Confirmation Tongxin__Membership__V1__Confirmation;
 typedef struct Tongxin__Membership__V1__Objection Tongxin__Membership__V1__Objection;
 typedef struct Tongxin__Membership__V1__PublishNoticeRequest Tongxin__Membership__V1__PublishNoticeRequest;
 typedef struct Tongxin__Membership__V1__GetNoticeRequest Tongxin__Membership__V1__GetNoticeRequest;
 typedef struct Tongxin__Membership__V1__FileObjectionRequest Tongxin__Membership__V1__FileObjectionRequest;
 typedef struct Tongxin__Membership__V1__ResolveObjectionRequest Tongxin__Membership__V1__ResolveObjectionRequest;
 typedef struct Tongxin__Membership__V1__ConfirmNoticeRequest Tongxin__Membership__V1__ConfirmNoticeRequest;
+typedef struct Tongxin__Membership__V1__CandidateVotes Tongxin__Membership__V1__CandidateVotes;
+typedef struct Tongxin__Membership__V1__RecordElectionRequest Tongxin__Membership__V1__RecordElectionRequest;
+typedef struct Tongxin__Membership__V1__CandidateResult Tongxin__Membership__V1__CandidateResult;
+typedef struct Tongxin__Membership__V1__Election Tongxin__Membership__V1__Election;
 typedef struct Tongxin__Membership__V1__EndTermRequest Tongxin__Membership__V1__EndTermRequest;
 typedef struct Tongxin__Membership__V1__GetMembershipHistoryRequest Tongxin__Membership__V1__GetMembershipHistoryRequest;
 typedef struct Tongxin__Membership__V1__GetMembershipHistoryResponse Tongxin__Membership__V1__GetMembershipHistoryResponse;
@@ -198,9 +204,41 @@ typedef enum _Tongxin__Membership__V1__CouncilStatus {
   /*
    * 已撤销
    */
-  TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_DISSOLVED = 4
+  TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_DISSOLVED = 4,
+  /*
+   * 任期届满: the term's last day has passed (in the deployment's time zone) and no next term
+   * has been started (EndTerm). Never stored: read from the calendar on every answer. Not
+   * constituted for new business — no meetings, no new members — until EndTerm.
+   */
+  TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_EXPIRED = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS)
 } Tongxin__Membership__V1__CouncilStatus;
+/*
+ * 提名来源 — who proposed a member (004: 村民代表以村民小组为单位推荐…其他成员由村党组织推荐).
+ */
+typedef enum _Tongxin__Membership__V1__NominationSource {
+  /*
+   * Not recorded (seats from before it was; ad-hoc members and observers, who are invited).
+   */
+  TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_UNSPECIFIED = 0,
+  /*
+   * 村民小组推荐
+   */
+  TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_VILLAGER_GROUP = 1,
+  /*
+   * 村党组织推荐
+   */
+  TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_PARTY_ORGANISATION = 2,
+  /*
+   * 个人自荐
+   */
+  TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_SELF_NOMINATION = 3,
+  /*
+   * 上级推荐
+   */
+  TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_HIGHER_LEVEL = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE)
+} Tongxin__Membership__V1__NominationSource;
 typedef enum _Tongxin__Membership__V1__SeatStatus {
   TONGXIN__MEMBERSHIP__V1__SEAT_STATUS__SEAT_STATUS_UNSPECIFIED = 0,
   /*
@@ -225,6 +263,26 @@ typedef enum _Tongxin__Membership__V1__SeatStatus {
   TONGXIN__MEMBERSHIP__V1__SEAT_STATUS__SEAT_STATUS_WITHDRAWN = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__SEAT_STATUS)
 } Tongxin__Membership__V1__SeatStatus;
+/*
+ * A composition rule (组成规则) as data (ARCHITECTURE.md, principle 8). The rule itself
+ * travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
+ * rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
+ * 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
+ * sectors, committee-kin exclusion (Organic Law art. 32), households per representative,
+ * residence in the council's unit — each with an optional "severity" ("binding"/"advisory") —
+ * is expressed without a schema change, e.g.
+ *   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
+ *    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
+ *    "base":"standingMembers","source":"001"}
+ * 约束力: a binding rule blocks confirmation; an advisory one (004's 原则上/一般) is reported
+ * and, when a confirmation goes ahead despite it, recorded with who accepted it and why.
+ */
+typedef enum _Tongxin__Membership__V1__RuleSeverity {
+  TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_UNSPECIFIED = 0,
+  TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_BINDING = 1,
+  TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_ADVISORY = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY)
+} Tongxin__Membership__V1__RuleSeverity;
 typedef enum _Tongxin__Membership__V1__NoticeStatus {
   TONGXIN__MEMBERSHIP__V1__NOTICE_STATUS__NOTICE_STATUS_UNSPECIFIED = 0,
   TONGXIN__MEMBERSHIP__V1__NOTICE_STATUS__NOTICE_STATUS_OPEN = 1,
@@ -247,6 +305,21 @@ typedef enum _Tongxin__Membership__V1__ObjectionOutcome {
   TONGXIN__MEMBERSHIP__V1__OBJECTION_OUTCOME__OBJECTION_OUTCOME_DISMISSED = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__OBJECTION_OUTCOME)
 } Tongxin__Membership__V1__ObjectionOutcome;
+/*
+ * 推选机构 (Organic Law arts. 21–26).
+ */
+typedef enum _Tongxin__Membership__V1__ElectingBody {
+  TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED = 0,
+  /*
+   * 村民会议: quorum 过半数 of villagers aged 18+ (art. 22).
+   */
+  TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_VILLAGERS_ASSEMBLY = 1,
+  /*
+   * 村民代表会议: quorum 三分之二以上 of its members (art. 26).
+   */
+  TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_REPRESENTATIVES_MEETING = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__MEMBERSHIP__V1__ELECTING_BODY)
+} Tongxin__Membership__V1__ElectingBody;
 
 /* --- messages --- */
 
@@ -478,7 +551,7 @@ struct  Tongxin__Membership__V1__Person
   char *sector;
   /*
    * 职务 that seat rules name, as MembershipRules' `Post` spells them:
-   * "villagePartySecretary", "villagersCommitteeDirector", "villagersCommitteeMember",
+   * "villagePartySecretary", "villagePartyBranchMember", "villagersCommitteeDirector", "villagersCommitteeMember",
    * "supervisoryCommitteeDirector", "townLeaderForVillage", "townDeputyPartySecretary" ...
    */
   size_t n_posts;
@@ -668,10 +741,15 @@ struct  Tongxin__Membership__V1__Seat
   char *end_reason;
   int32_t term_number;
   char *note;
+  Tongxin__Membership__V1__NominationSource source;
+  /*
+   * The election that elected this member ("" unless the council's members are elected).
+   */
+  char *election_id;
 };
 #define TONGXIN__MEMBERSHIP__V1__SEAT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__seat__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_ROLE__COUNCIL_ROLE_UNSPECIFIED, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__SEAT_STATUS__SEAT_STATUS_UNSPECIFIED, NULL, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_ROLE__COUNCIL_ROLE_UNSPECIFIED, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__SEAT_STATUS__SEAT_STATUS_UNSPECIFIED, NULL, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -710,10 +788,15 @@ struct  Tongxin__Membership__V1__Council
   Tongxin__Membership__V1__Seat **seats;
   Tongxin__Common__V1__Timestamp *constituted_at;
   Tongxin__Common__V1__Timestamp *created_at;
+  /*
+   * 撤销: when and why (status DISSOLVED).
+   */
+  Tongxin__Common__V1__Timestamp *dissolved_at;
+  char *dissolution_reason;
 };
 #define TONGXIN__MEMBERSHIP__V1__COUNCIL__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__council__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_KIND__COUNCIL_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_UNSPECIFIED, NULL, 0,NULL, NULL, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_KIND__COUNCIL_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_UNSPECIFIED, NULL, 0,NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Membership__V1__CreateCouncilRequest
@@ -779,10 +862,31 @@ struct  Tongxin__Membership__V1__NominateMemberRequest
   Tongxin__Membership__V1__CouncilRole role;
   char *topic_id;
   char *note;
+  /*
+   * Required for the seats published for 公示 (chair, honorary chair, office, supervision,
+   * fixed members): INVALID_ARGUMENT `source` without one.
+   */
+  Tongxin__Membership__V1__NominationSource source;
 };
 #define TONGXIN__MEMBERSHIP__V1__NOMINATE_MEMBER_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__nominate_member_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_ROLE__COUNCIL_ROLE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_ROLE__COUNCIL_ROLE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__NOMINATION_SOURCE__NOMINATION_SOURCE_UNSPECIFIED }
+
+
+/*
+ * 撤销 — dissolve a council (e.g. the village was merged): every open seat ends, an open
+ * notice is superseded, the council is DISSOLVED for good. Audited (ids only; the reason is
+ * kept on the council).
+ */
+struct  Tongxin__Membership__V1__DissolveCouncilRequest
+{
+  ProtobufCMessage base;
+  char *council_id;
+  char *reason;
+};
+#define TONGXIN__MEMBERSHIP__V1__DISSOLVE_COUNCIL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__dissolve_council_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Membership__V1__RemoveMemberRequest
@@ -820,17 +924,6 @@ struct  Tongxin__Membership__V1__EndTopicResponse
     , 0 }
 
 
-/*
- * A composition rule (组成规则) as data (ARCHITECTURE.md, principle 8). The rule itself
- * travels as MembershipRules' JSON encoding of one `CompositionRule`, so every kind the
- * rules know — member count, share with an exact threshold (不少于/不超过 inclusive,
- * 超过/不满 strict), per villager group, role count, seat holder, required post, allowed
- * sectors, committee-kin exclusion (Organic Law art. 32), households per representative —
- * is expressed without a schema change, e.g.
- *   {"kind":"share","id":"composition.non_party_share","filter":{"partyMember":false},
- *    "threshold":{"comparison":"atLeast","numerator":1,"denominator":2},
- *    "base":"standingMembers","source":"001"}
- */
 struct  Tongxin__Membership__V1__CompositionRule
 {
   ProtobufCMessage base;
@@ -868,10 +961,14 @@ struct  Tongxin__Membership__V1__CompositionRule
    * "unit:<id>" of the ancestor that locked it; "" when units below may override it.
    */
   char *locked_by;
+  /*
+   * A definition's "severity" ("binding" when absent).
+   */
+  Tongxin__Membership__V1__RuleSeverity severity;
 };
 #define TONGXIN__MEMBERSHIP__V1__COMPOSITION_RULE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__composition_rule__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_UNSPECIFIED }
 
 
 struct  Tongxin__Membership__V1__GetCompositionRulesRequest
@@ -956,10 +1053,16 @@ struct  Tongxin__Membership__V1__RuleViolation
    * a person id, a role or a post ("" = the whole roster).
    */
   char *subject;
+  Tongxin__Membership__V1__RuleSeverity severity;
+  /*
+   * The input the violation is about when it cannot be checked ("gender",
+   * "household_count", "villager_groups"), or the field at fault ("person_id").
+   */
+  char *field;
 };
 #define TONGXIN__MEMBERSHIP__V1__RULE_VIOLATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__rule_violation__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0, 0, NULL, NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, NULL, 0, 0, NULL, NULL, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__RULE_SEVERITY__RULE_SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Membership__V1__CheckCompositionRequest
@@ -980,14 +1083,21 @@ struct  Tongxin__Membership__V1__CheckCompositionRequest
 struct  Tongxin__Membership__V1__CheckCompositionResponse
 {
   ProtobufCMessage base;
+  /*
+   * Every rule holds, advisory ones included.
+   */
   protobuf_c_boolean satisfied;
   size_t n_violations;
   Tongxin__Membership__V1__RuleViolation **violations;
   int64_t counted_members;
+  /*
+   * No binding rule is broken: the roster may be confirmed (advisories with a reason).
+   */
+  protobuf_c_boolean binding_satisfied;
 };
 #define TONGXIN__MEMBERSHIP__V1__CHECK_COMPOSITION_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__check_composition_response__descriptor) \
-    , 0, 0,NULL, 0 }
+    , 0, 0,NULL, 0, 0 }
 
 
 /*
@@ -1013,10 +1123,45 @@ struct  Tongxin__Membership__V1__Notice
   Tongxin__Membership__V1__Seat **nominees;
   size_t n_objections;
   Tongxin__Membership__V1__Objection **objections;
+  /*
+   * How the list was confirmed (absent while open or superseded).
+   */
+  Tongxin__Membership__V1__Confirmation *confirmation;
 };
 #define TONGXIN__MEMBERSHIP__V1__NOTICE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__notice__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__NOTICE_STATUS__NOTICE_STATUS_UNSPECIFIED, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__NOTICE_STATUS__NOTICE_STATUS_UNSPECIFIED, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, NULL }
+
+
+/*
+ * 确认 — the decision that confirmed a notice's list: the party organisation's meeting and
+ * date (004: 经村党组织研究并最终确定), or for an elected body the election; the advisory
+ * rules the list departs from, with who accepted them and why (issue 8 §1, §8, §9).
+ */
+struct  Tongxin__Membership__V1__Confirmation
+{
+  ProtobufCMessage base;
+  /*
+   * The principal who recorded the confirmation.
+   */
+  char *confirmed_by;
+  Tongxin__Common__V1__Timestamp *confirmed_at;
+  /*
+   * The deciding meeting, e.g. 村党支部委员会会议 ("" for an elected body).
+   */
+  char *decision_meeting;
+  Tongxin__Common__V1__Date *decided_on;
+  /*
+   * The election that is the confirmation of an elected body ("" otherwise).
+   */
+  char *election_id;
+  size_t n_accepted_advisories;
+  Tongxin__Membership__V1__RuleViolation **accepted_advisories;
+  char *advisory_acceptance;
+};
+#define TONGXIN__MEMBERSHIP__V1__CONFIRMATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__confirmation__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1109,10 +1254,99 @@ struct  Tongxin__Membership__V1__ConfirmNoticeRequest
 {
   ProtobufCMessage base;
   char *notice_id;
+  /*
+   * The party organisation's deciding meeting and its date (required, except for an elected
+   * body, whose election is the decision).
+   */
+  char *decision_meeting;
+  Tongxin__Common__V1__Date *decided_on;
+  /*
+   * Why the list is confirmed despite the advisory rules it departs from (required when it does).
+   */
+  char *advisory_acceptance;
 };
 #define TONGXIN__MEMBERSHIP__V1__CONFIRM_NOTICE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__confirm_notice_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Membership__V1__CandidateVotes
+{
+  ProtobufCMessage base;
+  /*
+   * A nominated seat of the council.
+   */
+  char *seat_id;
+  int32_t votes;
+};
+#define TONGXIN__MEMBERSHIP__V1__CANDIDATE_VOTES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__candidate_votes__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * 推选 — record the election of an elected body's nominees (the supervision committee, the
+ * villagers' representatives: ConfirmationPath election). A candidate with 过半数 of those
+ * present is elected; the others are withdrawn. The elected are then published for 公示
+ * (PublishNotice) and the body is constituted by ConfirmNotice once the window has passed.
+ * FAILED_PRECONDITION `election.not_elected_body` for a council confirmed by the party
+ * organisation, `election.quorum` without the quorum, `election.counts` for impossible counts.
+ */
+struct  Tongxin__Membership__V1__RecordElectionRequest
+{
+  ProtobufCMessage base;
+  char *council_id;
+  Tongxin__Membership__V1__ElectingBody body;
+  Tongxin__Common__V1__Date *held_on;
+  /*
+   * Those entitled to attend (villagers aged 18+, or the meeting's members), and those present.
+   */
+  int32_t eligible;
+  int32_t present;
+  size_t n_votes;
+  Tongxin__Membership__V1__CandidateVotes **votes;
+  /*
+   * 村民会议 only: the village's households and those whose representative attended — art. 22
+   * also holds the assembly with 三分之二以上 of the households' representatives (0 = not counted).
+   */
+  int32_t households;
+  int32_t households_present;
+};
+#define TONGXIN__MEMBERSHIP__V1__RECORD_ELECTION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__record_election_request__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL, 0, 0 }
+
+
+struct  Tongxin__Membership__V1__CandidateResult
+{
+  ProtobufCMessage base;
+  char *seat_id;
+  char *person_id;
+  int32_t votes;
+  protobuf_c_boolean elected;
+};
+#define TONGXIN__MEMBERSHIP__V1__CANDIDATE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__candidate_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Tongxin__Membership__V1__Election
+{
+  ProtobufCMessage base;
+  char *id;
+  char *council_id;
+  Tongxin__Membership__V1__ElectingBody body;
+  Tongxin__Common__V1__Date *held_on;
+  int32_t eligible;
+  int32_t present;
+  size_t n_results;
+  Tongxin__Membership__V1__CandidateResult **results;
+  int32_t households;
+  int32_t households_present;
+};
+#define TONGXIN__MEMBERSHIP__V1__ELECTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__election__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__ELECTING_BODY__ELECTING_BODY_UNSPECIFIED, NULL, 0, 0, 0,NULL, 0, 0 }
 
 
 /*
@@ -1214,10 +1448,15 @@ struct  Tongxin__Membership__V1__GetRosterResponse
   int32_t term_number;
   size_t n_entries;
   Tongxin__Membership__V1__RosterEntry **entries;
+  /*
+   * The council's status now (EXPIRED when its term's last day has passed).
+   */
+  Tongxin__Membership__V1__CouncilStatus council_status;
+  Tongxin__Common__V1__Date *term_ends_on;
 };
 #define TONGXIN__MEMBERSHIP__V1__GET_ROSTER_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__get_roster_response__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, NULL, 0, 0,NULL, TONGXIN__MEMBERSHIP__V1__COUNCIL_STATUS__COUNCIL_STATUS_UNSPECIFIED, NULL }
 
 
 /* Tongxin__Membership__V1__Unit methods */
@@ -1771,6 +2010,25 @@ Tongxin__Membership__V1__NominateMemberRequest *
 void   tongxin__membership__v1__nominate_member_request__free_unpacked
                      (Tongxin__Membership__V1__NominateMemberRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__DissolveCouncilRequest methods */
+void   tongxin__membership__v1__dissolve_council_request__init
+                     (Tongxin__Membership__V1__DissolveCouncilRequest         *message);
+size_t tongxin__membership__v1__dissolve_council_request__get_packed_size
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest   *message);
+size_t tongxin__membership__v1__dissolve_council_request__pack
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__dissolve_council_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__DissolveCouncilRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__DissolveCouncilRequest *
+       tongxin__membership__v1__dissolve_council_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__dissolve_council_request__free_unpacked
+                     (Tongxin__Membership__V1__DissolveCouncilRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Membership__V1__RemoveMemberRequest methods */
 void   tongxin__membership__v1__remove_member_request__init
                      (Tongxin__Membership__V1__RemoveMemberRequest         *message);
@@ -1999,6 +2257,25 @@ Tongxin__Membership__V1__Notice *
 void   tongxin__membership__v1__notice__free_unpacked
                      (Tongxin__Membership__V1__Notice *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__Confirmation methods */
+void   tongxin__membership__v1__confirmation__init
+                     (Tongxin__Membership__V1__Confirmation         *message);
+size_t tongxin__membership__v1__confirmation__get_packed_size
+                     (const Tongxin__Membership__V1__Confirmation   *message);
+size_t tongxin__membership__v1__confirmation__pack
+                     (const Tongxin__Membership__V1__Confirmation   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__confirmation__pack_to_buffer
+                     (const Tongxin__Membership__V1__Confirmation   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__Confirmation *
+       tongxin__membership__v1__confirmation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__confirmation__free_unpacked
+                     (Tongxin__Membership__V1__Confirmation *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Membership__V1__Objection methods */
 void   tongxin__membership__v1__objection__init
                      (Tongxin__Membership__V1__Objection         *message);
@@ -2112,6 +2389,82 @@ Tongxin__Membership__V1__ConfirmNoticeRequest *
                       const uint8_t       *data);
 void   tongxin__membership__v1__confirm_notice_request__free_unpacked
                      (Tongxin__Membership__V1__ConfirmNoticeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__CandidateVotes methods */
+void   tongxin__membership__v1__candidate_votes__init
+                     (Tongxin__Membership__V1__CandidateVotes         *message);
+size_t tongxin__membership__v1__candidate_votes__get_packed_size
+                     (const Tongxin__Membership__V1__CandidateVotes   *message);
+size_t tongxin__membership__v1__candidate_votes__pack
+                     (const Tongxin__Membership__V1__CandidateVotes   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__candidate_votes__pack_to_buffer
+                     (const Tongxin__Membership__V1__CandidateVotes   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__CandidateVotes *
+       tongxin__membership__v1__candidate_votes__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__candidate_votes__free_unpacked
+                     (Tongxin__Membership__V1__CandidateVotes *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__RecordElectionRequest methods */
+void   tongxin__membership__v1__record_election_request__init
+                     (Tongxin__Membership__V1__RecordElectionRequest         *message);
+size_t tongxin__membership__v1__record_election_request__get_packed_size
+                     (const Tongxin__Membership__V1__RecordElectionRequest   *message);
+size_t tongxin__membership__v1__record_election_request__pack
+                     (const Tongxin__Membership__V1__RecordElectionRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__record_election_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__RecordElectionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__RecordElectionRequest *
+       tongxin__membership__v1__record_election_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__record_election_request__free_unpacked
+                     (Tongxin__Membership__V1__RecordElectionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__CandidateResult methods */
+void   tongxin__membership__v1__candidate_result__init
+                     (Tongxin__Membership__V1__CandidateResult         *message);
+size_t tongxin__membership__v1__candidate_result__get_packed_size
+                     (const Tongxin__Membership__V1__CandidateResult   *message);
+size_t tongxin__membership__v1__candidate_result__pack
+                     (const Tongxin__Membership__V1__CandidateResult   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__candidate_result__pack_to_buffer
+                     (const Tongxin__Membership__V1__CandidateResult   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__CandidateResult *
+       tongxin__membership__v1__candidate_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__candidate_result__free_unpacked
+                     (Tongxin__Membership__V1__CandidateResult *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__Election methods */
+void   tongxin__membership__v1__election__init
+                     (Tongxin__Membership__V1__Election         *message);
+size_t tongxin__membership__v1__election__get_packed_size
+                     (const Tongxin__Membership__V1__Election   *message);
+size_t tongxin__membership__v1__election__pack
+                     (const Tongxin__Membership__V1__Election   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__election__pack_to_buffer
+                     (const Tongxin__Membership__V1__Election   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__Election *
+       tongxin__membership__v1__election__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__election__free_unpacked
+                     (Tongxin__Membership__V1__Election *message,
                       ProtobufCAllocator *allocator);
 /* Tongxin__Membership__V1__EndTermRequest methods */
 void   tongxin__membership__v1__end_term_request__init
@@ -2316,6 +2669,9 @@ typedef void (*Tongxin__Membership__V1__ListCouncilsResponse_Closure)
 typedef void (*Tongxin__Membership__V1__NominateMemberRequest_Closure)
                  (const Tongxin__Membership__V1__NominateMemberRequest *message,
                   void *closure_data);
+typedef void (*Tongxin__Membership__V1__DissolveCouncilRequest_Closure)
+                 (const Tongxin__Membership__V1__DissolveCouncilRequest *message,
+                  void *closure_data);
 typedef void (*Tongxin__Membership__V1__RemoveMemberRequest_Closure)
                  (const Tongxin__Membership__V1__RemoveMemberRequest *message,
                   void *closure_data);
@@ -2352,6 +2708,9 @@ typedef void (*Tongxin__Membership__V1__CheckCompositionResponse_Closure)
 typedef void (*Tongxin__Membership__V1__Notice_Closure)
                  (const Tongxin__Membership__V1__Notice *message,
                   void *closure_data);
+typedef void (*Tongxin__Membership__V1__Confirmation_Closure)
+                 (const Tongxin__Membership__V1__Confirmation *message,
+                  void *closure_data);
 typedef void (*Tongxin__Membership__V1__Objection_Closure)
                  (const Tongxin__Membership__V1__Objection *message,
                   void *closure_data);
@@ -2369,6 +2728,18 @@ typedef void (*Tongxin__Membership__V1__ResolveObjectionRequest_Closure)
                   void *closure_data);
 typedef void (*Tongxin__Membership__V1__ConfirmNoticeRequest_Closure)
                  (const Tongxin__Membership__V1__ConfirmNoticeRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__CandidateVotes_Closure)
+                 (const Tongxin__Membership__V1__CandidateVotes *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__RecordElectionRequest_Closure)
+                 (const Tongxin__Membership__V1__RecordElectionRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__CandidateResult_Closure)
+                 (const Tongxin__Membership__V1__CandidateResult *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__Election_Closure)
+                 (const Tongxin__Membership__V1__Election *message,
                   void *closure_data);
 typedef void (*Tongxin__Membership__V1__EndTermRequest_Closure)
                  (const Tongxin__Membership__V1__EndTermRequest *message,
@@ -2471,6 +2842,10 @@ struct Tongxin__Membership__V1__Membership_Service
                     const Tongxin__Membership__V1__EndTopicRequest *input,
                     Tongxin__Membership__V1__EndTopicResponse_Closure closure,
                     void *closure_data);
+  void (*dissolve_council)(Tongxin__Membership__V1__Membership_Service *service,
+                           const Tongxin__Membership__V1__DissolveCouncilRequest *input,
+                           Tongxin__Membership__V1__Council_Closure closure,
+                           void *closure_data);
   void (*get_composition_rules)(Tongxin__Membership__V1__Membership_Service *service,
                                 const Tongxin__Membership__V1__GetCompositionRulesRequest *input,
                                 Tongxin__Membership__V1__GetCompositionRulesResponse_Closure closure,
@@ -2507,6 +2882,10 @@ struct Tongxin__Membership__V1__Membership_Service
                          const Tongxin__Membership__V1__ConfirmNoticeRequest *input,
                          Tongxin__Membership__V1__Council_Closure closure,
                          void *closure_data);
+  void (*record_election)(Tongxin__Membership__V1__Membership_Service *service,
+                          const Tongxin__Membership__V1__RecordElectionRequest *input,
+                          Tongxin__Membership__V1__Election_Closure closure,
+                          void *closure_data);
   void (*end_term)(Tongxin__Membership__V1__Membership_Service *service,
                    const Tongxin__Membership__V1__EndTermRequest *input,
                    Tongxin__Membership__V1__Council_Closure closure,
@@ -2546,6 +2925,7 @@ void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Members
       function_prefix__ ## nominate_member,\
       function_prefix__ ## remove_member,\
       function_prefix__ ## end_topic,\
+      function_prefix__ ## dissolve_council,\
       function_prefix__ ## get_composition_rules,\
       function_prefix__ ## set_composition_rule,\
       function_prefix__ ## reset_composition_rule,\
@@ -2555,6 +2935,7 @@ void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Members
       function_prefix__ ## file_objection,\
       function_prefix__ ## resolve_objection,\
       function_prefix__ ## confirm_notice,\
+      function_prefix__ ## record_election,\
       function_prefix__ ## end_term,\
       function_prefix__ ## get_membership_history,\
       function_prefix__ ## get_roster  }
@@ -2634,6 +3015,10 @@ void tongxin__membership__v1__membership__end_topic(ProtobufCService *service,
                                                     const Tongxin__Membership__V1__EndTopicRequest *input,
                                                     Tongxin__Membership__V1__EndTopicResponse_Closure closure,
                                                     void *closure_data);
+void tongxin__membership__v1__membership__dissolve_council(ProtobufCService *service,
+                                                           const Tongxin__Membership__V1__DissolveCouncilRequest *input,
+                                                           Tongxin__Membership__V1__Council_Closure closure,
+                                                           void *closure_data);
 void tongxin__membership__v1__membership__get_composition_rules(ProtobufCService *service,
                                                                 const Tongxin__Membership__V1__GetCompositionRulesRequest *input,
                                                                 Tongxin__Membership__V1__GetCompositionRulesResponse_Closure closure,
@@ -2670,6 +3055,10 @@ void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *servi
                                                          const Tongxin__Membership__V1__ConfirmNoticeRequest *input,
                                                          Tongxin__Membership__V1__Council_Closure closure,
                                                          void *closure_data);
+void tongxin__membership__v1__membership__record_election(ProtobufCService *service,
+                                                          const Tongxin__Membership__V1__RecordElectionRequest *input,
+                                                          Tongxin__Membership__V1__Election_Closure closure,
+                                                          void *closure_data);
 void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    const Tongxin__Membership__V1__EndTermRequest *input,
                                                    Tongxin__Membership__V1__Council_Closure closure,
@@ -2690,9 +3079,12 @@ extern const ProtobufCEnumDescriptor    tongxin__membership__v1__gender__descrip
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__council_kind__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__council_role__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__council_status__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__membership__v1__nomination_source__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__seat_status__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__membership__v1__rule_severity__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__notice_status__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__membership__v1__objection_outcome__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__membership__v1__electing_body__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__unit__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__create_unit_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_unit_request__descriptor;
@@ -2722,6 +3114,7 @@ extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_council_req
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__list_councils_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__list_councils_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__nominate_member_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__dissolve_council_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__remove_member_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__end_topic_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__end_topic_response__descriptor;
@@ -2734,12 +3127,17 @@ extern const ProtobufCMessageDescriptor tongxin__membership__v1__rule_violation_
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__check_composition_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__check_composition_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__notice__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__confirmation__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__objection__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__publish_notice_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_notice_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__file_objection_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__resolve_objection_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__confirm_notice_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_votes__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__record_election_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_result__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__election__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__end_term_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_membership_history_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_membership_history_response__descriptor;
