@@ -7,7 +7,7 @@ import TongxinSchemas
 /// Issue 8 §12: one realistic council per seed, each constituted through notice (or election)
 /// on a unit tree with villager groups and households, and beside it the same council changed
 /// by the least that breaks a rule. Each test prints the CheckComposition answers (between
-/// `SEED-COUNCIL-BEGIN`/`-END`) that `Docs/seed-councils.md` quotes.
+/// `SEED-COUNCIL-BEGIN`/`-END`) that `docs/seed-councils.md` quotes.
 @Suite("The six seed councils, valid and minimally invalid", .membershipService("seeds"), .serialized)
 struct SeedCouncilTests {
     /// One seat to fill: who, where, in which role, proposed by whom.
