@@ -1,7 +1,6 @@
 import AgendaAPI
 import ArgumentParser
 import Foundation
-import Synchronization
 import TongxinRPC
 import TongxinSchemas
 import TongxinService
@@ -52,11 +51,11 @@ struct AgendaFixture {
     /// Fills the county's ledger with `size` items through RecordItem, 64 calls in flight.
     func fill(_ client: RPCClient, size: Int) async throws {
         let call = recordCall(client)
-        let remaining = Atomic<Int>(size)
+        let issued = PersonCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<64 {
                 group.addTask {
-                    while remaining.subtract(1, ordering: .relaxed).newValue >= 0 { try await call() }
+                    while issued.next() <= size { try await call() }
                 }
             }
             try await group.waitForAll()

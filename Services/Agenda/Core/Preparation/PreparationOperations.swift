@@ -128,7 +128,10 @@ struct ResearchRecordRow: PostgresRecord {
         kind = try row["kind"].decode(ResearchKind.self)
         summary = try row["summary"].decode(String.self)
         attachments = try row["attachments"].decode([String].self)
-        conductedOn = try row["conducted_on"].decode(LocalDate.self)
+        guard let conducted = try row.localDate("conducted_on") else {
+            throw PostgresError(kind: .decoding, message: "conducted_on is NULL")
+        }
+        conductedOn = conducted
         recordedAt = try row["recorded_at"].decode(Date.self)
     }
 

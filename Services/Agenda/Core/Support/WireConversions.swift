@@ -50,8 +50,11 @@ extension LocalDate {
     var sqlText: String { description }
 }
 
-extension LocalDate: PostgresDecodable, PostgresArrayElement {
-    public static func decode(text: String, typeOID: UInt32) throws -> LocalDate {
+extension PostgresRow {
+    /// A `date` column selected as `::text` (no conformance of TongxinRules' `LocalDate` is
+    /// declared here: membership declares one, and two modules must not both).
+    func localDate(_ column: String) throws -> LocalDate? {
+        guard let text = try self[column].decode(String?.self) else { return nil }
         guard let date = LocalDate(validating: text) else {
             throw PostgresError(kind: .decoding, message: "'\(text)' is not a date YYYY-MM-DD")
         }
@@ -60,15 +63,15 @@ extension LocalDate: PostgresDecodable, PostgresArrayElement {
 }
 
 // Stored enumerations: their raw values are the schema's numbers (smallint codes).
-extension AgendaRules.Category: PostgresEnum {}
-extension AgendaRules.Channel: PostgresEnum {}
-extension AgendaRules.ItemStatus: PostgresEnum {}
-extension AgendaRules.TopicState: PostgresEnum {}
-extension AgendaRules.TopicSource: PostgresEnum {}
-extension AgendaRules.Scale: PostgresEnum {}
-extension AgendaRules.MeetingForm: PostgresEnum {}
-extension AgendaRules.ScopeListKind: PostgresEnum {}
-extension AgendaRules.ResearchKind: PostgresEnum {}
+extension AgendaRules.Category: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.Channel: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.ItemStatus: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.TopicState: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.TopicSource: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.Scale: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.MeetingForm: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.ScopeListKind: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
+extension AgendaRules.ResearchKind: PostgresDecodable, PostgresArrayElement, PostgresEnum {}
 
 /// The wire enum of the same number.
 func wire<Wire: TongxinWire.WireEnum>(_ value: some RawRepresentable<Int>) -> Wire {

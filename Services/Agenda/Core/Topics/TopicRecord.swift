@@ -45,7 +45,7 @@ struct TopicRecord: PostgresRecord {
         form = try row["form"].decode(MeetingForm.self)
         state = try row["state"].decode(TopicState.self)
         spannedUnitPaths = try row["spanned_unit_paths"].decode([String].self)
-        meetingDueOn = try row["meeting_due_on"].decode(LocalDate?.self)
+        meetingDueOn = try row.localDate("meeting_due_on")
         approvedAt = try row["approved_at"].decode(Date?.self)
         createdAt = try row["created_at"].decode(Date.self)
         updatedAt = try row["updated_at"].decode(Date.self)
