@@ -97,9 +97,9 @@ SELECT kit.protect('agenda.approval_rules');
 -- caller also reads the entries of the units above its scope — never writes them: this
 -- policy is for SELECT only, the kit's scope policy still bounds every write.
 CREATE POLICY inherited_from_above ON agenda.scope_entries FOR SELECT
-    USING (NULLIF(current_setting('app.scope', true), '')::ltree <@ unit_path);
+    USING (NULLIF(current_setting('app.scope', true), '')::public.ltree OPERATOR(public.<@) unit_path);
 CREATE POLICY inherited_from_above ON agenda.approval_rules FOR SELECT
-    USING (NULLIF(current_setting('app.scope', true), '')::ltree <@ unit_path);
+    USING (NULLIF(current_setting('app.scope', true), '')::public.ltree OPERATOR(public.<@) unit_path);
 
 -- ------------------------------------------------------------------ 议题
 
