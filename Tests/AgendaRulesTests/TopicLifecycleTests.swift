@@ -75,9 +75,9 @@ struct TopicLifecycleTests {
 struct ItemLifecycleTests {
     static let pairs: [(ItemStatus, ItemStatus)] = ItemStatus.allCases.flatMap { from in ItemStatus.allCases.map { (from, $0) } }
 
-    @Test("only open items move, forward, and a repeat of the same status is harmless", arguments: pairs)
+    @Test("only open items move, forward; staying put is no move (a merged item cannot be merged again)", arguments: pairs)
     func edge(_ from: ItemStatus, _ to: ItemStatus) {
-        let expected = from == to || (from.isOpen && to != .new && !(from == .underStudy && to == .underStudy))
+        let expected = from.isOpen && to != .new && to != from
         let allowed = (try? ItemLifecycle.transition(from: from, to: to)) != nil
         #expect(allowed == expected, "\(from) → \(to)")
     }

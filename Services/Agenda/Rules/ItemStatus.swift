@@ -45,10 +45,12 @@ public enum ItemLifecycle {
         .becameTopic: [], .answered: [], .notConsultable: [], .merged: [], .split: [],
     ]
 
-    /// The status after `from` → `to`, or `item.transition` naming both. Moving to the
-    /// status an item already has is allowed (a repeated answer is harmless).
+    /// The status after `from` → `to`, or `item.transition` naming both. Staying put is not
+    /// a move: an item already merged, split or taken up by a topic is refused, so it can
+    /// never be merged into a second target or become a second topic (a caller that repeats
+    /// itself, like `AnswerItem` with the same answer, checks for the repeat first).
     public static func transition(from: ItemStatus, to: ItemStatus) throws(DomainViolation) -> ItemStatus {
-        guard from == to || edges[from, default: []].contains(to) else {
+        guard edges[from, default: []].contains(to) else {
             throw DomainViolation(
                 rule: "item.transition", field: "status",
                 zh: "问题不能从「\(from.nameZH)」变为「\(to.nameZH)」",

@@ -5,7 +5,8 @@ import TongxinSchemas
 import TongxinService
 
 /// 年度协商计划 (002: 制定年度协商计划，并有序组织实施; issue 9 §5): a unit's topics scheduled
-/// by quarter or month, with progress against the plan on the injected clock.
+/// by quarter or month, with progress against the plan on the injected clock. Entries are
+/// listed by the month their period ends, a quarter before the months ending with it.
 struct AnnualPlanOperations {
     let scope: CallScope
     let timeZone: TimeZone
@@ -58,7 +59,7 @@ struct AnnualPlanOperations {
             SELECT \(PlanEntryRow.columns) FROM agenda.plan_entries e
               JOIN agenda.topics t ON t.county_code = e.county_code AND t.id = e.topic_id
              WHERE e.county_code = $1 AND e.unit_path = $2::ltree AND e.year = $3
-             ORDER BY greatest(e.quarter * 3, e.month), e.created_at, e.id
+             ORDER BY greatest(e.quarter * 3, e.month), e.quarter DESC, t.created_at, e.id
             """,
             [.text(unit.countyCode), .text(unit.description), .int(Int64(request.year))])
         let today = LocalDate(containing: scope.now, in: timeZone)
