@@ -4,13 +4,23 @@ import TongxinPostgres
 import TongxinSchemas
 import TongxinService
 
-/// Reads one item (row-level security has cut the table to the caller's subtree).
+/// Reads one item (row-level security has cut the table to the caller's subtree). Lookups
+/// name the caller's county too: it leads the primary key (and routes to one shard when
+/// the schema is distributed by county), and every caller's scope lies in one county.
 struct ItemStore {
     let tx: PostgresTransaction
+    let county: String
+
+    init(scope: CallScope) throws {
+        self.tx = scope.tx
+        self.county = try Validate.scope(of: scope.caller).countyCode
+    }
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> ItemRecord {
         let item = try await tx.queryOne(
-            ItemRecord.self, "SELECT \(ItemRecord.columns) FROM agenda.items WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")", [.uuid(id)])
+            ItemRecord.self,
+            "SELECT \(ItemRecord.columns) FROM agenda.items WHERE county_code = $2 AND id = $1\(forUpdate ? " FOR UPDATE" : "")",
+            [.uuid(id), .text(county)])
         guard let item else { throw AgendaError.notFound(what: "item") }
         return item
     }
@@ -80,14 +90,16 @@ struct ItemOperations {
     // MARK: Read
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> ItemRecord {
-        try await ItemStore(tx: tx).find(id, forUpdate: forUpdate)
+        try await ItemStore(scope: scope).find(id, forUpdate: forUpdate)
     }
 
     func get(_ request: AgendaV1.GetItemRequest) async throws -> AgendaV1.Item {
         let id = try Validate.target(request.itemId, field: "item_id", what: "item")
+        let county = PostgresValue.text(try Validate.scope(of: scope.caller).countyCode)
         let rows = try await tx.queries([
-            ("SELECT \(ItemRecord.columns) FROM agenda.items WHERE id = $1", [.uuid(id)]),
-            ("SELECT \(ItemRecord.columns) FROM agenda.items WHERE merged_into = $1 ORDER BY received_at, id", [.uuid(id)]),
+            ("SELECT \(ItemRecord.columns) FROM agenda.items WHERE county_code = $2 AND id = $1", [.uuid(id), county]),
+            ("SELECT \(ItemRecord.columns) FROM agenda.items WHERE county_code = $2 AND merged_into = $1 ORDER BY received_at, id",
+             [.uuid(id), county]),
         ])
         guard let row = rows[0].first else { throw AgendaError.notFound(what: "item") }
         let item = try ItemRecord(row: row)
@@ -100,8 +112,8 @@ struct ItemOperations {
         let under = request.unitPath.isEmpty
             ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
         let page = try KeysetPage(request.page, keyParts: 2)
-        var binds: [PostgresValue] = [.text(under.description)]
-        var filters = ["unit_path <@ $1::ltree"]
+        var binds: [PostgresValue] = [.text(under.description), .text(under.countyCode)]
+        var filters = ["county_code = $2", "unit_path <@ $1::ltree"]
         func codes(_ values: [Int], _ column: String) {
             guard !values.isEmpty else { return }
             binds.append(.intArray(values.map(Int64.init)))
@@ -125,7 +137,7 @@ struct ItemOperations {
         let listing = try await tx.listing(
             ItemRecord.self, page: page, key: { [KeysetPage.key($0.receivedAt), $0.id.canonicalText] },
             { columns in
-                "SELECT \(columns) FROM agenda.items WHERE \(filters.joined(separator: " AND ")) ORDER BY received_at DESC, id DESC LIMIT \(page.fetchLimit)"
+                "SELECT \(columns) FROM agenda.items WHERE \(filters.joined(separator: " AND ")) ORDER BY county_code, received_at DESC, id DESC LIMIT \(page.fetchLimit)"
             }, binds)
         let clear = clear
         return AgendaV1.ListItemsResponse(items: try listing.rows.map { try $0.wire(vault: vault, clear: clear) }, page: listing.info)
@@ -215,8 +227,8 @@ struct ItemOperations {
         }
         let updated = try await tx.queryOne(
             ItemRecord.self,
-            "UPDATE agenda.items SET status = \(ItemStatus.split.rawValue), updated_at = $2 WHERE id = $1 RETURNING \(ItemRecord.columns)",
-            [.uuid(id), .timestamp(scope.now)])
+            "UPDATE agenda.items SET status = \(ItemStatus.split.rawValue), updated_at = $2 WHERE county_code = $3 AND id = $1 RETURNING \(ItemRecord.columns)",
+            [.uuid(id), .timestamp(scope.now), .text(original.countyCode)])
         try await scope.audit("SplitItem", target: "item/\(id.canonicalText)", unitPath: original.unitPath,
                               ["parts": created.map(\.id.canonicalText).joined(separator: ",")])
         let clear = clear
@@ -249,9 +261,10 @@ struct ItemOperations {
             """
             UPDATE agenda.items SET status = $2, answer = $3, answered_by = CASE WHEN $4 THEN $5 ELSE answered_by END,
                    answered_at = CASE WHEN $4 THEN $6 ELSE answered_at END, updated_at = $6
-             WHERE id = $1 RETURNING \(ItemRecord.columns)
+             WHERE county_code = $7 AND id = $1 RETURNING \(ItemRecord.columns)
             """,
-            [.uuid(id), status.postgresValue, .text(answer), .bool(answered), .text(scope.caller.principal), .timestamp(scope.now)])
+            [.uuid(id), status.postgresValue, .text(answer), .bool(answered), .text(scope.caller.principal), .timestamp(scope.now),
+             .text(item.countyCode)])
         guard let updated else { throw AgendaError.notFound(what: "item") }
         try await scope.audit("AnswerItem", target: "item/\(id.canonicalText)", unitPath: item.unitPath, ["status": String(status.rawValue)])
         return try updated.wire(vault: vault, clear: clear)

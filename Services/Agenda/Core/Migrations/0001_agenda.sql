@@ -53,8 +53,9 @@ CREATE TABLE agenda.items (
     FOREIGN KEY (county_code, split_from) REFERENCES agenda.items (county_code, id)
 );
 CREATE UNIQUE INDEX items_external_ref_key ON agenda.items (county_code, external_ref) WHERE external_ref <> '';
--- The ledger's list order (newest first) with its tie-breaker: a keyset page is one index range.
-CREATE INDEX items_received_idx ON agenda.items (received_at DESC, id DESC);
+-- The ledger's list order (newest first) with its tie-breaker, per county: a keyset page is
+-- one index range.
+CREATE INDEX items_received_idx ON agenda.items (county_code, received_at DESC, id DESC);
 CREATE INDEX items_path_gist ON agenda.items USING gist (unit_path);
 CREATE INDEX items_merged_into_idx ON agenda.items (county_code, merged_into) WHERE merged_into IS NOT NULL;
 SELECT kit.protect('agenda.items');
@@ -125,7 +126,7 @@ CREATE TABLE agenda.topics (
     CONSTRAINT topics_in_county CHECK (county_code ~ '^[0-9]{12}$' AND county_code = agenda.county_of(unit_path))
 );
 CREATE UNIQUE INDEX topics_number_key ON agenda.topics (county_code, unit_path, number) WHERE number <> '';
-CREATE INDEX topics_created_idx ON agenda.topics (created_at DESC, id DESC);
+CREATE INDEX topics_created_idx ON agenda.topics (county_code, created_at DESC, id DESC);
 CREATE INDEX topics_path_gist ON agenda.topics USING gist (unit_path);
 SELECT kit.protect('agenda.topics');
 

@@ -56,7 +56,7 @@ struct TopicOperations {
             [.text(unit.countyCode), .uuid(id), .text(unit.description), .text(title), .text(description), category.postgresValue,
              scale.postgresValue, source.postgresValue, form.postgresValue, .textArray(Set(spanned).map(\.description).sorted()),
              .timestamp(scope.now)])
-        let items = ItemStore(tx: tx)
+        let items = try ItemStore(scope: scope)
         for itemID in itemIDs {
             let item = try await items.find(itemID, forUpdate: true)
             guard let itemPath = try? UnitPath(item.unitPath), itemPath.isWithin(unit) else {
@@ -92,8 +92,8 @@ struct TopicOperations {
         let under = request.unitPath.isEmpty
             ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
         let page = try KeysetPage(request.page, keyParts: 2)
-        var binds: [PostgresValue] = [.text(under.description)]
-        var filters = ["t.unit_path <@ $1::ltree"]
+        var binds: [PostgresValue] = [.text(under.description), .text(under.countyCode)]
+        var filters = ["t.county_code = $2", "t.unit_path <@ $1::ltree"]
         if !request.states.isEmpty {
             let states = try request.states.map { value throws(AgendaError) in Int64((try Validate.code(value, field: "states") as TopicState).rawValue) }
             binds.append(.intArray(states))
@@ -106,7 +106,7 @@ struct TopicOperations {
         let listing = try await tx.listing(
             TopicRecord.self, page: page, key: { [KeysetPage.key($0.createdAt), $0.id.canonicalText] },
             { columns in
-                "SELECT \(columns) FROM agenda.topics t WHERE \(filters.joined(separator: " AND ")) ORDER BY t.created_at DESC, t.id DESC LIMIT \(page.fetchLimit)"
+                "SELECT \(columns) FROM agenda.topics t WHERE \(filters.joined(separator: " AND ")) ORDER BY t.county_code, t.created_at DESC, t.id DESC LIMIT \(page.fetchLimit)"
             }, binds)
         return AgendaV1.ListTopicsResponse(topics: listing.rows.map(\.wire), page: listing.info)
     }

@@ -12,9 +12,11 @@ struct TopicStore {
     private var tx: PostgresTransaction { scope.tx }
 
     func find(_ id: UUID, forUpdate: Bool = false) async throws -> TopicRecord {
+        let county = try Validate.scope(of: scope.caller).countyCode
         let topic = try await tx.queryOne(
-            TopicRecord.self, "SELECT \(TopicRecord.columns) FROM agenda.topics t WHERE t.id = $1\(forUpdate ? " FOR UPDATE OF t" : "")",
-            [.uuid(id)])
+            TopicRecord.self,
+            "SELECT \(TopicRecord.columns) FROM agenda.topics t WHERE t.county_code = $2 AND t.id = $1\(forUpdate ? " FOR UPDATE OF t" : "")",
+            [.uuid(id), .text(county)])
         guard let topic else { throw AgendaError.notFound(what: "topic") }
         return topic
     }
