@@ -108,36 +108,35 @@ struct ItemOperations {
     }
 
     /// Newest first, keyed by (received_at, id); every filter is a bind, none is spliced.
+    /// The page is read through `agenda.ledger_page` (0002_ledger_page.sql), which walks the
+    /// county's index in list order instead of sorting the subtree.
     func list(_ request: AgendaV1.ListItemsRequest) async throws -> AgendaV1.ListItemsResponse {
         let under = request.unitPath.isEmpty
             ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
         let page = try KeysetPage(request.page, keyParts: 2)
-        var binds: [PostgresValue] = [.text(under.description), .text(under.countyCode)]
-        var filters = ["county_code = $2", "unit_path <@ $1::ltree"]
-        func codes(_ values: [Int], _ column: String) {
-            guard !values.isEmpty else { return }
-            binds.append(.intArray(values.map(Int64.init)))
-            filters.append("\(column) = ANY($\(binds.count)::smallint[])")
+        func codes(_ values: [Int]) -> PostgresValue {
+            values.isEmpty ? .null : .intArray(values.map(Int64.init))
         }
-        codes(try request.channels.map { value throws(AgendaError) in (try Validate.code(value, field: "channels") as Channel).rawValue }, "channel")
-        codes(try request.categories.map { value throws(AgendaError) in (try Validate.code(value, field: "categories") as AgendaRules.Category).rawValue }, "category")
-        codes(try request.statuses.map { value throws(AgendaError) in (try Validate.code(value, field: "statuses") as ItemStatus).rawValue }, "status")
-        if let from = request.receivedFrom {
-            binds.append(.timestamp(try from.instant(field: "received_from")))
-            filters.append("received_at >= $\(binds.count)")
-        }
-        if let until = request.receivedUntil {
-            binds.append(.timestamp(try until.instant(field: "received_until")))
-            filters.append("received_at < $\(binds.count)")
-        }
-        if let after = try page.binds([.timestamp, .uuid]) {
-            binds += after
-            filters.append("(received_at, id) < ($\(binds.count - 1), $\(binds.count))")
-        }
+        let channels = codes(try request.channels.map { value throws(AgendaError) in (try Validate.code(value, field: "channels") as Channel).rawValue })
+        let categories = codes(try request.categories.map { value throws(AgendaError) in (try Validate.code(value, field: "categories") as AgendaRules.Category).rawValue })
+        let statuses = codes(try request.statuses.map { value throws(AgendaError) in (try Validate.code(value, field: "statuses") as ItemStatus).rawValue })
+        let from = try request.receivedFrom.map { value throws(AgendaError) in try value.instant(field: "received_from") }
+        let until = try request.receivedUntil.map { value throws(AgendaError) in try value.instant(field: "received_until") }
+        let after = try page.binds([.timestamp, .uuid]) ?? [.null, .null]
+        // Counting the total reads the whole list (first page, when asked); a page reads one more row than it shows.
+        let limit: PostgresValue = page.countsTotal ? .null : .int(Int64(page.fetchLimit))
+        let binds: [PostgresValue] = [
+            .text(under.countyCode), .text(under.description), channels, categories, statuses,
+            PostgresValue(from), PostgresValue(until), after[0], after[1], limit,
+        ]
         let listing = try await tx.listing(
             ItemRecord.self, page: page, key: { [KeysetPage.key($0.receivedAt), $0.id.canonicalText] },
             { columns in
-                "SELECT \(columns) FROM agenda.items WHERE \(filters.joined(separator: " AND ")) ORDER BY county_code, received_at DESC, id DESC LIMIT \(page.fetchLimit)"
+                """
+                SELECT \(columns) FROM agenda.ledger_page($1, $2::ltree, $3::smallint[], $4::smallint[], $5::smallint[],
+                                                          $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::uuid, $10::integer)
+                 LIMIT \(page.fetchLimit)
+                """
             }, binds)
         let clear = clear
         return AgendaV1.ListItemsResponse(items: try listing.rows.map { try $0.wire(vault: vault, clear: clear) }, page: listing.info)
