@@ -127,10 +127,8 @@ struct TopicOperations {
             throw AgendaError.invalidArgument(field: "present", zh: "与会人员不超过500人", en: "at most 500 present")
         }
         let topic = try await store.find(request.topicId, forUpdate: true)
-        guard topic.state == .draft else {
-            try await store.move(topic, to: .approved)  // throws FAILED_PRECONDITION naming from/to
-            throw AgendaError.notFound(what: "topic")
-        }
+        // Only a draft is voted on: anything else is refused naming its state and "approved".
+        _ = try TopicStore.transition(topic, to: .approved)
         let rule = try await ScopeOperations(scope: scope).approvalRule(at: try topic.path)
         let result: ApprovalResult
         do {

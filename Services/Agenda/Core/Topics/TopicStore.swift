@@ -25,6 +25,16 @@ struct TopicStore {
         try await find(try Validate.target(raw, field: field, what: "topic"), forUpdate: forUpdate)
     }
 
+    /// The state ``TopicLifecycle`` allows after `topic`'s for `to`, or FAILED_PRECONDITION
+    /// naming both (figures `topic.from`, `topic.to`).
+    static func transition(_ topic: TopicRecord, to: TopicState) throws(AgendaError) -> TopicState {
+        do {
+            return try TopicLifecycle.transition(from: topic.state, to: to, scale: topic.scale)
+        } catch {
+            throw AgendaError.precondition(error, figures: [.init("topic.from", topic.state.nameEN), .init("topic.to", to.nameEN)])
+        }
+    }
+
     /// Moves `topic` to `to` (FAILED_PRECONDITION naming from and to when the lifecycle has
     /// no such edge), with `extra` SQL assignments (`number = $5`, …) and their binds
     /// numbered from $5.
@@ -32,12 +42,7 @@ struct TopicStore {
     func move(
         _ topic: TopicRecord, to: TopicState, note: String = "", set extra: String = "", _ extraBinds: [PostgresValue] = []
     ) async throws -> TopicRecord {
-        let next: TopicState
-        do {
-            next = try TopicLifecycle.transition(from: topic.state, to: to, scale: topic.scale)
-        } catch {
-            throw AgendaError.precondition(error, figures: [.init("topic.from", topic.state.nameEN), .init("topic.to", to.nameEN)])
-        }
+        let next = try Self.transition(topic, to: to)
         let assignments = extra.isEmpty ? "" : ", " + extra
         let moved = try await tx.queryOne(
             TopicRecord.self,
