@@ -133,6 +133,12 @@ struct LedgerTests {
         #expect(answered.status == .answered && answered.answer == "已列入维修计划" && answered.answeredBy == "clerk" && answered.answeredAt != nil)
         let repeated = try await county.api.answerItem(.init(itemId: item.id, status: .answered, answer: "已列入维修计划"), options: county.admin)
         #expect(repeated == answered)
+        let assigned = try await county.api.answerItem(
+            .init(itemId: item.id, status: .answered, answer: "已列入维修计划", responder: "村委会主任"), options: county.admin)
+        #expect(assigned.responder == "村委会主任" && assigned.answer == "已列入维修计划")
+        let recorded = try await county.api.recordItem(
+            .init(unitPath: county.village(1), channel: .mailbox, category: .land, text: "宅基地", responder: "包村干部"), options: county.admin)
+        #expect(recorded.responder == "包村干部")
         await expectStatus(.invalidArgument, field: "answer") {
             try await county.api.answerItem(.init(itemId: (try await county.item(at: county.village(1))).id, status: .answered), options: county.admin)
         }

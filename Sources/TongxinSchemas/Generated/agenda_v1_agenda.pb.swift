@@ -546,8 +546,10 @@ extension AgendaV1 {
         public var mergedSources: [AgendaV1.ItemSource]
         /// The topic this item became ("" until then).
         public var topicId: String
+        /// 答复责任人 — who is to answer the reporter ("" until named).
+        public var responder: String
 
-        public init(id: String = "", unitPath: String = "", channel: AgendaV1.Channel = AgendaV1.Channel(rawValue: 0), category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), status: AgendaV1.ItemStatus = AgendaV1.ItemStatus(rawValue: 0), text: String = "", reporter: String = "", contact: String = "", piiVisible: Bool = false, externalRef: String = "", mergedInto: String = "", splitFrom: String = "", answer: String = "", answeredBy: String = "", answeredAt: CommonV1.Timestamp? = nil, receivedAt: CommonV1.Timestamp? = nil, updatedAt: CommonV1.Timestamp? = nil, mergedSources: [AgendaV1.ItemSource] = [], topicId: String = "") {
+        public init(id: String = "", unitPath: String = "", channel: AgendaV1.Channel = AgendaV1.Channel(rawValue: 0), category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), status: AgendaV1.ItemStatus = AgendaV1.ItemStatus(rawValue: 0), text: String = "", reporter: String = "", contact: String = "", piiVisible: Bool = false, externalRef: String = "", mergedInto: String = "", splitFrom: String = "", answer: String = "", answeredBy: String = "", answeredAt: CommonV1.Timestamp? = nil, receivedAt: CommonV1.Timestamp? = nil, updatedAt: CommonV1.Timestamp? = nil, mergedSources: [AgendaV1.ItemSource] = [], topicId: String = "", responder: String = "") {
             self.id = id
             self.unitPath = unitPath
             self.channel = channel
@@ -567,6 +569,7 @@ extension AgendaV1 {
             self.updatedAt = updatedAt
             self.mergedSources = mergedSources
             self.topicId = topicId
+            self.responder = responder
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.Item")
@@ -591,6 +594,7 @@ extension AgendaV1 {
             self.updatedAt = try reader.message(17)
             self.mergedSources = try reader.repeatedMessage(18)
             self.topicId = reader.string(19)
+            self.responder = reader.string(20)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -613,6 +617,7 @@ extension AgendaV1 {
             try writer.message(17, self.updatedAt)
             try writer.repeatedMessage(18, self.mergedSources)
             try writer.string(19, self.topicId)
+            try writer.string(20, self.responder)
         }
     }
 
@@ -672,8 +677,10 @@ extension AgendaV1 {
         public var externalRef: String
         /// When the problem was raised (the call's time when absent).
         public var receivedAt: CommonV1.Timestamp?
+        /// 答复责任人 — who is to answer the reporter (a person id or name; may be named later).
+        public var responder: String
 
-        public init(unitPath: String = "", channel: AgendaV1.Channel = AgendaV1.Channel(rawValue: 0), category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), text: String = "", reporter: String = "", contact: String = "", externalRef: String = "", receivedAt: CommonV1.Timestamp? = nil) {
+        public init(unitPath: String = "", channel: AgendaV1.Channel = AgendaV1.Channel(rawValue: 0), category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), text: String = "", reporter: String = "", contact: String = "", externalRef: String = "", receivedAt: CommonV1.Timestamp? = nil, responder: String = "") {
             self.unitPath = unitPath
             self.channel = channel
             self.category = category
@@ -682,6 +689,7 @@ extension AgendaV1 {
             self.contact = contact
             self.externalRef = externalRef
             self.receivedAt = receivedAt
+            self.responder = responder
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.RecordItemRequest")
@@ -695,6 +703,7 @@ extension AgendaV1 {
             self.contact = reader.string(6)
             self.externalRef = reader.string(7)
             self.receivedAt = try reader.message(8)
+            self.responder = reader.string(9)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -706,6 +715,7 @@ extension AgendaV1 {
             try writer.string(6, self.contact)
             try writer.string(7, self.externalRef)
             try writer.message(8, self.receivedAt)
+            try writer.string(9, self.responder)
         }
     }
 
@@ -889,11 +899,14 @@ extension AgendaV1 {
         public var itemId: String
         public var status: AgendaV1.ItemStatus
         public var answer: String
+        /// Names (or changes) who is to answer; "" leaves it as it is.
+        public var responder: String
 
-        public init(itemId: String = "", status: AgendaV1.ItemStatus = AgendaV1.ItemStatus(rawValue: 0), answer: String = "") {
+        public init(itemId: String = "", status: AgendaV1.ItemStatus = AgendaV1.ItemStatus(rawValue: 0), answer: String = "", responder: String = "") {
             self.itemId = itemId
             self.status = status
             self.answer = answer
+            self.responder = responder
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.AnswerItemRequest")
@@ -902,12 +915,14 @@ extension AgendaV1 {
             self.itemId = reader.string(1)
             self.status = reader.enumeration(2)
             self.answer = reader.string(3)
+            self.responder = reader.string(4)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             try writer.string(1, self.itemId)
             writer.enumeration(2, self.status)
             try writer.string(3, self.answer)
+            try writer.string(4, self.responder)
         }
     }
 

@@ -49,6 +49,7 @@ struct ItemOperations {
         let reporter = try Validate.text(request.reporter, field: "reporter", limit: 100)
         let contact = try Validate.text(request.contact, field: "contact", limit: 100)
         let reference = try Validate.text(request.externalRef, field: "external_ref", limit: 128)
+        let responder = try Validate.text(request.responder, field: "responder", limit: 100)
         let receivedAt = try request.receivedAt.map { value throws(AgendaError) in try value.instant(field: "received_at") } ?? scope.now
         let id = UUID()
         let sealed: PostgresValue = contact.isEmpty ? .null : .bytea(try vault.seal(contact, for: ItemRecord.contactBinding(id)))
@@ -56,14 +57,14 @@ struct ItemOperations {
             ItemRecord.self,
             """
             INSERT INTO agenda.items (county_code, id, unit_path, channel, category, status, text, reporter, contact_sealed,
-                                      contact_masked, external_ref, received_at, created_at, updated_at)
-            VALUES ($1, $2, $3::ltree, $4, $5, \(ItemStatus.new.rawValue), $6, $7, $8, $9, $10, $11, $12, $12)
+                                      contact_masked, external_ref, received_at, created_at, updated_at, responder)
+            VALUES ($1, $2, $3::ltree, $4, $5, \(ItemStatus.new.rawValue), $6, $7, $8, $9, $10, $11, $12, $12, $13)
             ON CONFLICT (county_code, external_ref) WHERE external_ref <> '' DO NOTHING
             RETURNING \(ItemRecord.columns)
             """,
             [.text(unit.countyCode), .uuid(id), .text(unit.description), channel.postgresValue, category.postgresValue,
              .text(text), .text(reporter), sealed, .text(Self.mask(contact)), .text(reference), .timestamp(receivedAt),
-             .timestamp(scope.now)])
+             .timestamp(scope.now), .text(responder)])
         if let inserted {
             try await scope.audit("RecordItem", target: "item/\(id.canonicalText)", unitPath: inserted.unitPath,
                                   ["channel": String(channel.rawValue), "external_ref": reference])
@@ -215,13 +216,13 @@ struct ItemOperations {
                 ItemRecord.self,
                 """
                 INSERT INTO agenda.items (county_code, id, unit_path, channel, category, status, text, reporter, contact_sealed,
-                                          contact_masked, split_from, received_at, created_at, updated_at)
-                VALUES ($1, $2, $3::ltree, $4, $5, \(ItemStatus.new.rawValue), $6, $7, $8, $9, $10, $11, $12, $12)
+                                          contact_masked, split_from, received_at, created_at, updated_at, responder)
+                VALUES ($1, $2, $3::ltree, $4, $5, \(ItemStatus.new.rawValue), $6, $7, $8, $9, $10, $11, $12, $12, $13)
                 RETURNING \(ItemRecord.columns)
                 """,
                 [.text(original.countyCode), .uuid(partID), .text(original.unitPath), original.channel.postgresValue,
                  part.category.postgresValue, .text(part.text), .text(original.reporter), sealed, .text(original.contactMasked),
-                 .uuid(original.id), .timestamp(original.receivedAt), .timestamp(scope.now)])
+                 .uuid(original.id), .timestamp(original.receivedAt), .timestamp(scope.now), .text(original.responder)])
             if let row { created.append(row) }
         }
         let updated = try await tx.queryOne(
@@ -237,7 +238,8 @@ struct ItemOperations {
     }
 
     /// Studies or answers an item (研究中 / 直接答复 / 不属于协商范围) with the answer to its
-    /// reporter; repeating the same status and answer changes nothing.
+    /// reporter, and names who is to answer; repeating the same status and answer changes
+    /// nothing, the same status with another answer corrects it.
     func answer(_ request: AgendaV1.AnswerItemRequest) async throws -> AgendaV1.Item {
         let id = try Validate.target(request.itemId, field: "item_id", what: "item")
         let status: ItemStatus = try Validate.code(request.status, field: "status")
@@ -247,23 +249,30 @@ struct ItemOperations {
                 en: "status must be under study, answered or not consultable")
         }
         let answer = try Validate.text(request.answer, field: "answer", required: status != .underStudy)
+        let responder = try Validate.text(request.responder, field: "responder", limit: 100)
         let item = try await find(id, forUpdate: true)
-        if item.status == status, item.answer == answer { return try item.wire(vault: vault, clear: clear) }
-        do {
-            _ = try ItemLifecycle.transition(from: item.status, to: status)
-        } catch {
-            throw AgendaError.precondition(error)
+        if item.status == status, item.answer == answer, responder.isEmpty || responder == item.responder {
+            return try item.wire(vault: vault, clear: clear)
+        }
+        // The same status again corrects the answer or names another responder; a new one moves.
+        if item.status != status {
+            do {
+                _ = try ItemLifecycle.transition(from: item.status, to: status)
+            } catch {
+                throw AgendaError.precondition(error)
+            }
         }
         let answered = status != .underStudy
         let updated = try await tx.queryOne(
             ItemRecord.self,
             """
             UPDATE agenda.items SET status = $2, answer = $3, answered_by = CASE WHEN $4 THEN $5 ELSE answered_by END,
-                   answered_at = CASE WHEN $4 THEN $6 ELSE answered_at END, updated_at = $6
+                   answered_at = CASE WHEN $4 THEN $6 ELSE answered_at END, updated_at = $6,
+                   responder = COALESCE(NULLIF($8, ''), responder)
              WHERE county_code = $7 AND id = $1 RETURNING \(ItemRecord.columns)
             """,
             [.uuid(id), status.postgresValue, .text(answer), .bool(answered), .text(scope.caller.principal), .timestamp(scope.now),
-             .text(item.countyCode)])
+             .text(item.countyCode), .text(responder)])
         guard let updated else { throw AgendaError.notFound(what: "item") }
         try await scope.audit("AnswerItem", target: "item/\(id.canonicalText)", unitPath: item.unitPath, ["status": String(status.rawValue)])
         return try updated.wire(vault: vault, clear: clear)

@@ -20,6 +20,7 @@ struct ItemRecord: PostgresRecord {
     var mergedInto: UUID?
     var splitFrom: UUID?
     var topicID: UUID?
+    var responder: String
     var answer: String
     var answeredBy: String
     var answeredAt: Date?
@@ -28,7 +29,7 @@ struct ItemRecord: PostgresRecord {
 
     static let columns = """
         id, unit_path::text AS unit_path, county_code, channel, category, status, text, reporter, contact_sealed, \
-        contact_masked, external_ref, merged_into, split_from, topic_id, answer, answered_by, answered_at, received_at, updated_at
+        contact_masked, external_ref, merged_into, split_from, topic_id, responder, answer, answered_by, answered_at, received_at, updated_at
         """
 
     init(row: PostgresRow) throws {
@@ -46,6 +47,7 @@ struct ItemRecord: PostgresRecord {
         mergedInto = try row["merged_into"].decode(UUID?.self)
         splitFrom = try row["split_from"].decode(UUID?.self)
         topicID = try row["topic_id"].decode(UUID?.self)
+        responder = try row["responder"].decode(String.self)
         answer = try row["answer"].decode(String.self)
         answeredBy = try row["answered_by"].decode(String.self)
         answeredAt = try row["answered_at"].decode(Date?.self)
@@ -71,7 +73,7 @@ struct ItemRecord: PostgresRecord {
             externalRef: externalRef, mergedInto: mergedInto?.canonicalText ?? "", splitFrom: splitFrom?.canonicalText ?? "",
             answer: answer, answeredBy: answeredBy, answeredAt: answeredAt.map(CommonV1.Timestamp.init),
             receivedAt: CommonV1.Timestamp(receivedAt), updatedAt: CommonV1.Timestamp(updatedAt),
-            mergedSources: sources, topicId: topicID?.canonicalText ?? "")
+            mergedSources: sources, topicId: topicID?.canonicalText ?? "", responder: responder)
     }
 
     func source(vault: PIIVault, clear: Bool) throws -> AgendaV1.ItemSource {

@@ -40,6 +40,8 @@ CREATE TABLE agenda.items (
     merged_into    uuid,
     split_from     uuid,
     topic_id       uuid,
+    -- 答复责任人: who is to answer the reporter; answered_by: who did.
+    responder      text        NOT NULL DEFAULT '' CHECK (length(responder) <= 100),
     answer         text        NOT NULL DEFAULT '',
     answered_by    text        NOT NULL DEFAULT '',
     answered_at    timestamptz,

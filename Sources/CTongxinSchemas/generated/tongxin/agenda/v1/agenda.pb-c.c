@@ -1942,7 +1942,7 @@ void   tongxin__agenda__v1__annual_plan__free_unpacked
   assert(message->base.descriptor == &tongxin__agenda__v1__annual_plan__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__item__field_descriptors[19] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__item__field_descriptors[20] =
 {
   {
     "id",
@@ -2172,6 +2172,18 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__item__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "responder",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__Item, responder),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__item__field_indices_by_name[] = {
   12,   /* field[12] = answer */
@@ -2187,6 +2199,7 @@ static const unsigned tongxin__agenda__v1__item__field_indices_by_name[] = {
   8,   /* field[8] = pii_visible */
   15,   /* field[15] = received_at */
   6,   /* field[6] = reporter */
+  19,   /* field[19] = responder */
   11,   /* field[11] = split_from */
   4,   /* field[4] = status */
   5,   /* field[5] = text */
@@ -2197,7 +2210,7 @@ static const unsigned tongxin__agenda__v1__item__field_indices_by_name[] = {
 static const ProtobufCIntRange tongxin__agenda__v1__item__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 19 }
+  { 0, 20 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__item__descriptor =
 {
@@ -2207,7 +2220,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__item__descriptor =
   "Tongxin__Agenda__V1__Item",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__Item),
-  19,
+  20,
   tongxin__agenda__v1__item__field_descriptors,
   tongxin__agenda__v1__item__field_indices_by_name,
   1,  tongxin__agenda__v1__item__number_ranges,
@@ -2330,7 +2343,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__item_source__descriptor =
   (ProtobufCMessageInit) tongxin__agenda__v1__item_source__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__record_item_request__field_descriptors[8] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__record_item_request__field_descriptors[9] =
 {
   {
     "unit_path",
@@ -2428,6 +2441,18 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__record_item_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "responder",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__RecordItemRequest, responder),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__record_item_request__field_indices_by_name[] = {
   2,   /* field[2] = category */
@@ -2436,13 +2461,14 @@ static const unsigned tongxin__agenda__v1__record_item_request__field_indices_by
   6,   /* field[6] = external_ref */
   7,   /* field[7] = received_at */
   4,   /* field[4] = reporter */
+  8,   /* field[8] = responder */
   3,   /* field[3] = text */
   0,   /* field[0] = unit_path */
 };
 static const ProtobufCIntRange tongxin__agenda__v1__record_item_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__record_item_request__descriptor =
 {
@@ -2452,7 +2478,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__record_item_request__descr
   "Tongxin__Agenda__V1__RecordItemRequest",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__RecordItemRequest),
-  8,
+  9,
   tongxin__agenda__v1__record_item_request__field_descriptors,
   tongxin__agenda__v1__record_item_request__field_indices_by_name,
   1,  tongxin__agenda__v1__record_item_request__number_ranges,
@@ -2868,7 +2894,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__split_item_response__descr
   (ProtobufCMessageInit) tongxin__agenda__v1__split_item_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__answer_item_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__answer_item_request__field_descriptors[4] =
 {
   {
     "item_id",
@@ -2906,16 +2932,29 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__answer_item_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "responder",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__AnswerItemRequest, responder),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__answer_item_request__field_indices_by_name[] = {
   2,   /* field[2] = answer */
   0,   /* field[0] = item_id */
+  3,   /* field[3] = responder */
   1,   /* field[1] = status */
 };
 static const ProtobufCIntRange tongxin__agenda__v1__answer_item_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__answer_item_request__descriptor =
 {
@@ -2925,7 +2964,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__answer_item_request__descr
   "Tongxin__Agenda__V1__AnswerItemRequest",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__AnswerItemRequest),
-  3,
+  4,
   tongxin__agenda__v1__answer_item_request__field_descriptors,
   tongxin__agenda__v1__answer_item_request__field_indices_by_name,
   1,  tongxin__agenda__v1__answer_item_request__number_ranges,

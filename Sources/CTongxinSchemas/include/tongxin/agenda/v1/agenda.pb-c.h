@@ -409,10 +409,14 @@ struct  Tongxin__Agenda__V1__Item
    * The topic this item became ("" until then).
    */
   char *topic_id;
+  /*
+   * 答复责任人 — who is to answer the reporter ("" until named).
+   */
+  char *responder;
 };
 #define TONGXIN__AGENDA__V1__ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__item__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__CHANNEL__CHANNEL_UNSPECIFIED, TONGXIN__AGENDA__V1__CATEGORY__CATEGORY_UNSPECIFIED, TONGXIN__AGENDA__V1__ITEM_STATUS__ITEM_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__CHANNEL__CHANNEL_UNSPECIFIED, TONGXIN__AGENDA__V1__CATEGORY__CATEGORY_UNSPECIFIED, TONGXIN__AGENDA__V1__ITEM_STATUS__ITEM_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -455,10 +459,14 @@ struct  Tongxin__Agenda__V1__RecordItemRequest
    * When the problem was raised (the call's time when absent).
    */
   Tongxin__Common__V1__Timestamp *received_at;
+  /*
+   * 答复责任人 — who is to answer the reporter (a person id or name; may be named later).
+   */
+  char *responder;
 };
 #define TONGXIN__AGENDA__V1__RECORD_ITEM_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__record_item_request__descriptor) \
-    , (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__CHANNEL__CHANNEL_UNSPECIFIED, TONGXIN__AGENDA__V1__CATEGORY__CATEGORY_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__CHANNEL__CHANNEL_UNSPECIFIED, TONGXIN__AGENDA__V1__CATEGORY__CATEGORY_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Agenda__V1__GetItemRequest
@@ -573,10 +581,14 @@ struct  Tongxin__Agenda__V1__AnswerItemRequest
   char *item_id;
   Tongxin__Agenda__V1__ItemStatus status;
   char *answer;
+  /*
+   * Names (or changes) who is to answer; "" leaves it as it is.
+   */
+  char *responder;
 };
 #define TONGXIN__AGENDA__V1__ANSWER_ITEM_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__answer_item_request__descriptor) \
-    , (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__ITEM_STATUS__ITEM_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__ITEM_STATUS__ITEM_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
