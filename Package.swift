@@ -119,14 +119,14 @@ let package = Package(
         .target(name: "AgendaRules", dependencies: ["TongxinRules"], path: "Services/Agenda/Rules", swiftSettings: swiftSettings),
         .target(
             name: "AgendaCore",
-            dependencies: ["AgendaRules", "TongxinService", "AgendaAPI", "TongxinSchemas", "TongxinWire", "TongxinRPC", "TongxinPostgres", logging],
+            dependencies: ["AgendaRules", "TongxinService", "AgendaAPI", "MembershipAPI", "TongxinSchemas", "TongxinWire", "TongxinRPC", "TongxinPostgres", logging],
             path: "Services/Agenda/Core",
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "tongxin-agenda",
-            dependencies: ["AgendaCore", "TongxinService"],
+            dependencies: ["AgendaCore", "TongxinService", "TongxinRPC"],
             path: "Services/Agenda/Main",
             swiftSettings: swiftSettings
         ),
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "AgendaRulesTests", dependencies: ["AgendaRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AgendaTests",
-            dependencies: ["AgendaCore", "AgendaRules", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            dependencies: ["AgendaCore", "AgendaRules", "MembershipCore", "MembershipAPI", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),

@@ -30,6 +30,7 @@ struct ItemStore {
 struct ItemOperations {
     let scope: CallScope
     let vault: PIIVault
+    var units = UnitCheck(directory: nil)
 
     private var tx: PostgresTransaction { scope.tx }
     private var clear: Bool { scope.has(Permission.readPII) }
@@ -51,6 +52,7 @@ struct ItemOperations {
         let reference = try Validate.text(request.externalRef, field: "external_ref", limit: 128)
         let responder = try Validate.text(request.responder, field: "responder", limit: 100)
         let receivedAt = try request.receivedAt.map { value throws(AgendaError) in try value.instant(field: "received_at") } ?? scope.now
+        try await units.require(unit, scope.caller)
         let id = UUID()
         let sealed: PostgresValue = contact.isEmpty ? .null : .bytea(try vault.seal(contact, for: ItemRecord.contactBinding(id)))
         let inserted = try await tx.queryOne(
@@ -115,6 +117,7 @@ struct ItemOperations {
         let under = request.unitPath.isEmpty
             ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
         let page = try KeysetPage(request.page, keyParts: 2)
+        if !request.unitPath.isEmpty { try await units.require(under, scope.caller) }
         func codes(_ values: [Int]) -> PostgresValue {
             values.isEmpty ? .null : .intArray(values.map(Int64.init))
         }

@@ -10,6 +10,7 @@ import TongxinService
 struct AnnualPlanOperations {
     let scope: CallScope
     let timeZone: TimeZone
+    var units = UnitCheck(directory: nil)
     private var tx: PostgresTransaction { scope.tx }
 
     /// Schedules a topic of the unit's subtree (again: moves it to the new period).
@@ -24,6 +25,7 @@ struct AnnualPlanOperations {
         } catch {
             throw AgendaError.invalid(error)
         }
+        try await units.require(unit, scope.caller)
         let topic = try await TopicStore(scope: scope).find(request.topicId)
         guard try topic.path.isWithin(unit) else {
             throw AgendaError.invalidArgument(field: "topic_id", zh: "议题不属于该单元", en: "the topic lies outside the unit")

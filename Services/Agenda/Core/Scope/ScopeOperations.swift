@@ -9,6 +9,7 @@ import TongxinService
 /// village clerk's topic is checked against its town's lists.
 struct ScopeOperations {
     let scope: CallScope
+    var units = UnitCheck(directory: nil)
     private var tx: PostgresTransaction { scope.tx }
 
     /// The entries of `unit` and of every unit above it.
@@ -25,6 +26,7 @@ struct ScopeOperations {
         let list: ScopeListKind = try Validate.code(request.list, field: "list")
         let category: AgendaRules.Category = try Validate.code(request.category, field: "category")
         let text = try Validate.text(request.text, field: "text", limit: 1000, required: true)
+        try await units.require(unit, scope.caller)
         let entry = try await tx.queryOne(
             ScopeEntryRecord.self,
             """
@@ -83,6 +85,7 @@ struct ScopeOperations {
     func setApprovalRule(_ request: AgendaV1.SetApprovalRuleRequest) async throws -> AgendaV1.ApprovalRule {
         let unit = try Validate.unit(request.unitPath, caller: scope.caller)
         guard let fraction = request.threshold else { throw AgendaError.missing("threshold") }
+        try await units.require(unit, scope.caller)
         guard let numerator = Int(exactly: fraction.numerator), let denominator = Int(exactly: fraction.denominator) else {
             throw AgendaError.invalidArgument(field: "threshold", zh: "门槛无效", en: "invalid threshold")
         }

@@ -14,12 +14,16 @@ public struct AgendaEnvironment: Sendable {
     public var scales: ScaleRules
     /// Local days (plan lead time, topic years, the annual plan) are counted here.
     public var timeZone: TimeZone
+    /// Membership's unit tree, asked whether a unit path is registered; nil: paths in the
+    /// caller's scope are taken as given (``UnitDirectory``).
+    public var units: (any UnitDirectory)?
     public var logger: Logger
 
     public init(
         pool: PostgresPool, vault: PIIVault, clock: any ServiceClock = SystemClock(), scales: ScaleRules = ScaleRules(),
-        timeZone: TimeZone = .chinaStandard, logger: Logger
+        timeZone: TimeZone = .chinaStandard, units: (any UnitDirectory)? = nil, logger: Logger
     ) {
+        self.units = units
         self.pool = pool
         self.vault = vault
         self.clock = clock

@@ -24,9 +24,10 @@ public struct AgendaService: AgendaV1.Agenda.ServiceProtocol {
         self.kit = ServiceKit(service: "agenda", pool: environment.pool, clock: environment.clock, logger: environment.logger)
     }
 
-    private func items(_ scope: CallScope) -> ItemOperations { ItemOperations(scope: scope, vault: environment.vault) }
+    private var units: UnitCheck { UnitCheck(directory: environment.units) }
+    private func items(_ scope: CallScope) -> ItemOperations { ItemOperations(scope: scope, vault: environment.vault, units: units) }
     private func topics(_ scope: CallScope) -> TopicOperations {
-        TopicOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone)
+        TopicOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone, units: units)
     }
     private func preparation(_ scope: CallScope) -> PreparationOperations {
         PreparationOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone)
@@ -61,23 +62,23 @@ public struct AgendaService: AgendaV1.Agenda.ServiceProtocol {
     // MARK: Scope lists and thresholds
 
     public func setScopeEntry(_ request: AgendaV1.SetScopeEntryRequest, context: ServerCallContext) async throws -> AgendaV1.ScopeEntry {
-        try await kit.handle(request, context) { try await ScopeOperations(scope: $0).set(request) }
+        try await kit.handle(request, context) { try await ScopeOperations(scope: $0, units: units).set(request) }
     }
 
     public func removeScopeEntry(_ request: AgendaV1.RemoveScopeEntryRequest, context: ServerCallContext) async throws -> AgendaV1.RemoveScopeEntryResponse {
-        try await kit.handle(request, context) { try await ScopeOperations(scope: $0).remove(request) }
+        try await kit.handle(request, context) { try await ScopeOperations(scope: $0, units: units).remove(request) }
     }
 
     public func getScopeLists(_ request: AgendaV1.GetScopeListsRequest, context: ServerCallContext) async throws -> AgendaV1.GetScopeListsResponse {
-        try await kit.handle(request, context) { try await ScopeOperations(scope: $0).lists(request) }
+        try await kit.handle(request, context) { try await ScopeOperations(scope: $0, units: units).lists(request) }
     }
 
     public func setApprovalRule(_ request: AgendaV1.SetApprovalRuleRequest, context: ServerCallContext) async throws -> AgendaV1.ApprovalRule {
-        try await kit.handle(request, context) { try await ScopeOperations(scope: $0).setApprovalRule(request) }
+        try await kit.handle(request, context) { try await ScopeOperations(scope: $0, units: units).setApprovalRule(request) }
     }
 
     public func getApprovalRule(_ request: AgendaV1.GetApprovalRuleRequest, context: ServerCallContext) async throws -> AgendaV1.ApprovalRule {
-        try await kit.handle(request, context) { try await ScopeOperations(scope: $0).getApprovalRule(request) }
+        try await kit.handle(request, context) { try await ScopeOperations(scope: $0, units: units).getApprovalRule(request) }
     }
 
     // MARK: Topics
@@ -125,10 +126,10 @@ public struct AgendaService: AgendaV1.Agenda.ServiceProtocol {
     }
 
     public func schedulePlanEntry(_ request: AgendaV1.SchedulePlanEntryRequest, context: ServerCallContext) async throws -> AgendaV1.PlanEntry {
-        try await kit.handle(request, context) { try await AnnualPlanOperations(scope: $0, timeZone: environment.timeZone).schedule(request) }
+        try await kit.handle(request, context) { try await AnnualPlanOperations(scope: $0, timeZone: environment.timeZone, units: units).schedule(request) }
     }
 
     public func getAnnualPlan(_ request: AgendaV1.GetAnnualPlanRequest, context: ServerCallContext) async throws -> AgendaV1.AnnualPlan {
-        try await kit.handle(request, context) { try await AnnualPlanOperations(scope: $0, timeZone: environment.timeZone).get(request) }
+        try await kit.handle(request, context) { try await AnnualPlanOperations(scope: $0, timeZone: environment.timeZone, units: units).get(request) }
     }
 }

@@ -11,6 +11,7 @@ struct TopicOperations {
     let scope: CallScope
     let scales: ScaleRules
     let timeZone: TimeZone
+    var units = UnitCheck(directory: nil)
 
     private var tx: PostgresTransaction { scope.tx }
     private var store: TopicStore { TopicStore(scope: scope) }
@@ -31,6 +32,7 @@ struct TopicOperations {
         } catch {
             throw AgendaError.precondition(error)
         }
+        for path in [unit] + spanned { try await units.require(path, scope.caller) }
         var itemIDs: [UUID] = []
         for raw in request.itemIds {
             let id = try Validate.target(raw, field: "item_ids", what: "item")
@@ -42,7 +44,7 @@ struct TopicOperations {
         }
         // 负面清单: the entry in force (the unit's own or the nearest above) refuses the category.
         do {
-            try ScopeLists.check(category, at: unit, entries: try await ScopeOperations(scope: scope).entries(at: unit))
+            try ScopeLists.check(category, at: unit, entries: try await ScopeOperations(scope: scope, units: units).entries(at: unit))
         } catch let violation as DomainViolation {
             throw AgendaError.precondition(violation)
         }
@@ -129,7 +131,7 @@ struct TopicOperations {
         let topic = try await store.find(request.topicId, forUpdate: true)
         // Only a draft is voted on: anything else is refused naming its state and "approved".
         _ = try TopicStore.transition(topic, to: .approved)
-        let rule = try await ScopeOperations(scope: scope).approvalRule(at: try topic.path)
+        let rule = try await ScopeOperations(scope: scope, units: units).approvalRule(at: try topic.path)
         let result: ApprovalResult
         do {
             result = try TopicApproval.count(present: present, ballots: ballots, threshold: rule.threshold)
