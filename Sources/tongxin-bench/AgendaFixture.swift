@@ -13,13 +13,26 @@ struct AgendaFixture {
     var countyPath: String
     var options: CallOptions
 
-    static func create() throws -> AgendaFixture {
+    /// With membership at `membershipPort` the county, towns and villages are registered there
+    /// first (an agenda told TONGXIN_AGENDA_MEMBERSHIP_ADDRESS accepts registered units only);
+    /// without it (an agenda on its own) the paths are made up.
+    static func create(membershipPort: Int?) async throws -> AgendaFixture {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
             throw ValidationError("the agenda methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
         }
-        let prefix = String(format: "%02d%02d%02d", Int.random(in: 11...65), Int.random(in: 1...99), Int.random(in: 1...99))
-        let county = "u" + prefix + "000000"
-        let villages = (1...8).map { "\(county).u\(prefix)00\($0)000.u\(prefix)00\($0)001" }
+        var county: String
+        var villages: [String]
+        if let membershipPort {
+            let membership = RPCClient(configuration: .init(host: "127.0.0.1", port: membershipPort, connectTimeout: .seconds(2)))
+            let units = try await UnitFixture.create(client: membership, towns: 8)
+            await membership.close()
+            villages = units.villages.map(\.path)
+            county = String(villages[0].split(separator: ".")[0])
+        } else {
+            let prefix = String(format: "%02d%02d%02d", Int.random(in: 11...65), Int.random(in: 1...99), Int.random(in: 1...99))
+            county = "u" + prefix + "000000"
+            villages = (1...8).map { "\(county).u\(prefix)00\($0)000.u\(prefix)00\($0)001" }
+        }
         let caller = Caller(principal: "tongxin-bench", unitPath: county,
                             permissions: ["agenda.read", "agenda.write", "pii.read"],
                             audience: "agenda", now: Int64(Date().timeIntervalSince1970),

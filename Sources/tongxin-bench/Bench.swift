@@ -29,6 +29,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
     @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
+    @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
 
     func run() async throws {
@@ -146,10 +147,10 @@ struct Bench: AsyncParsableCommand {
             }
         case "record-item":
             // One RecordItem: an INSERT (the contact sealed) plus its audit record (agenda, --port 7102).
-            return try AgendaFixture.create().recordCall(client)
+            return try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort).recordCall(client)
         case "list-items":
             // A page of 50 from a county ledger of --ledger-size items (filled first through RecordItem).
-            let fixture = try AgendaFixture.create()
+            let fixture = try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort)
             let clock = ContinuousClock()
             let start = clock.now
             try await fixture.fill(client, size: ledgerSize)
