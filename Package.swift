@@ -18,6 +18,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
+        .executable(name: "tongxin-agenda", targets: ["tongxin-agenda"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
         .executable(name: "tongxinctl", targets: ["tongxinctl"]),
         .library(name: "TongxinRPC", targets: ["TongxinRPC"]),
@@ -55,6 +56,7 @@ let package = Package(
         // (Sources/API/<Name>/Generated), so a service links only the APIs it serves or calls.
         .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
         .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
+        .target(name: "AgendaAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Agenda", swiftSettings: swiftSettings),
         .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.
         .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,6 +115,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Agenda (协商什么): the problem ledger, scope lists, topics and their approval,
+        // research, meeting plans, the annual plan.
+        .target(name: "AgendaRules", dependencies: ["TongxinRules"], path: "Services/Agenda/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "AgendaCore",
+            dependencies: ["AgendaRules", "TongxinService", "AgendaAPI", "MembershipAPI", "TongxinSchemas", "TongxinWire", "TongxinRPC", "TongxinPostgres", logging],
+            path: "Services/Agenda/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-agenda",
+            dependencies: ["AgendaCore", "TongxinService", "TongxinRPC"],
+            path: "Services/Agenda/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .target(name: "CHeapStats", path: "Tests/CHeapStats"),
         // Test support: fresh bootstrapped databases, in-process services on real TCP.
@@ -141,6 +160,12 @@ let package = Package(
         ),
         .testTarget(name: "TongxinPostgresTests", dependencies: ["TongxinPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "TongxinRulesTests", dependencies: ["TongxinRules"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgendaRulesTests", dependencies: ["AgendaRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AgendaTests",
+            dependencies: ["AgendaCore", "AgendaRules", "MembershipCore", "MembershipAPI", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",

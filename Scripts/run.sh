@@ -126,8 +126,11 @@ trap - EXIT
 for entry in "${services[@]}"; do
   IFS=: read -r name port metrics <<<"$entry"
   upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  # Services that call others are told where (agenda asks membership about units).
+  calls=()
+  [[ $name == agenda ]] && calls+=("TONGXIN_AGENDA_MEMBERSHIP_ADDRESS=127.0.0.1:7101")
   env -u TONGXIN_AUDIT_OWNER_DATABASE_URL -u TONGXIN_KIT_OWNER_DATABASE_URL -u "TONGXIN_${upper}_OWNER_DATABASE_URL" \
-      "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" \
+      "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" ${calls[@]+"${calls[@]}"} \
       "TONGXIN_${upper}_DATABASE_URL=$(db_url "${name}_svc")" \
       nohup "$bin/tongxin-$name" >>"$state/logs/$name.log" 2>&1 &
   echo $! > "$state/run/$name.pid"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Histogram
 import HealthAPI
+import AgendaAPI
 import MembershipAPI
 import NIOPosix
 import Synchronization
@@ -24,11 +25,13 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
     @Option(help: "Client threads: the client's connections and the calling tasks share this many event loops (so a call never changes threads in the client; 0: Swift's task pool and NIO's shared loops).") var clientThreads = 0
+    @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
+    @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
 
     func run() async throws {
@@ -152,8 +155,19 @@ struct Bench: AsyncParsableCommand {
                     idNumber: PersonCounter.idNumber(region: region, index: index), household: "户\(index)"
                 ), options: options)
             }
+        case "record-item":
+            // One RecordItem: an INSERT (the contact sealed) plus its audit record (agenda, --port 7102).
+            return try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort).recordCall(client)
+        case "list-items":
+            // A page of 50 from a county ledger of --ledger-size items (filled first through RecordItem).
+            let fixture = try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort)
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await fixture.fill(client, size: ledgerSize)
+            print("ledger of \(ledgerSize) items recorded in \(clock.now - start)")
+            return fixture.listCall(client)
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items")
         }
     }
 }

@@ -2,9 +2,6 @@
 #include "CTongxinSchemas.h"
 
 static const ProtobufCMessageDescriptor *const messages[] = {
-    &tongxin__audit__v1__verify_audit_chain_request__descriptor,
-    &tongxin__audit__v1__chain_report__descriptor,
-    &tongxin__audit__v1__verify_audit_chain_response__descriptor,
     &tongxin__common__v1__timestamp__descriptor,
     &tongxin__common__v1__date__descriptor,
     &tongxin__common__v1__unit_ref__descriptor,
@@ -16,6 +13,52 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__common__v1__bool_value__descriptor,
     &tongxin__common__v1__localized_text__descriptor,
     &tongxin__common__v1__empty__descriptor,
+    &tongxin__agenda__v1__item__descriptor,
+    &tongxin__agenda__v1__item_source__descriptor,
+    &tongxin__agenda__v1__record_item_request__descriptor,
+    &tongxin__agenda__v1__get_item_request__descriptor,
+    &tongxin__agenda__v1__list_items_request__descriptor,
+    &tongxin__agenda__v1__list_items_response__descriptor,
+    &tongxin__agenda__v1__merge_items_request__descriptor,
+    &tongxin__agenda__v1__split_part__descriptor,
+    &tongxin__agenda__v1__split_item_request__descriptor,
+    &tongxin__agenda__v1__split_item_response__descriptor,
+    &tongxin__agenda__v1__answer_item_request__descriptor,
+    &tongxin__agenda__v1__scope_entry__descriptor,
+    &tongxin__agenda__v1__set_scope_entry_request__descriptor,
+    &tongxin__agenda__v1__remove_scope_entry_request__descriptor,
+    &tongxin__agenda__v1__remove_scope_entry_response__descriptor,
+    &tongxin__agenda__v1__get_scope_lists_request__descriptor,
+    &tongxin__agenda__v1__get_scope_lists_response__descriptor,
+    &tongxin__agenda__v1__topic__descriptor,
+    &tongxin__agenda__v1__create_topic_request__descriptor,
+    &tongxin__agenda__v1__get_topic_request__descriptor,
+    &tongxin__agenda__v1__list_topics_request__descriptor,
+    &tongxin__agenda__v1__list_topics_response__descriptor,
+    &tongxin__agenda__v1__ballot__descriptor,
+    &tongxin__agenda__v1__approve_topic_request__descriptor,
+    &tongxin__agenda__v1__approval_outcome__descriptor,
+    &tongxin__agenda__v1__approve_topic_response__descriptor,
+    &tongxin__agenda__v1__approval_rule__descriptor,
+    &tongxin__agenda__v1__set_approval_rule_request__descriptor,
+    &tongxin__agenda__v1__get_approval_rule_request__descriptor,
+    &tongxin__agenda__v1__advance_topic_request__descriptor,
+    &tongxin__agenda__v1__revise_topic_request__descriptor,
+    &tongxin__agenda__v1__research_record__descriptor,
+    &tongxin__agenda__v1__add_research_record_request__descriptor,
+    &tongxin__agenda__v1__list_research_records_request__descriptor,
+    &tongxin__agenda__v1__list_research_records_response__descriptor,
+    &tongxin__agenda__v1__participant__descriptor,
+    &tongxin__agenda__v1__meeting_plan__descriptor,
+    &tongxin__agenda__v1__publish_meeting_plan_request__descriptor,
+    &tongxin__agenda__v1__get_meeting_plan_request__descriptor,
+    &tongxin__agenda__v1__plan_entry__descriptor,
+    &tongxin__agenda__v1__schedule_plan_entry_request__descriptor,
+    &tongxin__agenda__v1__get_annual_plan_request__descriptor,
+    &tongxin__agenda__v1__annual_plan__descriptor,
+    &tongxin__audit__v1__verify_audit_chain_request__descriptor,
+    &tongxin__audit__v1__chain_report__descriptor,
+    &tongxin__audit__v1__verify_audit_chain_response__descriptor,
     &tongxin__health__v1__check_request__descriptor,
     &tongxin__health__v1__check_response__descriptor,
     &tongxin__health__v1__dependency_status__descriptor,
@@ -88,19 +131,20 @@ static const ProtobufCMessageDescriptor *const messages[] = {
 };
 
 static const ProtobufCServiceDescriptor *const services[] = {
+    &tongxin__agenda__v1__agenda__descriptor,
     &tongxin__audit__v1__audit__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 83; }
+size_t tongxin_message_descriptor_count(void) { return 126; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 83 ? messages[index] : NULL;
+    return index < 126 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 3; }
+size_t tongxin_service_descriptor_count(void) { return 4; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 3 ? services[index] : NULL;
+    return index < 4 ? services[index] : NULL;
 }
