@@ -59,6 +59,7 @@ pgbench_run() {
   local before_pg after_pg out client
   before_pg="$(postgres_cpu)"
   out="$( { /usr/bin/time -f 'CLIENT %U %S' "$pgbin/pgbench" -n -c 16 -j 2 -T "$seconds" "$@" "$bench_url"; } 2>&1)"
+  sleep 2  # pgbench's backends exit after it does; their CPU counts once the postmaster reaps them
   after_pg="$(postgres_cpu)"
   client="$(echo "$out" | awk '/^CLIENT/ { print $2 + $3 }')"
   echo "$out" | python3 -c '
