@@ -50,7 +50,8 @@ postgres_cpu() {  # every PostgreSQL process alive now, plus those already gone 
   local postmaster reaped
   postmaster="$(head -1 .tongxin/pgdata/postmaster.pid 2>/dev/null || echo 0)"
   reaped="$(awk '{ print $16 + $17 }' "/proc/$postmaster/stat" 2>/dev/null || echo 0)"
-  echo $(( $(cpu_of $(pgrep -u postgres -f "postgres" || true)) + reaped ))
+  # This cluster's processes only (other clusters may run on the machine): the postmaster and its children.
+  echo $(( $(cpu_of "$postmaster" $(pgrep -P "$postmaster" || true)) + reaped ))
 }
 
 # Each run prints one JSON object: its result plus the CPU it cost per call, split into the
