@@ -7,7 +7,9 @@
 #   Scripts/postgres.sh url      postgres://postgres:PASS@127.0.0.1:PORT/tongxin
 #
 # Env: TONGXIN_PGDATA (default $repo/.tongxin/pgdata), TONGXIN_PGPORT (default 55432),
-#      TONGXIN_PG_SUPERPASS (default tongxin-dev).
+#      TONGXIN_PG_SUPERPASS (default tongxin-dev),
+#      TONGXIN_PG_NOSYNC=1: a throwaway cluster (the restore drill): initdb --no-sync and the
+#      server without fsync — never for a cluster whose data matters.
 #
 # initdb and postgres refuse to run as root, so when run as root the server runs as the
 # `postgres` OS user; the data and socket directories are owned by it.
@@ -18,6 +20,12 @@ pgbin="/usr/lib/postgresql/15/bin"
 pgdata="${TONGXIN_PGDATA:-$repo/.tongxin/pgdata}"
 pgport="${TONGXIN_PGPORT:-55432}"
 superpass="${TONGXIN_PG_SUPERPASS:-tongxin-dev}"
+nosync_initdb=()
+nosync_server=""
+if [[ "${TONGXIN_PG_NOSYNC:-}" == 1 ]]; then
+    nosync_initdb=(--no-sync)
+    nosync_server=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 state_dir="$(dirname "$pgdata")"
 sockdir="$state_dir/pgsocket"
 cluster="$(basename "$pgdata")"
@@ -70,7 +78,7 @@ init_cluster() {
         printf '%s\n' "$superpass" >"$pwfile"
         chmod 644 "$pwfile"
         if ! as_pg "$pgbin/initdb" -D "$pgdata" --auth=scram-sha-256 --username=postgres \
-            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >"$state_dir/$cluster.initdb.log" 2>&1; then
+            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 "${nosync_initdb[@]}" >"$state_dir/$cluster.initdb.log" 2>&1; then
             rm -f "$pwfile"
             cat "$state_dir/$cluster.initdb.log" >&2
             die "initdb failed"
@@ -102,7 +110,7 @@ start() {
         # 9>&-: the server must not inherit the lock's descriptor, or it would hold the
         # lock for as long as it runs and the next `start` would wait forever.
         as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
-            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir" start >/dev/null 9>&- \
+            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir$nosync_server" start >/dev/null 9>&- \
             || { tail -n 20 "$logfile" >&2; die "server did not start"; }
     fi
     wait_ready || { tail -n 20 "$logfile" >&2; die "server not ready on port $pgport"; }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditAPI
 import Foundation
 import HealthAPI
 import MembershipAPI
@@ -17,7 +18,7 @@ struct Tongxinctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongxinctl",
         abstract: "Administer a Tongxin deployment.",
-        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self, PII.self]
+        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self, PII.self, Audit.self]
     )
 }
 
@@ -187,6 +188,36 @@ struct PII: ParsableCommand {
                     if response.remaining == 0 || response.rewrapped == 0 { break }
                 }
             }
+        }
+    }
+}
+
+/// `tongxinctl audit verify` — recomputes the audit chains inside the caller's subtree
+/// (VerifyAuditChain, permission `audit.verify`) and prints one line per chain; exit 1
+/// unless every chain is INTACT. Used after a restore (Scripts/restore.sh, the drill).
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Audit log administration.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the audit chains inside the caller's subtree; exit 1 unless every chain is intact.")
+        @OptionGroup var connection: Connection
+        @Option(help: "One chain (county.town path, e.g. u330100000000.u330102001000); default: every chain in scope.") var chain: String?
+
+        func run() async throws {
+            let response = try await connection.withClient { client, options in
+                try await AuditV1.Audit.Client(client).verifyAuditChain(.init(chain: chain ?? ""), options: options)
+            }
+            var intact = 0
+            for report in response.chains {
+                let verdict = "\(report.verdict)"
+                print("\(report.chain): \(verdict) (entries \(report.lastSeq), head \(report.headSeq), checkpoints checked \(report.checkpointsChecked))"
+                      + (report.detail.isEmpty ? "" : " \(report.detail)"))
+                if report.verdict == .intact { intact += 1 }
+            }
+            print("\(intact) of \(response.chains.count) chains intact")
+            if intact != response.chains.count { throw ExitCode(1) }
         }
     }
 }
