@@ -5,7 +5,7 @@ The variables the code reads are found in the sources: every string literal that
 whole TONGXIN_* name in Sources/ and Services/ (ServiceConfiguration, the services' own
 settings, tongxinctl, tongxin-bench), the per-service names EnvironmentReader builds
 (`env.int("PORT", …)` is TONGXIN_<SERVICE>_PORT), and the ${TONGXIN_*:-default} reads of
-Scripts/*.sh. Every one must have a row in a table of docs/operations.md, every row must
+Scripts/*.sh. Every one must have a row in a table of docs/operations.md's "Configuration reference", every row must
 name a variable that is read, and a numeric default given in the code
 (`global("TONGXIN_X", default: 8, …)`) must be the default the row states.
 
@@ -51,8 +51,11 @@ def code_variables():
 
 def documented_variables():
     rows = {}
+    section = False
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        match = ROW.match(line)
+        if line.startswith("## "):
+            section = line.strip() == "## Configuration reference"
+        match = ROW.match(line) if section else None
         if not match:
             continue
         for name in NAME.findall(match.group(1)):
