@@ -68,6 +68,7 @@ done
 
 [[ -x "$pgbin/pg_dump" ]] || die "PostgreSQL 15 client programs not found in $pgbin (Scripts/setup.sh installs them)"
 [[ -r "$secrets" ]] || die "no secrets file $secrets (give --secrets FILE)"
+secrets="$(readlink -f "$secrets")"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 [[ -n "$dest" ]] || dest="$repo/.tongxin/backups/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$dest"

@@ -16,6 +16,8 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$repo"
+# Scripts/test.sh exports its own cluster's settings; the drill names its clusters itself.
+unset TONGXIN_PGDATA TONGXIN_PGPORT TONGXIN_PG_SUPERPASS TONGXIN_TEST_DATABASE_URL TONGXIN_TOKEN
 pgbin="/usr/lib/postgresql/15/bin"
 source_port="${TONGXIN_DRILL_PGPORT:-55437}"
 restore_port="${TONGXIN_DRILL_RESTORE_PGPORT:-55438}"
@@ -88,6 +90,8 @@ start_deployment() {  # secrets-file pgdata port log
   local status=0
   env -i PATH="$PATH" HOME="${HOME:-/root}" \
       "TONGXIN_AUTH_SECRET=$(env_of "$file" TONGXIN_AUTH_SECRET)" \
+      "TONGXIN_PII_KEY=$(env_of "$file" TONGXIN_PII_KEY)" \
+      "TONGXIN_PII_HASH_KEY=$(env_of "$file" TONGXIN_PII_HASH_KEY)" \
       "TONGXIN_AUDIT_OWNER_DATABASE_URL=$(url_of "$file" audit_owner "$port")" \
       "TONGXIN_KIT_OWNER_DATABASE_URL=$(url_of "$file" kit_owner "$port")" \
       "TONGXIN_MEMBERSHIP_OWNER_DATABASE_URL=$(url_of "$file" membership_owner "$port")" \
@@ -125,12 +129,6 @@ superuser="postgres://postgres:$(env_of "$secrets" TONGXIN_PG_SUPERPASS)@127.0.0
 counties=($("$pgbin/psql" "$superuser" -X -A -t -c "SELECT division_code FROM membership.units WHERE level = 1 ORDER BY 1"))
 council="$("$pgbin/psql" "$superuser" -X -A -t -c "SELECT id FROM membership.councils LIMIT 1")"
 [[ ${#counties[@]} == 2 && -n "$council" ]] || fail "the fill did not create two counties and a council"
-# Every chain gets its keyed checkpoint (the service writes them every second here).
-for _ in $(seq 1 100); do
-  [[ "$("$pgbin/psql" "$superuser" -X -A -t -c "SELECT count(*) FROM audit.pending_checkpoints()")" == 0 ]] && break
-  sleep 0.1
-done
-
 # The sample of reads, answered by the source deployment.
 reads() {  # output file
   {
@@ -138,8 +136,18 @@ reads() {  # output file
       "$bin/tongxinctl" list-units --port "$rpc_port" --unit-path "u$county"
     done
     "$bin/tongxinctl" check-composition --port "$rpc_port" --unit-path "u${counties[0]}" --include-nominees "$council" || true
+    # Phone and ID numbers decrypted (pii.read) and found by their keyed hash: the PII keys work.
+    "$bin/tongxinctl" find-people --port "$rpc_port" --unit-path "u${counties[0]}" --permission membership.read pii.read --name-prefix 成员
+    "$bin/tongxinctl" find-people --port "$rpc_port" --unit-path "u${counties[0]}" --permission membership.read people.search --phone 13800000007
   } > "$1"
 }
+reads "$drill/reads.before"   # (the PII reads and the search are audited: entries to checkpoint)
+# Every chain gets its keyed checkpoint (the service writes them every second here).
+for _ in $(seq 1 100); do
+  [[ "$("$pgbin/psql" "$superuser" -X -A -t -c "SELECT count(*) FROM audit.pending_checkpoints()")" == 0 ]] && break
+  sleep 0.1
+done
+
 audit_verify() {  # output file
   local status=0
   : > "$1"
@@ -148,7 +156,6 @@ audit_verify() {  # output file
   done
   return $status
 }
-reads "$drill/reads.before"
 audit_verify "$drill/audit.before" || { cat "$drill/audit.before" >&2; fail "the source's audit chains do not verify"; }
 grep -q "checkpoints checked [1-9]" "$drill/audit.before" || fail "no keyed checkpoint was written before the backup"
 
@@ -200,8 +207,6 @@ for schema, info in manifest.items():
     bad += actual != info["rows"]
 sys.exit(1 if bad else 0)
 EOF
-reads "$drill/reads.after"
-diff -u "$drill/reads.before" "$drill/reads.after" || fail "reads through the API differ after the restore"
 audit_verify "$drill/audit.after" || { cat "$drill/audit.after" >&2; fail "audit chains do not verify after the restore"; }
 # The same chains, each intact, with the same entries and heads, and checked against a keyed checkpoint.
 verdicts() { sed -n 's/^\([^ ]*: [^ ]* (entries [0-9]*, head [0-9]*\),.*/\1/p' "$1"; }
@@ -210,6 +215,8 @@ verdicts() { sed -n 's/^\([^ ]*: [^ ]* (entries [0-9]*, head [0-9]*\),.*/\1/p' "
 chains=$(verdicts "$drill/audit.after" | wc -l)
 [[ $chains -ge 4 && $(grep -c "checkpoints checked [1-9]" "$drill/audit.after") == "$chains" ]] \
   || { cat "$drill/audit.after" >&2; fail "not every restored chain was checked against a keyed checkpoint"; }
+reads "$drill/reads.after"
+diff -u "$drill/reads.before" "$drill/reads.after" || fail "reads through the API differ after the restore"
 say "reads through the API: $(wc -l < "$drill/reads.after") lines, as before the backup"
 say "audit through VerifyAuditChain: $chains chains intact, each against its keyed checkpoints"
 say "OK — backup $(numfmt --to=iec "$backup_bytes")B in $(seconds "$backup_ms") s; restore (with its checks) in $(seconds "$restore_ms") s"

@@ -18,7 +18,7 @@ struct Tongxinctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongxinctl",
         abstract: "Administer a Tongxin deployment.",
-        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self, PII.self, Audit.self]
+        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, FindPeople.self, CheckComposition.self, PII.self, Audit.self]
     )
 }
 
@@ -132,6 +132,32 @@ struct ListUnits: AsyncParsableCommand {
     }
 }
 
+struct FindPeople: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "find-people",
+        abstract: "Find people by name prefix, phone or ID number (numbers need people.search or pii.read; shown unmasked with pii.read).")
+    @OptionGroup var connection: Connection
+    @Option(help: "Division code of the unit to search under (default: the caller's scope).") var unit: String?
+    @Option(help: "Name prefix.") var namePrefix: String?
+    @Option(help: "Mobile phone number (audited).") var phone: String?
+    @Option(help: "Resident ID number (audited).") var idNumber: String?
+
+    func run() async throws {
+        try await connection.withClient { client, options in
+            var token = ""
+            repeat {
+                let response = try await MembershipV1.Membership.Client(client).findPeople(.init(
+                    unit: unit.map { CommonV1.UnitRef(divisionCode: $0) }, phone: phone ?? "", idNumber: idNumber ?? "",
+                    namePrefix: namePrefix ?? "", page: CommonV1.PageRequest(pageSize: 500, pageToken: token)), options: options)
+                for person in response.people {
+                    print("\(person.id) \(person.name) \(person.phone) \(person.idNumber) \(person.household)\(person.partyMember ? " party" : "")\(person.sector.isEmpty ? "" : " " + person.sector)")
+                }
+                token = response.page?.nextPageToken ?? ""
+            } while !token.isEmpty
+        }
+    }
+}
+
 struct CheckComposition: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-composition", abstract: "Check a council against its composition rules; exit 1 on a violation.")
@@ -211,7 +237,14 @@ struct Audit: ParsableCommand {
             }
             var intact = 0
             for report in response.chains {
-                let verdict = "\(report.verdict)"
+                let verdict = switch report.verdict {
+                case .intact: "INTACT"
+                case .alteredEntry: "ALTERED_ENTRY"
+                case .missingEntry: "MISSING_ENTRY"
+                case .tailTruncated: "TAIL_TRUNCATED"
+                case .chainRewritten: "CHAIN_REWRITTEN"
+                default: "UNKNOWN(\(report.verdict))"
+                }
                 print("\(report.chain): \(verdict) (entries \(report.lastSeq), head \(report.headSeq), checkpoints checked \(report.checkpointsChecked))"
                       + (report.detail.isEmpty ? "" : " \(report.detail)"))
                 if report.verdict == .intact { intact += 1 }
