@@ -173,6 +173,17 @@ if "$repo/Scripts/backup.sh" --secrets "$secrets" --port "$source_port" --export
   fail "backup.sh accepted --export-keys inside the backup directory"
 fi
 
+# A damaged backup and the wrong keys are refused before anything is restored.
+cp -r "$drill/backup" "$drill/damaged"
+echo "-- tampered" >> "$drill/damaged/globals.sql"
+if python3 Scripts/backup_manifest.py verify-files "$drill/damaged" >/dev/null 2>&1; then
+  fail "a damaged backup passed the manifest's sha256 check"
+fi
+sed "s/^TONGXIN_PII_KEY=.*/TONGXIN_PII_KEY=$(hex 32)/" "$drill/keys/keys.env" > "$drill/keys/wrong.env"
+if python3 Scripts/backup_manifest.py check-keys "$drill/backup" "$drill/keys/wrong.env" >/dev/null 2>&1; then
+  fail "a wrong PII key passed the fingerprint check"
+fi
+
 # --- 4. The deployment is lost.
 stop_service
 TONGXIN_PGDATA="$drill/source/pgdata" "$repo/Scripts/postgres.sh" stop
