@@ -22,7 +22,8 @@
 #     therefore always whole;
 #   - a dump restores into any PostgreSQL 15 or newer (an upgrade path too), on another
 #     machine or architecture, and can be checked row by row against its manifest;
-#   - a county's data is small (the scale generator's city is some hundreds of MB), so a
+#   - a county's data is small (people, councils and the audit log: an estimated tens to
+#     hundreds of MB for a whole city; not yet measured at that scale), so a
 #     nightly dump takes seconds to minutes and restoring it is quicker than replaying WAL;
 #   - point-in-time recovery needs an archive_command, a WAL store kept as safe as the
 #     backups, and a tested replay procedure: worth it when losing up to a day of ledger

@@ -20,6 +20,27 @@ struct Tongxinctl: AsyncParsableCommand {
         abstract: "Administer a Tongxin deployment.",
         subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, FindPeople.self, CheckComposition.self, PII.self, Audit.self]
     )
+
+    /// As ArgumentParser's own `main()`, plus `TONGXINCTL_PARSE_ONLY=1`: parse and validate
+    /// the arguments, print the subcommand's name and exit 0 without running it (or print
+    /// the parse error and exit 64). `Scripts/check_docs_cli.sh` checks every `tongxinctl`
+    /// command line in the docs this way, so they cannot drift from the code.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if ProcessInfo.processInfo.environment["TONGXINCTL_PARSE_ONLY"] == "1" {
+                print("parses: \(type(of: command).configuration.commandName ?? "\(type(of: command))")")
+                return
+            }
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where a service listens and who is calling.
