@@ -38,7 +38,7 @@ python3 Scripts/check_docs_cli.py "$(swift build --show-bin-path)"
 swift test --skip-build "$@"
 
 if [[ $# -eq 0 && "${TONGXIN_SKIP_RESTORE_DRILL:-}" != 1 ]]; then
-  TONGXIN_PG_NOSYNC=1 Scripts/restore_drill.sh
+  TONGXIN_PG_NOSYNC=1 TONGXIN_DRILL_BIN="$(swift build --show-bin-path)" Scripts/restore_drill.sh
 else
   echo "restore drill skipped (run it with Scripts/restore_drill.sh)"
 fi
