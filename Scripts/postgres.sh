@@ -109,9 +109,22 @@ start() {
     if ! is_running; then
         # 9>&-: the server must not inherit the lock's descriptor, or it would hold the
         # lock for as long as it runs and the next `start` would wait forever.
-        as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
-            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir$nosync_server" start >/dev/null 9>&- \
-            || { tail -n 20 "$logfile" >&2; die "server did not start"; }
+        # The ports (55432…) lie in Linux's ephemeral range, so a client connection's local
+        # port can hold ours for a moment: when the bind fails, wait and try again.
+        local attempt
+        for attempt in 1 2 3 4 5 6; do
+            local lines
+            lines="$(wc -l <"$logfile")"
+            as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
+                -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir$nosync_server" start >/dev/null 2>&1 9>&- && break
+            if [[ $attempt -lt 6 ]] && tail -n +"$((lines + 1))" "$logfile" | grep -q "Address already in use"; then
+                echo "postgres.sh: port $pgport is taken for the moment; trying again" >&2
+                sleep 2
+                continue
+            fi
+            tail -n 20 "$logfile" >&2
+            die "server did not start"
+        done
     fi
     wait_ready || { tail -n 20 "$logfile" >&2; die "server not ready on port $pgport"; }
     if [[ "$(psql_super -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'tongxin'")" != 1 ]]; then
