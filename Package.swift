@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "tongxinctl",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AuditAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

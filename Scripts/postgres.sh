@@ -7,7 +7,9 @@
 #   Scripts/postgres.sh url      postgres://postgres:PASS@127.0.0.1:PORT/tongxin
 #
 # Env: TONGXIN_PGDATA (default $repo/.tongxin/pgdata), TONGXIN_PGPORT (default 55432),
-#      TONGXIN_PG_SUPERPASS (default tongxin-dev).
+#      TONGXIN_PG_SUPERPASS (default tongxin-dev),
+#      TONGXIN_PG_NOSYNC=1: a throwaway cluster (the restore drill): initdb --no-sync and the
+#      server without fsync — never for a cluster whose data matters.
 #
 # initdb and postgres refuse to run as root, so when run as root the server runs as the
 # `postgres` OS user; the data and socket directories are owned by it.
@@ -18,6 +20,12 @@ pgbin="/usr/lib/postgresql/15/bin"
 pgdata="${TONGXIN_PGDATA:-$repo/.tongxin/pgdata}"
 pgport="${TONGXIN_PGPORT:-55432}"
 superpass="${TONGXIN_PG_SUPERPASS:-tongxin-dev}"
+nosync_initdb=()
+nosync_server=""
+if [[ "${TONGXIN_PG_NOSYNC:-}" == 1 ]]; then
+    nosync_initdb=(--no-sync)
+    nosync_server=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 state_dir="$(dirname "$pgdata")"
 sockdir="$state_dir/pgsocket"
 cluster="$(basename "$pgdata")"
@@ -70,7 +78,7 @@ init_cluster() {
         printf '%s\n' "$superpass" >"$pwfile"
         chmod 644 "$pwfile"
         if ! as_pg "$pgbin/initdb" -D "$pgdata" --auth=scram-sha-256 --username=postgres \
-            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >"$state_dir/$cluster.initdb.log" 2>&1; then
+            --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 "${nosync_initdb[@]}" >"$state_dir/$cluster.initdb.log" 2>&1; then
             rm -f "$pwfile"
             cat "$state_dir/$cluster.initdb.log" >&2
             die "initdb failed"
@@ -101,9 +109,22 @@ start() {
     if ! is_running; then
         # 9>&-: the server must not inherit the lock's descriptor, or it would hold the
         # lock for as long as it runs and the next `start` would wait forever.
-        as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
-            -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir" start >/dev/null 9>&- \
-            || { tail -n 20 "$logfile" >&2; die "server did not start"; }
+        # The ports (55432…) lie in Linux's ephemeral range, so a client connection's local
+        # port can hold ours for a moment: when the bind fails, wait and try again.
+        local attempt
+        for attempt in 1 2 3 4 5 6; do
+            local lines
+            lines="$(wc -l <"$logfile")"
+            as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
+                -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir$nosync_server" start >/dev/null 2>&1 9>&- && break
+            if [[ $attempt -lt 6 ]] && tail -n +"$((lines + 1))" "$logfile" | grep -q "Address already in use"; then
+                echo "postgres.sh: port $pgport is taken for the moment; trying again" >&2
+                sleep 2
+                continue
+            fi
+            tail -n 20 "$logfile" >&2
+            die "server did not start"
+        done
     fi
     wait_ready || { tail -n 20 "$logfile" >&2; die "server not ready on port $pgport"; }
     if [[ "$(psql_super -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'tongxin'")" != 1 ]]; then

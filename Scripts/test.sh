@@ -9,6 +9,12 @@
 # 3. validates docker-compose.yml against the Compose specification
 # 4. starts a throwaway PostgreSQL cluster under .tongxin/test (port 55433 by default)
 # 5. builds and runs all Swift tests (unit and integration); stops the cluster on exit
+# 6. checks docs/operations.md's configuration reference against the variables the code
+#    reads (Scripts/check_docs.py), and that every tongxinctl command line in the docs
+#    parses (Scripts/check_docs_cli.py, after the build)
+# 7. runs the restore drill (Scripts/restore_drill.sh: fill, back up, restore into a new
+#    cluster, serve from it, verify); skipped when extra arguments select tests, or with
+#    TONGXIN_SKIP_RESTORE_DRILL=1
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -18,6 +24,7 @@ Scripts/setup.sh
 python3 Scripts/generate.py --check
 python3 Scripts/test_generate.py
 python3 Scripts/check_compose.py
+python3 Scripts/check_docs.py
 
 export TONGXIN_PGDATA="$repo/.tongxin/test/pgdata"
 export TONGXIN_PGPORT="${TONGXIN_TEST_PGPORT:-55433}"
@@ -27,4 +34,11 @@ trap 'Scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 export TONGXIN_TEST_DATABASE_URL="$(Scripts/postgres.sh url)"
 
 swift build --build-tests
+python3 Scripts/check_docs_cli.py "$(swift build --show-bin-path)"
 swift test --skip-build "$@"
+
+if [[ $# -eq 0 && "${TONGXIN_SKIP_RESTORE_DRILL:-}" != 1 ]]; then
+  TONGXIN_PG_NOSYNC=1 TONGXIN_DRILL_BIN="$(swift build --show-bin-path)" Scripts/restore_drill.sh
+else
+  echo "restore drill skipped (run it with Scripts/restore_drill.sh)"
+fi

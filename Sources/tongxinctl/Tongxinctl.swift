@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditAPI
 import Foundation
 import HealthAPI
 import MembershipAPI
@@ -17,8 +18,29 @@ struct Tongxinctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongxinctl",
         abstract: "Administer a Tongxin deployment.",
-        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, CheckComposition.self, PII.self]
+        subcommands: [Health.self, Token.self, ImportUnits.self, ListUnits.self, FindPeople.self, CheckComposition.self, PII.self, Audit.self]
     )
+
+    /// As ArgumentParser's own `main()`, plus `TONGXINCTL_PARSE_ONLY=1`: parse and validate
+    /// the arguments, print the subcommand's name and exit 0 without running it (or print
+    /// the parse error and exit 64). `Scripts/check_docs_cli.sh` checks every `tongxinctl`
+    /// command line in the docs this way, so they cannot drift from the code.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if ProcessInfo.processInfo.environment["TONGXINCTL_PARSE_ONLY"] == "1" {
+                print("parses: \(type(of: command).configuration.commandName ?? "\(type(of: command))")")
+                return
+            }
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where a service listens and who is calling.
@@ -131,6 +153,32 @@ struct ListUnits: AsyncParsableCommand {
     }
 }
 
+struct FindPeople: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "find-people",
+        abstract: "Find people by name prefix, phone or ID number (numbers need people.search or pii.read; shown unmasked with pii.read).")
+    @OptionGroup var connection: Connection
+    @Option(help: "Division code of the unit to search under (default: the caller's scope).") var unit: String?
+    @Option(help: "Name prefix.") var namePrefix: String?
+    @Option(help: "Mobile phone number (audited).") var phone: String?
+    @Option(help: "Resident ID number (audited).") var idNumber: String?
+
+    func run() async throws {
+        try await connection.withClient { client, options in
+            var token = ""
+            repeat {
+                let response = try await MembershipV1.Membership.Client(client).findPeople(.init(
+                    unit: unit.map { CommonV1.UnitRef(divisionCode: $0) }, phone: phone ?? "", idNumber: idNumber ?? "",
+                    namePrefix: namePrefix ?? "", page: CommonV1.PageRequest(pageSize: 500, pageToken: token)), options: options)
+                for person in response.people {
+                    print("\(person.id) \(person.name) \(person.phone) \(person.idNumber) \(person.household)\(person.partyMember ? " party" : "")\(person.sector.isEmpty ? "" : " " + person.sector)")
+                }
+                token = response.page?.nextPageToken ?? ""
+            } while !token.isEmpty
+        }
+    }
+}
+
 struct CheckComposition: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-composition", abstract: "Check a council against its composition rules; exit 1 when a binding rule is broken (advisory ones are shown, exit 0).")
@@ -194,6 +242,43 @@ struct PII: ParsableCommand {
                     if response.remaining == 0 || response.rewrapped == 0 { break }
                 }
             }
+        }
+    }
+}
+
+/// `tongxinctl audit verify` — recomputes the audit chains inside the caller's subtree
+/// (VerifyAuditChain, permission `audit.verify`) and prints one line per chain; exit 1
+/// unless every chain is INTACT. Used after a restore (Scripts/restore.sh, the drill).
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Audit log administration.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the audit chains inside the caller's subtree; exit 1 unless every chain is intact.")
+        @OptionGroup var connection: Connection
+        @Option(help: "One chain (county.town path, e.g. u330100000000.u330102001000); default: every chain in scope.") var chain: String?
+
+        func run() async throws {
+            let response = try await connection.withClient { client, options in
+                try await AuditV1.Audit.Client(client).verifyAuditChain(.init(chain: chain ?? ""), options: options)
+            }
+            var intact = 0
+            for report in response.chains {
+                let verdict = switch report.verdict {
+                case .intact: "INTACT"
+                case .alteredEntry: "ALTERED_ENTRY"
+                case .missingEntry: "MISSING_ENTRY"
+                case .tailTruncated: "TAIL_TRUNCATED"
+                case .chainRewritten: "CHAIN_REWRITTEN"
+                default: "UNKNOWN(\(report.verdict))"
+                }
+                print("\(report.chain): \(verdict) (entries \(report.lastSeq), head \(report.headSeq), checkpoints checked \(report.checkpointsChecked))"
+                      + (report.detail.isEmpty ? "" : " \(report.detail)"))
+                if report.verdict == .intact { intact += 1 }
+            }
+            print("\(intact) of \(response.chains.count) chains intact")
+            if intact != response.chains.count { throw ExitCode(1) }
         }
     }
 }
