@@ -26,7 +26,7 @@ struct AgendaMain {
             guard let vault = context.vault else {
                 throw ConfigurationError(variable: "TONGXIN_PII_KEY and TONGXIN_PII_HASH_KEY", problem: "must be set")
             }
-            var units: (any UnitDirectory)?
+            var directory: MembershipUnitDirectory?
             if let address = ProcessInfo.processInfo.environment["TONGXIN_AGENDA_MEMBERSHIP_ADDRESS"], !address.isEmpty {
                 let parts = address.split(separator: ":")
                 guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else {
@@ -38,9 +38,10 @@ struct AgendaMain {
                 let client = RPCClient(
                     configuration: RPCClient.Configuration(host: String(parts[0]), port: port, connections: 2, connectTimeout: .seconds(2)),
                     logger: context.logger)
-                units = MembershipUnitDirectory(client: client, tokens: context.tokens, clock: context.clock)
+                directory = MembershipUnitDirectory(client: client, tokens: context.tokens, clock: context.clock)
             }
-            let environment = AgendaEnvironment(pool: pool, vault: vault, clock: context.clock, units: units, logger: context.logger)
+            let environment = AgendaEnvironment(
+                pool: pool, vault: vault, clock: context.clock, units: directory, councils: directory, logger: context.logger)
             return [AgendaService(environment: environment)]
         }
     }

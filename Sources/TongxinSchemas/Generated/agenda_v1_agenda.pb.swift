@@ -1689,8 +1689,10 @@ extension AgendaV1 {
         public var publishedAt: CommonV1.Timestamp?
         /// The lead time the topic's scale required, in days.
         public var leadDays: Int32
+        /// The membership council the plan's registered participants sit on (empty: none named).
+        public var councilId: String
 
-        public init(id: String = "", topicId: String = "", meetingAt: CommonV1.Timestamp? = nil, place: String = "", form: AgendaV1.MeetingForm = AgendaV1.MeetingForm(rawValue: 0), participants: [AgendaV1.Participant] = [], agenda: [String] = [], publishedAt: CommonV1.Timestamp? = nil, leadDays: Int32 = 0) {
+        public init(id: String = "", topicId: String = "", meetingAt: CommonV1.Timestamp? = nil, place: String = "", form: AgendaV1.MeetingForm = AgendaV1.MeetingForm(rawValue: 0), participants: [AgendaV1.Participant] = [], agenda: [String] = [], publishedAt: CommonV1.Timestamp? = nil, leadDays: Int32 = 0, councilId: String = "") {
             self.id = id
             self.topicId = topicId
             self.meetingAt = meetingAt
@@ -1700,6 +1702,7 @@ extension AgendaV1 {
             self.agenda = agenda
             self.publishedAt = publishedAt
             self.leadDays = leadDays
+            self.councilId = councilId
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.MeetingPlan")
@@ -1714,6 +1717,7 @@ extension AgendaV1 {
             self.agenda = reader.repeatedString(7)
             self.publishedAt = try reader.message(8)
             self.leadDays = reader.scalar(9)
+            self.councilId = reader.string(10)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1726,6 +1730,7 @@ extension AgendaV1 {
             try writer.repeatedString(7, self.agenda)
             try writer.message(8, self.publishedAt)
             writer.scalar(9, self.leadDays)
+            try writer.string(10, self.councilId)
         }
     }
 
@@ -1736,14 +1741,21 @@ extension AgendaV1 {
         public var form: AgendaV1.MeetingForm
         public var participants: [AgendaV1.Participant]
         public var agenda: [String]
+        /// The membership council that deliberates the topic. Required when a participant names a
+        /// membership person id (and the service knows membership): fixed members must be seated
+        /// on it (FAILED_PRECONDITION `plan.not_a_member` otherwise), and stakeholders, experts and
+        /// departments are seated on it as ad-hoc members for this topic (membership's
+        /// NominateMember, role AD_HOC_MEMBER, idempotent), which needs `membership.write`.
+        public var councilId: String
 
-        public init(topicId: String = "", meetingAt: CommonV1.Timestamp? = nil, place: String = "", form: AgendaV1.MeetingForm = AgendaV1.MeetingForm(rawValue: 0), participants: [AgendaV1.Participant] = [], agenda: [String] = []) {
+        public init(topicId: String = "", meetingAt: CommonV1.Timestamp? = nil, place: String = "", form: AgendaV1.MeetingForm = AgendaV1.MeetingForm(rawValue: 0), participants: [AgendaV1.Participant] = [], agenda: [String] = [], councilId: String = "") {
             self.topicId = topicId
             self.meetingAt = meetingAt
             self.place = place
             self.form = form
             self.participants = participants
             self.agenda = agenda
+            self.councilId = councilId
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.PublishMeetingPlanRequest")
@@ -1755,6 +1767,7 @@ extension AgendaV1 {
             self.form = reader.enumeration(4)
             self.participants = try reader.repeatedMessage(5)
             self.agenda = reader.repeatedString(6)
+            self.councilId = reader.string(7)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1764,6 +1777,7 @@ extension AgendaV1 {
             writer.enumeration(4, self.form)
             try writer.repeatedMessage(5, self.participants)
             try writer.repeatedString(6, self.agenda)
+            try writer.string(7, self.councilId)
         }
     }
 

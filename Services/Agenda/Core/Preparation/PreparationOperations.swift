@@ -10,6 +10,7 @@ struct PreparationOperations {
     let scope: CallScope
     let scales: ScaleRules
     let timeZone: TimeZone
+    var councils: (any CouncilDirectory)? = nil
 
     private var tx: PostgresTransaction { scope.tx }
     private var store: TopicStore { TopicStore(scope: scope) }
@@ -83,6 +84,7 @@ struct PreparationOperations {
         } catch {
             throw AgendaError.precondition(error, figures: [.init("plan.lead_days", String(policy.planLeadDays))])
         }
+        let councilID = try await seatParticipants(participants, council: request.councilId, topic: topic)
         try await store.move(topic, to: .planned)
         let participantJSON = "[" + participants.map { "{\"person\":\(TopicOperations.json($0.person)),\"role\":\($0.role.rawValue)}" }
             .joined(separator: ",") + "]"
@@ -91,14 +93,50 @@ struct PreparationOperations {
             MeetingPlanRow.self,
             """
             INSERT INTO agenda.meeting_plans (county_code, id, topic_id, unit_path, meeting_at, place, form, participants, agenda,
-                                              lead_days, published_at)
-            VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11)
+                                              lead_days, published_at, council_id)
+            VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8, $9, $10, $11, $12)
             RETURNING \(MeetingPlanRow.columns)
             """,
             [.text(topic.countyCode), .uuid(UUID()), .uuid(topic.id), .text(topic.unitPath), .timestamp(meetingAt), .text(place),
-             form.postgresValue, .jsonb(participantJSON), .textArray(agenda), .int(Int64(leadDays)), .timestamp(scope.now)])
+             form.postgresValue, .jsonb(participantJSON), .textArray(agenda), .int(Int64(leadDays)), .timestamp(scope.now),
+             .text(councilID)])
         guard let plan else { throw AgendaError.notFound(what: "topic") }
         return plan.wire
+    }
+
+    /// 参与对象 on membership's council: the participants named by membership person id are
+    /// checked (fixed members must be seated) and the topic's stakeholders, experts and
+    /// departments are seated as ad-hoc members for it (列席/特邀, 004: "X" per topic).
+    /// Without a council directory (agenda alone) participants are recorded as given.
+    ///
+    /// The seats are written by membership before this transaction commits and are not
+    /// rolled back with it: seating is idempotent (one key per topic and person), so
+    /// publishing again after a failure seats nobody twice. A transactional outbox (the
+    /// session service's) will take this over.
+    private func seatParticipants(
+        _ participants: [(person: String, role: ParticipantRole)], council: String, topic: TopicRecord
+    ) async throws -> String {
+        let council = council.trimmingCharacters(in: .whitespaces)
+        let registered = participants.filter { UUID(canonicalText: $0.person) != nil }
+        guard let councils else { return council }
+        guard !registered.isEmpty else { return council }
+        guard !council.isEmpty else {
+            throw AgendaError.invalidArgument(
+                field: "council_id", zh: "参与对象含在册人员时须指明议事会", en: "name the council when participants are registered people")
+        }
+        _ = try Validate.id(council, field: "council_id")
+        let seated = try await councils.seatedPeople(council: council, for: scope.caller)
+        for participant in registered where participant.role == .fixedMember && !seated.contains(participant.person) {
+            throw AgendaError.failedPrecondition(
+                rule: "plan.not_a_member", zh: "参与对象 \(participant.person) 不是该议事会的在任成员",
+                en: "participant \(participant.person) is not a seated member of the council",
+                figures: [.init("participant", participant.person)])
+        }
+        let topicID = topic.id.canonicalText
+        for participant in registered where [.stakeholder, .expert, .department].contains(participant.role) {
+            try await councils.seatAdHoc(council: council, person: participant.person, topic: topicID, for: scope.caller)
+        }
+        return council
     }
 
     func getPlan(_ request: AgendaV1.GetMeetingPlanRequest) async throws -> AgendaV1.MeetingPlan {
@@ -154,11 +192,12 @@ struct MeetingPlanRow: PostgresRecord {
     var agenda: [String]
     var leadDays: Int
     var publishedAt: Date
+    var councilID: String
 
     static let columns = """
         id, topic_id, meeting_at, place, form, \
         ARRAY(SELECT (p->>'role') || ':' || (p->>'person') FROM jsonb_array_elements(participants) p) AS participants, \
-        agenda, lead_days, published_at
+        agenda, lead_days, published_at, council_id
         """
 
     init(row: PostgresRow) throws {
@@ -175,12 +214,13 @@ struct MeetingPlanRow: PostgresRecord {
         agenda = try row["agenda"].decode([String].self)
         leadDays = try row["lead_days"].decode(Int.self)
         publishedAt = try row["published_at"].decode(Date.self)
+        councilID = try row["council_id"].decode(String.self)
     }
 
     var wire: AgendaV1.MeetingPlan {
         AgendaV1.MeetingPlan(
             id: id.canonicalText, topicId: topicID.canonicalText, meetingAt: CommonV1.Timestamp(meetingAt), place: place,
             form: AgendaCore.wire(form), participants: participants, agenda: agenda,
-            publishedAt: CommonV1.Timestamp(publishedAt), leadDays: Int32(leadDays))
+            publishedAt: CommonV1.Timestamp(publishedAt), leadDays: Int32(leadDays), councilId: councilID)
     }
 }

@@ -17,13 +17,18 @@ public struct AgendaEnvironment: Sendable {
     /// Membership's unit tree, asked whether a unit path is registered; nil: paths in the
     /// caller's scope are taken as given (``UnitDirectory``).
     public var units: (any UnitDirectory)?
+    /// Membership's councils, for meeting plans' participants (``CouncilDirectory``); nil:
+    /// participants are recorded as given and nobody is seated.
+    public var councils: (any CouncilDirectory)?
     public var logger: Logger
 
     public init(
         pool: PostgresPool, vault: PIIVault, clock: any ServiceClock = SystemClock(), scales: ScaleRules = ScaleRules(),
-        timeZone: TimeZone = .chinaStandard, units: (any UnitDirectory)? = nil, logger: Logger
+        timeZone: TimeZone = .chinaStandard, units: (any UnitDirectory)? = nil, councils: (any CouncilDirectory)? = nil,
+        logger: Logger
     ) {
         self.units = units
+        self.councils = councils
         self.pool = pool
         self.vault = vault
         self.clock = clock

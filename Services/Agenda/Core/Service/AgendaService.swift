@@ -30,7 +30,7 @@ public struct AgendaService: AgendaV1.Agenda.ServiceProtocol {
         TopicOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone, units: units)
     }
     private func preparation(_ scope: CallScope) -> PreparationOperations {
-        PreparationOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone)
+        PreparationOperations(scope: scope, scales: environment.scales, timeZone: environment.timeZone, councils: environment.councils)
     }
 
     // MARK: Ledger

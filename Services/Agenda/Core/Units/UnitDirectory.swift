@@ -25,9 +25,9 @@ public protocol UnitDirectory: Sendable {
 /// never move county), so the ledger's write path does not pay a call per item; a failure to
 /// reach membership is the caller's UNAVAILABLE, never a silent pass.
 public final class MembershipUnitDirectory: UnitDirectory {
-    private let api: MembershipV1.Membership.Client
-    private let tokens: TokenAuthority
-    private let clock: any ServiceClock
+    let api: MembershipV1.Membership.Client
+    let tokens: TokenAuthority
+    let clock: any ServiceClock
     private let ttl: TimeInterval
     private let known = Mutex<[String: Date]>([:])
 
@@ -61,6 +61,50 @@ public final class MembershipUnitDirectory: UnitDirectory {
             known[key] = now.addingTimeInterval(ttl)
         }
         return true
+    }
+}
+
+/// 议事会名册 — what a meeting plan needs of membership's councils: who is seated, and
+/// seating a topic's ad-hoc participants (列席/特邀) for that topic.
+public protocol CouncilDirectory: Sendable {
+    /// The person ids seated on `council` now, as `caller` sees it (NOT_FOUND: an unknown council).
+    func seatedPeople(council: String, for caller: Caller) async throws -> Set<String>
+    /// Seats `person` on `council` as an ad-hoc member for `topic`. Idempotent: a repeat (or a
+    /// retry after a lost answer) leaves the one seat.
+    func seatAdHoc(council: String, person: String, topic: String, for caller: Caller) async throws
+}
+
+extension MembershipUnitDirectory: CouncilDirectory {
+    private func options(for caller: Caller, permission: String, idempotencyKey: String? = nil) -> CallOptions {
+        let now = clock.now()
+        let token = tokens.issue(Caller(
+            principal: caller.principal, unitPath: caller.unitPath, permissions: [permission], audience: "membership",
+            now: Int64(now.timeIntervalSince1970), lifetime: 60, issuer: "agenda"))
+        var metadata = Metadata()
+        metadata.authorization = "Bearer " + token
+        if let idempotencyKey { metadata.idempotencyKey = idempotencyKey }
+        return CallOptions(timeout: .seconds(5), metadata: metadata)
+    }
+
+    public func seatedPeople(council: String, for caller: Caller) async throws -> Set<String> {
+        let answer = try await api.getCouncil(
+            MembershipV1.GetCouncilRequest(councilId: council), options: options(for: caller, permission: "membership.read"))
+        return Set(answer.seats.filter { $0.status == .seated }.map(\.personId))
+    }
+
+    public func seatAdHoc(council: String, person: String, topic: String, for caller: Caller) async throws {
+        // The caller's own right to change the council, not agenda's: a plan that seats people
+        // needs membership.write besides agenda.write.
+        guard caller.permissions.contains("membership.write") else {
+            throw ServiceFailure.permissionDenied(permission: "membership.write")
+        }
+        do {
+            _ = try await api.nominateMember(
+                MembershipV1.NominateMemberRequest(councilId: council, personId: person, role: .adHocMember, topicId: topic),
+                options: options(for: caller, permission: "membership.write", idempotencyKey: "agenda-plan-\(topic)-\(person)"))
+        } catch let error as RPCError where error.code == .alreadyExists {
+            return  // seated for this topic already (an earlier plan of the topic)
+        }
     }
 }
 

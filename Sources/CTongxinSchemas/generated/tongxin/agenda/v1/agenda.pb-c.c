@@ -4818,7 +4818,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__participant__descriptor =
   (ProtobufCMessageInit) tongxin__agenda__v1__participant__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__meeting_plan__field_descriptors[9] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__meeting_plan__field_descriptors[10] =
 {
   {
     "id",
@@ -4928,9 +4928,22 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__meeting_plan__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "council_id",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__MeetingPlan, council_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__meeting_plan__field_indices_by_name[] = {
   6,   /* field[6] = agenda */
+  9,   /* field[9] = council_id */
   4,   /* field[4] = form */
   0,   /* field[0] = id */
   8,   /* field[8] = lead_days */
@@ -4943,7 +4956,7 @@ static const unsigned tongxin__agenda__v1__meeting_plan__field_indices_by_name[]
 static const ProtobufCIntRange tongxin__agenda__v1__meeting_plan__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__meeting_plan__descriptor =
 {
@@ -4953,14 +4966,14 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__meeting_plan__descriptor =
   "Tongxin__Agenda__V1__MeetingPlan",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__MeetingPlan),
-  9,
+  10,
   tongxin__agenda__v1__meeting_plan__field_descriptors,
   tongxin__agenda__v1__meeting_plan__field_indices_by_name,
   1,  tongxin__agenda__v1__meeting_plan__number_ranges,
   (ProtobufCMessageInit) tongxin__agenda__v1__meeting_plan__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__publish_meeting_plan_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__publish_meeting_plan_request__field_descriptors[7] =
 {
   {
     "topic_id",
@@ -5034,9 +5047,22 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__publish_meeting_plan_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "council_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__PublishMeetingPlanRequest, council_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__publish_meeting_plan_request__field_indices_by_name[] = {
   5,   /* field[5] = agenda */
+  6,   /* field[6] = council_id */
   3,   /* field[3] = form */
   1,   /* field[1] = meeting_at */
   4,   /* field[4] = participants */
@@ -5046,7 +5072,7 @@ static const unsigned tongxin__agenda__v1__publish_meeting_plan_request__field_i
 static const ProtobufCIntRange tongxin__agenda__v1__publish_meeting_plan_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__publish_meeting_plan_request__descriptor =
 {
@@ -5056,7 +5082,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__publish_meeting_plan_reque
   "Tongxin__Agenda__V1__PublishMeetingPlanRequest",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__PublishMeetingPlanRequest),
-  6,
+  7,
   tongxin__agenda__v1__publish_meeting_plan_request__field_descriptors,
   tongxin__agenda__v1__publish_meeting_plan_request__field_indices_by_name,
   1,  tongxin__agenda__v1__publish_meeting_plan_request__number_ranges,

@@ -1012,10 +1012,14 @@ struct  Tongxin__Agenda__V1__MeetingPlan
    * The lead time the topic's scale required, in days.
    */
   int32_t lead_days;
+  /*
+   * The membership council the plan's registered participants sit on (empty: none named).
+   */
+  char *council_id;
 };
 #define TONGXIN__AGENDA__V1__MEETING_PLAN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__meeting_plan__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__MEETING_FORM__MEETING_FORM_UNSPECIFIED, 0,NULL, 0,NULL, NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__MEETING_FORM__MEETING_FORM_UNSPECIFIED, 0,NULL, 0,NULL, NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Agenda__V1__PublishMeetingPlanRequest
@@ -1029,10 +1033,18 @@ struct  Tongxin__Agenda__V1__PublishMeetingPlanRequest
   Tongxin__Agenda__V1__Participant **participants;
   size_t n_agenda;
   char **agenda;
+  /*
+   * The membership council that deliberates the topic. Required when a participant names a
+   * membership person id (and the service knows membership): fixed members must be seated
+   * on it (FAILED_PRECONDITION `plan.not_a_member` otherwise), and stakeholders, experts and
+   * departments are seated on it as ad-hoc members for this topic (membership's
+   * NominateMember, role AD_HOC_MEMBER, idempotent), which needs `membership.write`.
+   */
+  char *council_id;
 };
 #define TONGXIN__AGENDA__V1__PUBLISH_MEETING_PLAN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__publish_meeting_plan_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__MEETING_FORM__MEETING_FORM_UNSPECIFIED, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__MEETING_FORM__MEETING_FORM_UNSPECIFIED, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Agenda__V1__GetMeetingPlanRequest
