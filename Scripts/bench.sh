@@ -75,7 +75,7 @@ print(json.dumps({"tps": tps, "client_us": client * 1e6 / txns, "service_us": 0,
 tongxin() {
   local before_pg after_pg before_svc after_svc out client
   before_pg="$(postgres_cpu)"; before_svc="$(cpu_of "$service_pid")"
-  out="$( { /usr/bin/time -f 'CLIENT %U %S' "$bin/tongxin-bench" --port 7101 --connections 2 --duration "$seconds" "$@"; } 2>&1)"
+  out="$( { /usr/bin/time -f 'CLIENT %U %S' "$bin/tongxin-bench" --port 7101 --connections 2 --client-threads 2 --duration "$seconds" "$@"; } 2>&1)"
   after_pg="$(postgres_cpu)"; after_svc="$(cpu_of "$service_pid")"
   client="$(echo "$out" | awk '/^CLIENT/ { print $2 + $3 }')"
   echo "$out" | sed -n 's/^RESULT //p' | python3 -c '
@@ -120,7 +120,7 @@ lines = [
     f"## Scripts/bench.sh, {datetime.date.today().isoformat()}",
     "",
     f"**Machine**: {machine}. Client, services and PostgreSQL share the cores.",
-    f"Command: `Scripts/bench.sh {seconds}` ({seconds} s per run, tongxin-bench over 2 connections; "
+    f"Command: `Scripts/bench.sh {seconds}` ({seconds} s per run, tongxin-bench over 2 connections on 2 client event loops (`--client-threads 2`); "
     "pgbench `-c 16 -j 2` on a scale-10 database in the same cluster, in the same run).",
     "",
     "CPU per call is µs of CPU time (user + system) spent by the client (pgbench or tongxin-bench), the",
