@@ -31,7 +31,7 @@ final class PostgresConnection: @unchecked Sendable {
     private let noticeSink: NoticeSink
     /// Statements prepared on this session (key: SQL and parameter types → name). Only the
     /// caller holding the lease touches it, from one executor thread at a time.
-    var prepared: [String: String] = [:]
+    var prepared: [PreparedKey: String] = [:]
     var nextPreparedID = 0
 
     struct Control {

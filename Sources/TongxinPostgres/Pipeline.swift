@@ -25,6 +25,14 @@ struct QueryResult: Sendable {
     var commandTag: String
 }
 
+/// What identifies a prepared statement on a session: its text and its parameter types (the
+/// same text with other types is another statement for the server). A value, not a joined
+/// string, so looking a statement up allocates nothing.
+struct PreparedKey: Hashable, Sendable {
+    let sql: String
+    let typeOIDs: [UInt32]
+}
+
 /// One statement of a pipeline with its parameters already encoded as text.
 struct EncodedStatement: Sendable {
     var sql: String
@@ -46,9 +54,7 @@ struct EncodedStatement: Sendable {
 
     /// The prepared-statement cache key: the same text with other parameter types is
     /// another statement for the server.
-    var cacheKey: String {
-        typeOIDs.isEmpty ? sql : sql + "\u{1}" + typeOIDs.map(String.init).joined(separator: ",")
-    }
+    var cacheKey: PreparedKey { PreparedKey(sql: sql, typeOIDs: typeOIDs) }
 }
 
 /// Running statements: every parameterised statement goes out in libpq's pipeline mode, so
@@ -220,7 +226,7 @@ extension PostgresConnection {
         guard PQenterPipelineMode(handle) == 1 else { throw sendFailure() }
         var slots: [PipelineCollector.Slot] = []
         slots.reserveCapacity(statements.count * 2)
-        var newlyPrepared: [String: String] = [:]
+        var newlyPrepared: [PreparedKey: String] = [:]
         for (index, statement) in statements.enumerated() {
             let key = statement.cacheKey
             var name = prepared[key] ?? newlyPrepared[key]
@@ -349,7 +355,7 @@ extension PostgresConnection {
 /// Collects a pipeline's results as they become available.
 struct PipelineCollector: Sendable {
     enum Slot: Sendable {
-        case prepare(key: String, name: String)
+        case prepare(key: PreparedKey, name: String)
         case query(index: Int)
     }
 
