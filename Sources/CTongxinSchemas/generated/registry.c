@@ -16,6 +16,27 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__common__v1__bool_value__descriptor,
     &tongxin__common__v1__localized_text__descriptor,
     &tongxin__common__v1__empty__descriptor,
+    &tongxin__gateway__v1__grant__descriptor,
+    &tongxin__gateway__v1__account__descriptor,
+    &tongxin__gateway__v1__login_request__descriptor,
+    &tongxin__gateway__v1__login_response__descriptor,
+    &tongxin__gateway__v1__logout_request__descriptor,
+    &tongxin__gateway__v1__logout_response__descriptor,
+    &tongxin__gateway__v1__who_am_irequest__descriptor,
+    &tongxin__gateway__v1__who_am_iresponse__descriptor,
+    &tongxin__gateway__v1__create_account_request__descriptor,
+    &tongxin__gateway__v1__get_account_request__descriptor,
+    &tongxin__gateway__v1__unlock_account_request__descriptor,
+    &tongxin__gateway__v1__disable_account_request__descriptor,
+    &tongxin__gateway__v1__revoke_sessions_request__descriptor,
+    &tongxin__gateway__v1__revoke_sessions_response__descriptor,
+    &tongxin__gateway__v1__create_apikey_request__descriptor,
+    &tongxin__gateway__v1__apikey__descriptor,
+    &tongxin__gateway__v1__revoke_apikey_request__descriptor,
+    &tongxin__gateway__v1__revoke_apikey_response__descriptor,
+    &tongxin__gateway__v1__grant_role_request__descriptor,
+    &tongxin__gateway__v1__revoke_grant_request__descriptor,
+    &tongxin__gateway__v1__revoke_grant_response__descriptor,
     &tongxin__health__v1__check_request__descriptor,
     &tongxin__health__v1__check_response__descriptor,
     &tongxin__health__v1__dependency_status__descriptor,
@@ -83,18 +104,19 @@ static const ProtobufCMessageDescriptor *const messages[] = {
 
 static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__audit__v1__audit__descriptor,
+    &tongxin__gateway__v1__gateway__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 77; }
+size_t tongxin_message_descriptor_count(void) { return 98; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 77 ? messages[index] : NULL;
+    return index < 98 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 3; }
+size_t tongxin_service_descriptor_count(void) { return 4; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 3 ? services[index] : NULL;
+    return index < 4 ? services[index] : NULL;
 }
