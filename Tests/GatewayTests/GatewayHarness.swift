@@ -94,10 +94,16 @@ final class GatewayHarness: SuiteHarness {
     /// An account `name` with `role` at `unit`, created and granted by tooling, and a
     /// session of it (the options carry its token).
     func session(_ name: String, _ role: Role, at unit: String, county: TestCounty) async throws -> CallOptions {
-        try await createAccount(name, county: county)
-        _ = try await gateway.api.grantRole(.init(account: name, role: role.rawValue, unitPath: unit),
-                                            options: tool(at: county.path, [GatewayPermission.grants]))
-        return try await login(name)
+        do {
+            try await createAccount(name, county: county)
+        } catch { throw TestDatabaseError(message: "CreateAccount \(name): \(error)") }
+        do {
+            _ = try await gateway.api.grantRole(.init(account: name, role: role.rawValue, unitPath: unit),
+                                                options: tool(at: county.path, [GatewayPermission.grants]))
+        } catch { throw TestDatabaseError(message: "GrantRole \(name): \(error)") }
+        do {
+            return try await login(name)
+        } catch { throw TestDatabaseError(message: "Login \(name): \(error)") }
     }
 
     func createAccount(_ name: String, county: TestCounty) async throws {

@@ -65,7 +65,8 @@ struct TenancyTests {
         #expect(await statusOf { _ = try await api.listUnits(.init(root: other), options: town) } == .notFound)
         #expect(await statusOf { _ = try await api.updateUnit(.init(unit: other, name: .init(value: "改名")), options: town) } == .notFound)
         #expect(await statusOf {
-            _ = try await api.createUnit(.init(divisionCode: county.code.prefix(6) + "002009", name: "x", level: .group, parent: other), options: town)
+            _ = try await api.createUnit(.init(divisionCode: county.code.prefix(6) + "002002", name: "x", level: .village,
+                                               parent: .init(divisionCode: county.townCode(2))), options: town)
         } == .notFound)
     }
 

@@ -58,5 +58,6 @@ CREATE TABLE gateway.grants (
 );
 CREATE INDEX grants_account_idx ON gateway.grants (account);
 
+GRANT USAGE ON SCHEMA gateway TO gateway_svc;
 GRANT SELECT, INSERT, UPDATE ON gateway.accounts, gateway.sessions, gateway.api_keys TO gateway_svc;
 GRANT SELECT, INSERT, DELETE ON gateway.grants TO gateway_svc;
