@@ -58,6 +58,22 @@ struct RoutingTests {
         _ = try await routed.membership.getUnit(request, options: session)
     }
 
+    @Test("the trace id and the caller travel to the service: its audit entry names the account and the trace")
+    func traceAndPrincipal() async throws {
+        let harness = try GatewayHarness.current
+        let county = try await harness.county()
+        let session = try await harness.session("tracer-\(county.number)", .villageClerk, at: county.villagePath(1), county: county)
+        var options = session
+        let trace = "0123456789abcdef0123456789ab" + String(format: "%04d", county.number)
+        options.metadata.traceID = trace
+        _ = try await harness.gateway.membership.createPerson(.init(unit: .init(divisionCode: county.villageCode(1)), name: "居民甲"), options: options)
+        let rows = try await harness.membership.superuser.query(
+            "SELECT principal, service, method FROM audit.entries WHERE trace_id = $1", [.text(trace)])
+        #expect(rows.count == 1)
+        #expect(try rows.first?["principal"].decode(String.self) == "tracer-\(county.number)")
+        #expect(try rows.first?["service"].decode(String.self) == "membership")
+    }
+
     @Test("a service that is down answers UNAVAILABLE within the deadline; one that hangs, DEADLINE_EXCEEDED at it")
     func serviceDown() async throws {
         let harness = try GatewayHarness.current
