@@ -51,7 +51,10 @@ struct GatewayMain {
                 idleTimeout: Int64(try number("TONGXIN_GATEWAY_IDLE_SECONDS", 900)))
             let options = GatewayAssembly.Options(
                 routes: try Routes.parse(routesText), signingKeyID: keyID, signingKey: key,
-                tooling: context.configuration.authAcceptHS256 ? context.tokens : nil, policy: policy,
+                // Tooling tokens: HS256 under the shared secret only (never the services' EdDSA keys).
+                tooling: context.configuration.authAcceptHS256
+                    ? TokenAuthority(secret: context.configuration.authSecret, keyID: context.configuration.authKeyID) : nil,
+                policy: policy,
                 tenantLimits: (try number("TONGXIN_GATEWAY_TENANT_RATE", 200), try number("TONGXIN_GATEWAY_TENANT_BURST", 400),
                                Int(try number("TONGXIN_GATEWAY_TENANT_IN_FLIGHT", 64))))
             return try GatewayAssembly.make(options: options, pool: pool, clock: context.clock, logger: context.logger)
