@@ -44,6 +44,25 @@ struct TenancyTests {
         } == .invalidArgument)
     }
 
+    @Test("a tooling token (HS256 for the gateway, as tongxinctl and the bench on the server) acts at its unit only")
+    func toolingToken() async throws {
+        let harness = try GatewayHarness.current
+        let county = try await harness.county()
+        let tool = harness.tool(at: county.townPath(1), ["membership.read", "membership.write"])
+        _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(1))), options: tool)
+        #expect(await statusOf {
+            _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(2))), options: tool)
+        } == .notFound)
+        #expect(await statusOf {
+            _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.code)), options: with(tool, unit: county.path))
+        } == .notFound)
+        // A token for membership's audience is no token for the gateway.
+        let direct = harness.membership.server.options(unitPath: county.path, permissions: ["membership.read"])
+        #expect(await statusOf {
+            _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.code)), options: direct)
+        } == .unauthenticated)
+    }
+
     @Test("every membership method, called by one town's administrator for another town, crosses nothing")
     func crossTownMatrix() async throws {
         let harness = try GatewayHarness.current
