@@ -83,6 +83,23 @@ struct IdentityTests {
         #expect(await statusOf { _ = try await harness.gateway.membership.getUnit(get, options: revoked) } == .unauthenticated)
     }
 
+    @Test("a disabled account's sessions end at once and it cannot log in")
+    func disable() async throws {
+        let harness = try GatewayHarness.current
+        let county = try await harness.county()
+        let get = MembershipV1.GetUnitRequest(unit: .init(divisionCode: county.townCode(2)))
+        let session = try await harness.session("leaver", .townAdmin, at: county.townPath(2), county: county)
+        _ = try await harness.gateway.membership.getUnit(get, options: session)
+        let account = try await harness.gateway.api.disableAccount(.init(name: "leaver"), options: harness.tool(at: county.path, [GatewayPermission.accounts]))
+        #expect(account.disabled)
+        #expect(await statusOf { _ = try await harness.gateway.membership.getUnit(get, options: session) } == .unauthenticated)
+        #expect(await statusOf { _ = try await harness.login("leaver") } == .unauthenticated)
+        // Another county's administrator does not see the account at all.
+        #expect(await statusOf {
+            _ = try await harness.gateway.api.getAccount(.init(name: "leaver"), options: harness.tool(at: "u332099000000", [GatewayPermission.accounts]))
+        } == .notFound)
+    }
+
     @Test("a session expires after its lifetime however busy")
     func sessionExpires() async throws {
         let harness = try GatewayHarness.current
