@@ -11,8 +11,8 @@ import TongxinSchemas
 /// with UNAVAILABLE or its health check fails, and up again when a check answers; a call
 /// that finds an instance down moves on to the next — any method when the request
 /// provably never reached it (no connection), only idempotent ones otherwise. When no
-/// instance answers the call fails UNAVAILABLE, within its deadline (connections time out
-/// at the smaller of their connect timeout and the call's deadline).
+/// instance is up the call fails UNAVAILABLE at once (connections time out at the smaller
+/// of their connect timeout and the call's deadline).
 public final class Upstream: Sendable {
     public let service: String
     public let instances: [Instance]
@@ -26,11 +26,12 @@ public final class Upstream: Sendable {
 
         init(host: String, port: Int, connections: Int, logger: Logger) {
             self.address = "\(host):\(port)"
-            self.client = RPCClient(
-                configuration: RPCClient.Configuration(
-                    host: host, port: port, connections: connections, connectTimeout: .seconds(1),
-                    defaultRetryPolicy: .none, defaultTimeout: .seconds(30)),
-                logger: logger)
+            var configuration = RPCClient.Configuration(
+                host: host, port: port, connections: connections, connectTimeout: .seconds(1),
+                defaultRetryPolicy: .none, defaultTimeout: .seconds(30))
+            // Reconnect within a second of an instance's return, so the health check sees it.
+            configuration.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(500))
+            self.client = RPCClient(configuration: configuration, logger: logger)
         }
     }
 
@@ -39,12 +40,13 @@ public final class Upstream: Sendable {
         self.instances = addresses.map { Instance(host: $0.host, port: $0.port, connections: connections, logger: logger) }
     }
 
-    /// The order in which a call tries the instances: healthy ones round-robin, then the rest.
+    /// The instances a call tries, in order: the healthy ones, round-robin. An instance the
+    /// health check (or a call) found down is not tried until a check finds it up again, so
+    /// a call never waits on a reconnect backoff: with none healthy it fails UNAVAILABLE at once.
     func order() -> [Instance] {
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
         let count = instances.count
-        let rotated = (0..<count).map { instances[(start + $0) % count] }
-        return rotated.filter(\.isHealthy) + rotated.filter { !$0.isHealthy }
+        return (0..<count).map { instances[(start + $0) % count] }.filter(\.isHealthy)
     }
 
     /// Sends the call to an instance, failing over as described above.
