@@ -22,6 +22,8 @@ public final class Upstream: Sendable {
         public let address: String
         public let client: RPCClient
         let healthy = Atomic<Bool>(true)
+        /// Health checks in a row that timed out (a slow answer is not yet a dead instance).
+        let slowChecks = Atomic<Int>(0)
         public var isHealthy: Bool { healthy.load(ordering: .relaxed) }
 
         init(host: String, port: Int, connections: Int, logger: Logger) {
@@ -75,9 +77,16 @@ public final class Upstream: Sendable {
                 group.addTask {
                     do {
                         _ = try await HealthV1.Health.Client(instance.client).ping(
-                            HealthV1.PingRequest(), options: CallOptions(timeout: .milliseconds(500)))
+                            HealthV1.PingRequest(), options: CallOptions(timeout: .seconds(1)))
+                        instance.slowChecks.store(0, ordering: .relaxed)
                         instance.healthy.store(true, ordering: .relaxed)
+                    } catch let error as RPCError where error.code != .unavailable {
+                        // No answer in time: down after three in a row (a busy machine answers late).
+                        if instance.slowChecks.wrappingAdd(1, ordering: .relaxed).newValue >= 3 {
+                            instance.healthy.store(false, ordering: .relaxed)
+                        }
                     } catch {
+                        // Refused or lost connection: down now.
                         instance.healthy.store(false, ordering: .relaxed)
                     }
                 }
