@@ -56,12 +56,23 @@ public final class Credentials: Sendable {
             return try await apiKey(token, deadline: deadline)
         }
         if token.hasPrefix("v2."), let tooling {
+            // Verified once a minute at most (HMAC and JSON), the expiry on every call.
             let now = Int64(Date().timeIntervalSince1970)
+            let key = "t:" + token
+            if let entry = cache.withLock({ $0[key] }), entry.expiresAt > now, Double(now) - entry.loadedAt <= 60 {
+                return entry.identity
+            }
             guard let caller = try? tooling.verify(token, audience: "gateway", now: now), let unit = UnitPath(caller.unitPath) else {
                 throw Self.refusal
             }
-            return Identity(account: caller.principal, homeUnitPath: caller.unitPath, source: .toolToken, grants: [],
-                            toolScope: (unit, caller.permissions))
+            let identity = Identity(account: caller.principal, homeUnitPath: caller.unitPath, source: .toolToken, grants: [],
+                                    toolScope: (unit, caller.permissions))
+            cache.withLock { cache in
+                if cache.count > 10_000 { cache.removeAll() }
+                cache[key] = Entry(identity: identity, createdAt: caller.issuedAt, expiresAt: caller.expiresAt, lastSeen: now,
+                                   storedLastSeen: now, loadedAt: Double(now))
+            }
+            return identity
         }
         throw Self.refusal
     }
