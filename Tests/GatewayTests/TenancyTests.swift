@@ -50,9 +50,10 @@ struct TenancyTests {
         let county = try await harness.county()
         let tool = harness.tool(at: county.townPath(1), ["membership.read", "membership.write"])
         _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(1))), options: tool)
-        #expect(await statusOf {
+        let hidden = await statusOf {
             _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(2))), options: tool)
-        } == .notFound)
+        }
+        #expect(hidden == .notFound, "\(String(describing: hidden))")
         #expect(await statusOf {
             _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.code)), options: with(tool, unit: county.path))
         } == .notFound)

@@ -11,8 +11,8 @@ import TongxinSchemas
 /// with UNAVAILABLE or its health check fails, and up again when a check answers; a call
 /// that finds an instance down moves on to the next — any method when the request
 /// provably never reached it (no connection), only idempotent ones otherwise. When no
-/// instance is up the call fails UNAVAILABLE at once (connections time out at the smaller
-/// of their connect timeout and the call's deadline).
+/// instance answers the call fails UNAVAILABLE (connections time out at the smaller of
+/// their connect timeout and the call's deadline; reconnects back off at most 500 ms).
 public final class Upstream: Sendable {
     public let service: String
     public let instances: [Instance]
@@ -42,13 +42,15 @@ public final class Upstream: Sendable {
         self.instances = addresses.map { Instance(host: $0.host, port: $0.port, connections: connections, logger: logger) }
     }
 
-    /// The instances a call tries, in order: the healthy ones, round-robin. An instance the
-    /// health check (or a call) found down is not tried until a check finds it up again, so
-    /// a call never waits on a reconnect backoff: with none healthy it fails UNAVAILABLE at once.
+    /// The instances a call tries, in order: the healthy ones round-robin, then those found
+    /// down (a check may not have noticed one came back). A down instance costs a call at most
+    /// its reconnect backoff (500 ms) before the refusal, so a service that is down answers
+    /// UNAVAILABLE well within any deadline.
     func order() -> [Instance] {
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
         let count = instances.count
-        return (0..<count).map { instances[(start + $0) % count] }.filter(\.isHealthy)
+        let rotated = (0..<count).map { instances[(start + $0) % count] }
+        return rotated.filter(\.isHealthy) + rotated.filter { !$0.isHealthy }
     }
 
     /// Sends the call to an instance, failing over as described above.
