@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
         .executable(name: "tongxin-agenda", targets: ["tongxin-agenda"]),
+        .executable(name: "tongxin-gateway", targets: ["tongxin-gateway"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
         .executable(name: "tongxinctl", targets: ["tongxinctl"]),
         .library(name: "TongxinRPC", targets: ["TongxinRPC"]),
@@ -57,6 +58,7 @@ let package = Package(
         .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
         .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
         .target(name: "AgendaAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Agenda", swiftSettings: swiftSettings),
+        .target(name: "GatewayAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Gateway", swiftSettings: swiftSettings),
         .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.
         .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,6 +134,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Gateway (网关): accounts, sessions, roles at units, routing to the services, per-town limits.
+        .target(name: "GatewayRules", path: "Services/Gateway/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "GatewayRules", "GatewayAPI", "MembershipAPI", "HealthAPI", "AuditAPI", "TongxinService", "TongxinSchemas",
+                "TongxinRPC", "TongxinPostgres", "TongxinWire", logging, lifecycle,
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Services/Gateway/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-gateway",
+            dependencies: ["GatewayCore", "TongxinService", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Services/Gateway/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .target(name: "CHeapStats", path: "Tests/CHeapStats"),
         // Test support: fresh bootstrapped databases, in-process services on real TCP.
@@ -164,6 +187,16 @@ let package = Package(
         .testTarget(
             name: "AgendaTests",
             dependencies: ["AgendaCore", "AgendaRules", "MembershipCore", "MembershipAPI", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "HealthAPI", "TongxinService",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),

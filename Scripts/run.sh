@@ -78,6 +78,9 @@ for role in "${db_roles[@]}"; do
   variable="TONGXIN_DB_PASSWORD_$(echo "$role" | tr '[:lower:]' '[:upper:]')"
   grep -q "^$variable=" "$state/secrets.env" || echo "$variable=$(hex 16)" >> "$state/secrets.env"
 done
+# The gateway's Ed25519 signing key (kid:hex): only the gateway gets it; the services get its
+# public key (TONGXIN_AUTH_ED25519_KEYS, printed by `tongxin-gateway public-key`).
+grep -q "^TONGXIN_GATEWAY_SIGNING_KEY=" "$state/secrets.env" || echo "TONGXIN_GATEWAY_SIGNING_KEY=gw1:$(hex 32)" >> "$state/secrets.env"
 umask 022
 # Only what every serving process needs is exported; the database passwords and the
 # superuser's stay in this script and reach a process only inside the one URL it gets.
@@ -98,6 +101,19 @@ if ! swift build -c release >"$state/logs/build.log" 2>&1; then
   exit 1
 fi
 bin="$(swift build -c release --show-bin-path)"
+
+# Every service verifies the gateway's tokens with its public key; the gateway routes to
+# every other service's instance (TONGXIN_GATEWAY_ROUTES).
+gateway_routes=""
+if grep -q 'name: "tongxin-gateway"' Package.swift; then
+  TONGXIN_AUTH_ED25519_KEYS="$(TONGXIN_GATEWAY_SIGNING_KEY="$TONGXIN_GATEWAY_SIGNING_KEY" "$bin/tongxin-gateway" public-key)"
+  export TONGXIN_AUTH_ED25519_KEYS
+  for entry in "${services[@]}"; do
+    IFS=: read -r name port metrics <<<"$entry"
+    [[ $name == gateway ]] && continue
+    gateway_routes="${gateway_routes:+$gateway_routes,}$name=127.0.0.1:$port"
+  done
+fi
 
 pgport="${TONGXIN_PGPORT:-55432}"
 db_url() { echo "postgres://$1:$(password_of "$1")@127.0.0.1:$pgport/tongxin"; }
@@ -126,9 +142,13 @@ trap - EXIT
 for entry in "${services[@]}"; do
   IFS=: read -r name port metrics <<<"$entry"
   upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  # Services that call others are told where (agenda asks membership about units).
+  # Services that call others are told where (agenda asks membership about units; the gateway
+  # routes to every service and alone holds the signing key).
   calls=()
   [[ $name == agenda ]] && calls+=("TONGXIN_AGENDA_MEMBERSHIP_ADDRESS=127.0.0.1:7101")
+  if [[ $name == gateway ]]; then
+    calls+=("TONGXIN_GATEWAY_SIGNING_KEY=$TONGXIN_GATEWAY_SIGNING_KEY" "TONGXIN_GATEWAY_ROUTES=$gateway_routes")
+  fi
   env -u TONGXIN_AUDIT_OWNER_DATABASE_URL -u TONGXIN_KIT_OWNER_DATABASE_URL -u "TONGXIN_${upper}_OWNER_DATABASE_URL" \
       "TONGXIN_${upper}_PORT=$port" "TONGXIN_${upper}_METRICS_PORT=$metrics" ${calls[@]+"${calls[@]}"} \
       "TONGXIN_${upper}_DATABASE_URL=$(db_url "${name}_svc")" \

@@ -16,6 +16,10 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var detail: ErrorDetail?
     /// What caused this error locally; never sent over the wire.
     public var cause: (any Error)?
+    /// True when the client knows the request never reached a handler (the connection
+    /// could not be made, or the server refused it while draining): safe to send elsewhere,
+    /// whatever the method. Set by ``RPCClient``; false when unsure.
+    public var neverSent: Bool = false
 
     public init(code: Status.Code, message: String, metadata: Metadata = [:], detail: ErrorDetail? = nil, cause: (any Error)? = nil) {
         self.code = code == .ok ? .unknown : code

@@ -33,6 +33,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
     @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
+    @Option(help: "The token's audience for the membership methods: membership (direct), or gateway (through the gateway; the default for --port 7100).") var audience: String?
+
+    var effectiveAudience: String { audience ?? (port == 7100 ? "gateway" : "membership") }
 
     func run() async throws {
         let loops: MultiThreadedEventLoopGroup? = clientThreads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: clientThreads) : nil
@@ -122,7 +125,7 @@ struct Bench: AsyncParsableCommand {
             let health = HealthV1.Health.Client(client)
             return { _ = try await health.check(HealthV1.CheckRequest()) }
         case "get-council", "check-composition":
-            let fixture = try await CouncilFixture.create(client: client, members: councilSize)
+            let fixture = try await CouncilFixture.create(client: client, members: councilSize, audience: effectiveAudience)
             let membership = MembershipV1.Membership.Client(client)
             let options = fixture.options
             if method == "get-council" {
@@ -133,7 +136,7 @@ struct Bench: AsyncParsableCommand {
             return { _ = try await membership.checkComposition(request, options: options) }
         case "get-unit":
             // A single-row read: one primary-key SELECT under the caller's scope.
-            let units = try await UnitFixture.create(client: client)
+            let units = try await UnitFixture.create(client: client, audience: effectiveAudience)
             let membership = MembershipV1.Membership.Client(client)
             let request = MembershipV1.GetUnitRequest(unit: .init(id: units.village.id))
             let options = units.options
@@ -141,7 +144,7 @@ struct Bench: AsyncParsableCommand {
         case "create-person":
             // A single-row write: one INSERT (phone and ID number encrypted and hashed) plus
             // its audit record, committed together.
-            let units = try await UnitFixture.create(client: client, towns: towns)
+            let units = try await UnitFixture.create(client: client, towns: towns, audience: effectiveAudience)
             let membership = MembershipV1.Membership.Client(client)
             let options = units.options
             let villages = units.villages.map(\.id)

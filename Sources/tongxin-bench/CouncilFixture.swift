@@ -11,8 +11,8 @@ struct CouncilFixture {
     var councilID: String
     var options: CallOptions
 
-    static func create(client: RPCClient, members: Int) async throws -> CouncilFixture {
-        let units = try await UnitFixture.create(client: client)
+    static func create(client: RPCClient, members: Int, audience: String = "membership") async throws -> CouncilFixture {
+        let units = try await UnitFixture.create(client: client, audience: audience)
         let api = MembershipV1.Membership.Client(client)
         let options = units.options
         let prefix = units.prefix
@@ -52,7 +52,9 @@ struct UnitFixture {
     var villages: [MembershipV1.Unit]
     var options: CallOptions
 
-    static func create(client: RPCClient, towns: Int = 1) async throws -> UnitFixture {
+    /// `audience` `gateway`: the token is a tooling token the gateway accepts (HS256 for
+    /// `aud: gateway`, as `tongxinctl` on the server) and forwards as its own EdDSA token.
+    static func create(client: RPCClient, towns: Int = 1, audience: String = "membership") async throws -> UnitFixture {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
             throw ValidationError("the membership methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
         }
@@ -63,7 +65,7 @@ struct UnitFixture {
         let village = prefix + "001001"
         let caller = Caller(principal: "tongxin-bench", unitPath: "u" + county,
                             permissions: ["membership.read", "membership.write", "membership.rules", "pii.read"],
-                            audience: "membership", now: Int64(Date().timeIntervalSince1970),
+                            audience: audience, now: Int64(Date().timeIntervalSince1970),
                             lifetime: TokenAuthority.defaultMaximumLifetime, issuer: "tongxin-bench")
         var metadata = Metadata()
         metadata.authorization = "Bearer " + TokenAuthority(

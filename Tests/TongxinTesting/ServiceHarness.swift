@@ -47,6 +47,7 @@ public final class ServiceHarness: Sendable {
 
     public static func start(
         service: String, prefix: String, migrations: [Migration], startOfTime: Date = Date(),
+        authority: TokenAuthority = TokenAuthority(secret: TestServer.defaultSecret),
         makeServices: @Sendable (Context) throws -> [any RPCService]
     ) async throws -> ServiceHarness {
         let database = try await TestDatabase.create(prefix: prefix)
@@ -56,7 +57,6 @@ public final class ServiceHarness: Sendable {
         }
         let pool = try database.pool(role: "\(service)_svc")
         let clock = ManualClock(startOfTime)
-        let authority = TokenAuthority(secret: TestServer.defaultSecret)
         let services = try makeServices(Context(pool: pool, clock: clock, authority: authority, logger: TestDatabase.logger))
         // Handlers read the manual clock; tokens (at most 12 h) are checked on the wall clock,
         // so tests that move the manual clock by days in parallel do not expire each other's.

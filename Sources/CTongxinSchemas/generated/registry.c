@@ -59,6 +59,27 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__audit__v1__verify_audit_chain_request__descriptor,
     &tongxin__audit__v1__chain_report__descriptor,
     &tongxin__audit__v1__verify_audit_chain_response__descriptor,
+    &tongxin__gateway__v1__grant__descriptor,
+    &tongxin__gateway__v1__account__descriptor,
+    &tongxin__gateway__v1__login_request__descriptor,
+    &tongxin__gateway__v1__login_response__descriptor,
+    &tongxin__gateway__v1__logout_request__descriptor,
+    &tongxin__gateway__v1__logout_response__descriptor,
+    &tongxin__gateway__v1__who_am_irequest__descriptor,
+    &tongxin__gateway__v1__who_am_iresponse__descriptor,
+    &tongxin__gateway__v1__create_account_request__descriptor,
+    &tongxin__gateway__v1__get_account_request__descriptor,
+    &tongxin__gateway__v1__unlock_account_request__descriptor,
+    &tongxin__gateway__v1__disable_account_request__descriptor,
+    &tongxin__gateway__v1__revoke_sessions_request__descriptor,
+    &tongxin__gateway__v1__revoke_sessions_response__descriptor,
+    &tongxin__gateway__v1__create_apikey_request__descriptor,
+    &tongxin__gateway__v1__apikey__descriptor,
+    &tongxin__gateway__v1__revoke_apikey_request__descriptor,
+    &tongxin__gateway__v1__revoke_apikey_response__descriptor,
+    &tongxin__gateway__v1__grant_role_request__descriptor,
+    &tongxin__gateway__v1__revoke_grant_request__descriptor,
+    &tongxin__gateway__v1__revoke_grant_response__descriptor,
     &tongxin__health__v1__check_request__descriptor,
     &tongxin__health__v1__check_response__descriptor,
     &tongxin__health__v1__dependency_status__descriptor,
@@ -133,18 +154,19 @@ static const ProtobufCMessageDescriptor *const messages[] = {
 static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__agenda__v1__agenda__descriptor,
     &tongxin__audit__v1__audit__descriptor,
+    &tongxin__gateway__v1__gateway__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 126; }
+size_t tongxin_message_descriptor_count(void) { return 147; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 126 ? messages[index] : NULL;
+    return index < 147 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 4; }
+size_t tongxin_service_descriptor_count(void) { return 5; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 4 ? services[index] : NULL;
+    return index < 5 ? services[index] : NULL;
 }

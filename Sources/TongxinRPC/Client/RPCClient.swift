@@ -73,6 +73,28 @@ public final class RPCClient: Service, Sendable {
         }
     }
 
+    /// Calls the method at `path` with an already encoded request and returns the encoded
+    /// response, undecoded (a gateway forwarding a call). Deadline, trace id and retries as
+    /// ``unary(_:_:options:)``; `idempotent` is what the schema declares for the method.
+    public func unaryBytes(
+        path: String, idempotent: Bool, payload: [UInt8], options: CallOptions = CallOptions()
+    ) async throws -> [UInt8] {
+        let inherited = ServerCallContext.current
+        var metadata = options.metadata
+        if metadata.traceID == nil, let inherited {
+            metadata.traceID = inherited.traceID
+        }
+        var options = options
+        if options.timeout == nil, options.deadline == nil {
+            options.timeout = self.configuration.defaultTimeout
+        }
+        let context = ClientCallContext(
+            method: path, idempotent: idempotent,
+            deadline: options.effectiveDeadline(now: .now, inherited: inherited?.deadline))
+        let policy = options.retryPolicy ?? self.configuration.defaultRetryPolicy
+        return try await self.intercept(0, ClientRequest(payload: payload, metadata: metadata), context, policy).payload
+    }
+
     /// Measures a PING/PONG round trip to the server.
     public func ping() async throws -> Duration {
         do {
@@ -142,7 +164,9 @@ public final class RPCClient: Service, Sendable {
                   context.idempotent || !failure.mayHaveRun,
                   !Task.isCancelled
             else {
-                throw failure.error
+                var error = failure.error
+                error.neverSent = !failure.mayHaveRun
+                throw error
             }
             let delay = policy.backoff(afterAttempt: attempt)
             if let deadline = context.deadline, .now + delay >= deadline {

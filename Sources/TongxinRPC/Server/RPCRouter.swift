@@ -49,6 +49,18 @@ public struct RPCRouter: Sendable {
         }
     }
 
+    /// Registers a method whose payload the handler takes and returns as bytes, undecoded:
+    /// what a gateway forwarding calls to another service does (it passes the request's
+    /// bytes on and the answer's bytes back). `descriptor` still declares the method's
+    /// permission, so interceptors check it as for any other method.
+    public mutating func registerForwarding(
+        _ descriptor: RPCMethodDescriptor,
+        handler: @escaping @Sendable (_ payload: [UInt8], _ context: ServerCallContext) async throws -> [UInt8]
+    ) {
+        precondition(self.handlers[descriptor.path] == nil, "\(descriptor.path) is registered twice")
+        self.handlers[descriptor.path] = Handler(descriptor: descriptor, run: handler)
+    }
+
     /// Registers every method of `service`.
     public mutating func register(_ service: any RPCService) {
         service.register(into: &self)

@@ -9,6 +9,9 @@ public enum AuditV1 {}
 /// Messages and enums of the protobuf package `tongxin.common.v1`.
 public enum CommonV1 {}
 
+/// Messages and enums of the protobuf package `tongxin.gateway.v1`.
+public enum GatewayV1 {}
+
 /// Messages and enums of the protobuf package `tongxin.health.v1`.
 public enum HealthV1 {}
 

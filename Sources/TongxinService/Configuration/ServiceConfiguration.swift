@@ -51,6 +51,9 @@ public struct ServiceConfiguration: Sendable {
     /// `kid:64-hex-digits` separated by commas (several during a key rotation). Services hold
     /// only public keys, so they cannot mint tokens signed with them.
     public var authPublicKeys: [String: Curve25519.Signing.PublicKey] = [:]
+    /// `TONGXIN_AUTH_ACCEPT_HS256` (default 1): whether HS256 tokens under the shared secret
+    /// are accepted. 0 in a deployment whose services take calls only through the gateway.
+    public var authAcceptHS256: Bool = true
     /// TONGXIN_PII_KEY / TONGXIN_PII_HASH_KEY: 64 hex digits each (AES-256-GCM, HMAC-SHA256).
     public var piiKey: [UInt8]?
     public var piiHashKey: [UInt8]?
@@ -178,6 +181,9 @@ public struct ServiceConfiguration: Sendable {
             }
         }
         if let keyID = environment["TONGXIN_AUTH_KEY_ID"], !keyID.isEmpty { configuration.authKeyID = keyID }
+        if let accept = environment["TONGXIN_AUTH_ACCEPT_HS256"], !accept.isEmpty {
+            configuration.authAcceptHS256 = !["0", "false", "no", "off"].contains(accept.lowercased())
+        }
         if let list = environment["TONGXIN_AUTH_ED25519_KEYS"], !list.isEmpty {
             for item in list.split(separator: ",") {
                 let pair = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -37,12 +37,40 @@ public enum ServiceRunner {
 
     public typealias Factory = @Sendable (Context) async throws -> [any RPCService]
 
+    /// What a service that authenticates its callers itself (the gateway) builds: its RPC
+    /// services, the interceptor that replaces ``AuthInterceptor`` (nil: the standard one),
+    /// and long-running parts (health checkers) to run beside the server.
+    public struct Setup: Sendable {
+        public var services: [any RPCService]
+        public var authInterceptor: (any ServerInterceptor)?
+        public var background: [any Service]
+
+        public init(services: [any RPCService], authInterceptor: (any ServerInterceptor)? = nil, background: [any Service] = []) {
+            self.services = services
+            self.authInterceptor = authInterceptor
+            self.background = background
+        }
+    }
+
+    public typealias SetupFactory = @Sendable (Context) async throws -> Setup
+
     /// Migrates (`migrate` subcommand) or serves until told to stop; exits the process on
     /// a startup error.
     public static func main(
         service: String, defaultPort: Int, defaultMetricsPort: Int,
         migrations: @Sendable () throws -> [Migration],
-        makeServices: Factory
+        makeServices: @escaping Factory
+    ) async {
+        await main(service: service, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, migrations: migrations,
+                   setup: { Setup(services: try await makeServices($0)) })
+    }
+
+    /// Like ``main(service:defaultPort:defaultMetricsPort:migrations:makeServices:)`` for a
+    /// service that brings its own authentication and background parts (``Setup``).
+    public static func main(
+        service: String, defaultPort: Int, defaultMetricsPort: Int,
+        migrations: @Sendable () throws -> [Migration],
+        setup makeSetup: @escaping SetupFactory
     ) async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let migrating = arguments.first == "migrate"
@@ -70,7 +98,7 @@ public enum ServiceRunner {
                 try await migrate(configuration: configuration, migrations: migrations(), logger: logger)
                 return
             }
-            try await run(configuration: configuration, logger: logger, makeServices: makeServices)
+            try await run(configuration: configuration, logger: logger, setup: makeSetup)
         } catch {
             logger.critical(migrating ? "migration failed" : "stopped by an error", metadata: ["error": "\(error)"])
             exit(1)
@@ -99,7 +127,14 @@ public enum ServiceRunner {
 
     /// Builds and serves as the service role; returns after a graceful shutdown.
     public static func run(
-        configuration: ServiceConfiguration, logger: Logger, makeServices: Factory
+        configuration: ServiceConfiguration, logger: Logger, makeServices: @escaping Factory
+    ) async throws {
+        try await run(configuration: configuration, logger: logger, setup: { Setup(services: try await makeServices($0)) })
+    }
+
+    /// Builds and serves as the service role with the parts `makeSetup` returns.
+    public static func run(
+        configuration: ServiceConfiguration, logger: Logger, setup makeSetup: SetupFactory
     ) async throws {
         let started = ContinuousClock.now
         let pool = try configuration.databaseURL.map {
@@ -115,7 +150,11 @@ public enum ServiceRunner {
             }
         }
         let metrics = MetricsRegistry()
-        var tokens = TokenAuthority(secret: configuration.authSecret, keyID: configuration.authKeyID)
+        // HS256 under the shared secret is for tooling on the server itself (tongxinctl, the
+        // bench); TONGXIN_AUTH_ACCEPT_HS256=0 leaves a service only the gateway's Ed25519 keys.
+        var tokens = configuration.authAcceptHS256
+            ? TokenAuthority(secret: configuration.authSecret, keyID: configuration.authKeyID)
+            : TokenAuthority(signingKeyID: nil, signingKey: nil)
         for (keyID, key) in configuration.authPublicKeys {
             tokens = tokens.verifying(keyID, .edDSA(key))
         }
@@ -125,7 +164,8 @@ public enum ServiceRunner {
         // One probe for Health/Check and /readyz: at most one round trip a second.
         let probe = pool.map { DatabaseProbe(pool: $0, logger: logger) }
         let checkpointKey = configuration.auditCheckpointKey.map(AuditCheckpointKey.init)
-        var services = try await makeServices(context) + [HealthService(serviceName: configuration.serviceName, probe: probe)]
+        let setup = try await makeSetup(context)
+        var services = setup.services + [HealthService(serviceName: configuration.serviceName, probe: probe)]
         if let pool {
             services.append(AuditService(pool: pool, checkpointKey: checkpointKey))
         }
@@ -139,11 +179,14 @@ public enum ServiceRunner {
                 maxConnectionsPerAddress: configuration.maxConnectionsPerAddress
             ),
             services: services,
-            interceptors: [MetricsInterceptor(registry: metrics), AuthInterceptor(authority: tokens, audience: configuration.serviceName, clock: clock)],
+            interceptors: [
+                MetricsInterceptor(registry: metrics),
+                setup.authInterceptor ?? AuthInterceptor(authority: tokens, audience: configuration.serviceName, clock: clock),
+            ],
             errorMapper: ServiceErrors.map,
             logger: logger
         )
-        var lifecycle: [any Service] = [server]
+        var lifecycle: [any Service] = [server] + setup.background
         if configuration.metricsPort > 0 {
             lifecycle.append(MetricsHTTPServer(host: configuration.host, port: configuration.metricsPort, registry: metrics, logger: logger) {
                 guard let probe else { return true }

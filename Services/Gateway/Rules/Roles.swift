@@ -1,0 +1,97 @@
+/// 角色 — the roles an account holds at a unit (a grant covers the unit's subtree), and
+/// what each may do there, as data (DOMAIN.md §"Who uses it"; issue 12 item 2).
+///
+/// A role maps to the permission names services declare per method in `Schemas/`
+/// (`option (tongxin.rpc.v1.permission)`): the gateway checks the method's permission
+/// against the union of the roles of the caller's grants that cover the target unit.
+///
+/// 三权分立 (separation of the three administrators, as MLPS 2.0 level 3 expects): the
+/// system administrator (系统管理员) manages accounts and keys, the security administrator
+/// (安全管理员) grants roles, the audit administrator (审计管理员) reads and verifies the audit
+/// log — no role holds two of the three, and no account may hold two of the three roles
+/// (``Role/conflicts(with:)``).
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// 县/市级管理员 — the county or city office.
+    case countyAdmin = "county_admin"
+    /// 镇/街道管理员 — the town office.
+    case townAdmin = "town_admin"
+    /// 村/社区文书 — the village or community clerk ("两委" office).
+    case villageClerk = "village_clerk"
+    /// 议事会主席 — the chair of a council.
+    case councilChair = "council_chair"
+    /// 监督组/村务监督委员会成员 — a member of the supervision group.
+    case supervisor
+    /// 评估员 — scores towns on the index (003).
+    case assessor
+    /// 对接系统 — a government system (12345 hotline, open-data portal) with API keys.
+    case integrationClient = "integration_client"
+    /// 系统管理员 — accounts, API keys, sessions, key rotation.
+    case systemAdmin = "system_admin"
+    /// 安全管理员 — grants of roles.
+    case securityAdmin = "security_admin"
+    /// 审计管理员 — the audit log.
+    case auditAdmin = "audit_admin"
+
+    /// The permissions of the role (the table is the whole policy; `RolesTests` pins it).
+    public var permissions: Set<String> {
+        switch self {
+        case .countyAdmin:
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.membershipRules,
+             GatewayPermission.peopleSearch, GatewayPermission.piiRead]
+        case .townAdmin:
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
+             GatewayPermission.piiRead]
+        case .villageClerk:
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch]
+        case .councilChair:
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite]
+        case .supervisor:
+            [GatewayPermission.membershipRead, GatewayPermission.peopleSearch]
+        case .assessor:
+            [GatewayPermission.membershipRead]
+        case .integrationClient:
+            [GatewayPermission.membershipRead]
+        case .systemAdmin:
+            [GatewayPermission.accounts, GatewayPermission.piiRotate]
+        case .securityAdmin:
+            [GatewayPermission.grants]
+        case .auditAdmin:
+            [GatewayPermission.auditVerify, GatewayPermission.auditRead]
+        }
+    }
+
+    /// The three administrators of 三权分立.
+    public static let separatedAdministrators: [Role] = [.systemAdmin, .securityAdmin, .auditAdmin]
+
+    /// Whether one account may not hold both `self` and `other`: two different roles of the
+    /// three separated administrators.
+    public func conflicts(with other: Role) -> Bool {
+        self != other && Role.separatedAdministrators.contains(self) && Role.separatedAdministrators.contains(other)
+    }
+}
+
+/// Permission names: those the services declare in `Schemas/`, and the gateway's own.
+public enum GatewayPermission {
+    public static let membershipRead = "membership.read"
+    public static let membershipWrite = "membership.write"
+    public static let membershipRules = "membership.rules"
+    public static let peopleSearch = "people.search"
+    public static let piiRead = "pii.read"
+    public static let piiRotate = "pii.rotate"
+    public static let auditVerify = "audit.verify"
+    public static let auditRead = "audit.read"
+    /// Log in: the only permission of an anonymous caller besides public reads.
+    public static let login = "gateway.login"
+    /// Every authenticated caller: log out, ask who it is.
+    public static let session = "gateway.session"
+    /// Create, unlock and disable accounts, issue and revoke API keys, end sessions.
+    public static let accounts = "gateway.accounts"
+    /// Grant and revoke roles.
+    public static let grants = "gateway.grants"
+    /// Published results and public notices (公开): what an anonymous caller may read.
+    /// No method of membership declares it (nothing of membership is public yet).
+    public static let publicRead = "public.read"
+
+    /// What a caller without credentials holds.
+    public static let anonymous: Set<String> = [login, publicRead]
+}
