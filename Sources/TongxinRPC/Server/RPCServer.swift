@@ -159,7 +159,10 @@ public final class RPCServer: Service, Sendable {
         let listener: any Channel
         do {
             listener = try await ServerBootstrap(group: self.group)
-                .serverChannelOption(.backlog, value: 256)
+                // Room for a burst of connections (the kernel caps it at net.core.somaxconn):
+                // with a short queue, connections beyond it wait for SYN-ACK retransmissions
+                // that back off to tens of seconds while the server is busy.
+                .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.writeBufferWaterMark, value: .init(
