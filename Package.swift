@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "GatewayRules", "GatewayAPI", "MembershipAPI", "HealthAPI", "AuditAPI", "TongxinService", "TongxinSchemas",
+                "GatewayRules", "GatewayAPI", "MembershipAPI", "AgendaAPI", "HealthAPI", "AuditAPI", "TongxinService", "TongxinSchemas",
                 "TongxinRPC", "TongxinPostgres", "TongxinWire", logging, lifecycle,
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -37,20 +37,27 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         switch self {
         case .countyAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.membershipRules,
-             GatewayPermission.peopleSearch, GatewayPermission.piiRead]
+             GatewayPermission.peopleSearch, GatewayPermission.piiRead,
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance]
         case .townAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
-             GatewayPermission.piiRead]
+             GatewayPermission.piiRead,
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance]
         case .villageClerk:
-            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch]
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite]
         case .councilChair:
-            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite]
+            [GatewayPermission.membershipRead, GatewayPermission.membershipWrite,
+             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance]
         case .supervisor:
-            [GatewayPermission.membershipRead, GatewayPermission.peopleSearch]
+            [GatewayPermission.membershipRead, GatewayPermission.peopleSearch,
+             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance]
         case .assessor:
-            [GatewayPermission.membershipRead]
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead]
         case .integrationClient:
-            [GatewayPermission.membershipRead]
+            // A government system pushes its work orders into the ledger (RecordItem with an
+            // external reference) and reads their progress.
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.agendaWrite]
         case .systemAdmin:
             [GatewayPermission.accounts, GatewayPermission.piiRotate]
         case .securityAdmin:
@@ -75,6 +82,10 @@ public enum GatewayPermission {
     public static let membershipRead = "membership.read"
     public static let membershipWrite = "membership.write"
     public static let membershipRules = "membership.rules"
+    public static let agendaRead = "agenda.read"
+    public static let agendaWrite = "agenda.write"
+    public static let agendaRules = "agenda.rules"
+    public static let agendaAdvance = "agenda.advance"
     public static let peopleSearch = "people.search"
     public static let piiRead = "pii.read"
     public static let piiRotate = "pii.rotate"

@@ -2,6 +2,7 @@
 import Foundation
 import GatewayRules
 import Logging
+import AgendaAPI
 import MembershipAPI
 import ServiceLifecycle
 import TongxinPostgres
@@ -16,6 +17,7 @@ public enum GatewayAssembly {
     /// (`allMethods`, with permission and idempotency). A new service adds its line here.
     public static let routable: [String: [RPCMethodDescriptor]] = [
         "membership": MembershipV1.Membership.allMethods,
+        "agenda": AgendaV1.Agenda.allMethods,
     ]
 
     public struct Options: Sendable {
