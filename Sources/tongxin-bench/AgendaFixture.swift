@@ -16,7 +16,7 @@ struct AgendaFixture {
     /// With membership at `membershipPort` the county, towns and villages are registered there
     /// first (an agenda told TONGXIN_AGENDA_MEMBERSHIP_ADDRESS accepts registered units only);
     /// without it (an agenda on its own) the paths are made up.
-    static func create(membershipPort: Int?) async throws -> AgendaFixture {
+    static func create(membershipPort: Int?, audience: String = "agenda") async throws -> AgendaFixture {
         guard let secret = ProcessInfo.processInfo.environment["TONGXIN_AUTH_SECRET"] else {
             throw ValidationError("the agenda methods need TONGXIN_AUTH_SECRET (see .tongxin/secrets.env)")
         }
@@ -35,9 +35,11 @@ struct AgendaFixture {
         }
         let caller = Caller(principal: "tongxin-bench", unitPath: county,
                             permissions: ["agenda.read", "agenda.write", "pii.read"],
-                            audience: "agenda", now: Int64(Date().timeIntervalSince1970),
+                            audience: audience, now: Int64(Date().timeIntervalSince1970),
                             lifetime: TokenAuthority.defaultMaximumLifetime, issuer: "tongxin-bench")
         var metadata = Metadata()
+        // Through the gateway the caller acts at the county (the gateway's x-tenant-unit).
+        if audience == "gateway" { metadata.tenantUnit = county }
         metadata.authorization = "Bearer " + TokenAuthority(
             secret: Array(secret.utf8),
             keyID: ProcessInfo.processInfo.environment["TONGXIN_AUTH_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? TokenAuthority.defaultSecretKeyID

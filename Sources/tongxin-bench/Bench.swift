@@ -160,10 +160,10 @@ struct Bench: AsyncParsableCommand {
             }
         case "record-item":
             // One RecordItem: an INSERT (the contact sealed) plus its audit record (agenda, --port 7102).
-            return try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort).recordCall(client)
+            return try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort, audience: port == 7100 ? "gateway" : "agenda").recordCall(client)
         case "list-items":
             // A page of 50 from a county ledger of --ledger-size items (filled first through RecordItem).
-            let fixture = try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort)
+            let fixture = try await AgendaFixture.create(membershipPort: membershipPort == 0 ? nil : membershipPort, audience: port == 7100 ? "gateway" : "agenda")
             let clock = ContinuousClock()
             let start = clock.now
             try await fixture.fill(client, size: ledgerSize)
