@@ -9,7 +9,7 @@
 # Exit status 0 only when all of it holds; prints the figures (backup size and time,
 # restore time).
 #
-# Env: TONGXIN_DRILL_PGPORT (55437) and TONGXIN_DRILL_RESTORE_PGPORT (55438): the two
+# Env: TONGXIN_DRILL_PGPORT (31437) and TONGXIN_DRILL_RESTORE_PGPORT (31438): the two
 #      clusters; TONGXIN_DRILL_RPC_PORT (7191): the service (on both, one after the other);
 #      TONGXIN_DRILL_BIN: the executables (default: the debug build's bin path).
 set -euo pipefail
@@ -19,8 +19,10 @@ cd "$repo"
 # Scripts/test.sh exports its own cluster's settings; the drill names its clusters itself.
 unset TONGXIN_PGDATA TONGXIN_PGPORT TONGXIN_PG_SUPERPASS TONGXIN_TEST_DATABASE_URL TONGXIN_TOKEN
 pgbin="/usr/lib/postgresql/15/bin"
-source_port="${TONGXIN_DRILL_PGPORT:-55437}"
-restore_port="${TONGXIN_DRILL_RESTORE_PGPORT:-55438}"
+# Below Linux's ephemeral range (32768–60999): the restored cluster starts while the source
+# service's pooled connections hold ephemeral ports, one of which can be any port in that range.
+source_port="${TONGXIN_DRILL_PGPORT:-31437}"
+restore_port="${TONGXIN_DRILL_RESTORE_PGPORT:-31438}"
 rpc_port="${TONGXIN_DRILL_RPC_PORT:-7191}"
 bin="${TONGXIN_DRILL_BIN:-$(swift build --show-bin-path)}"
 drill="$repo/.tongxin/drill"
