@@ -8,6 +8,8 @@
 #
 # Env: TONGXIN_PGDATA (default $repo/.tongxin/pgdata), TONGXIN_PGPORT (default 55432),
 #      TONGXIN_PG_SUPERPASS (default tongxin-dev),
+#      TONGXIN_PG_MAX_CONNECTIONS (default 400: the test suites run in parallel, each with
+#      its services' pools; a deployment's services take 8–16 each),
 #      TONGXIN_PG_NOSYNC=1: a throwaway cluster (the restore drill): initdb --no-sync and the
 #      server without fsync — never for a cluster whose data matters.
 #
@@ -116,7 +118,7 @@ start() {
             local lines
             lines="$(wc -l <"$logfile")"
             as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 30 \
-                -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir$nosync_server" start >/dev/null 2>&1 9>&- && break
+                -o "-c listen_addresses=127.0.0.1 -p $pgport -k $sockdir -c max_connections=${TONGXIN_PG_MAX_CONNECTIONS:-400}$nosync_server" start >/dev/null 2>&1 9>&- && break
             if [[ $attempt -lt 6 ]] && tail -n +"$((lines + 1))" "$logfile" | grep -q "Address already in use"; then
                 echo "postgres.sh: port $pgport is taken for the moment; trying again" >&2
                 sleep 2
