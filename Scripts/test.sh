@@ -21,6 +21,10 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$repo"
 
 Scripts/setup.sh
+# Tests open thousands of sockets in one process (both ends of each connection): lift the
+# soft open-file limit to the hard one, and say what it is, for a CI log to show.
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+echo "open-file limit: $(ulimit -Sn) (hard $(ulimit -Hn))"
 python3 Scripts/generate.py --check
 python3 Scripts/test_generate.py
 python3 Scripts/check_compose.py

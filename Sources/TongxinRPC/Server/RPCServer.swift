@@ -156,6 +156,15 @@ public final class RPCServer: Service, Sendable {
             return
         }
 
+        let files = OpenFileLimit.raiseToHard()
+        // Each connection holds a descriptor; leave room for the pool, logs and the listener.
+        let needed = min(self.configuration.maxConnections, 1 << 20) + 256
+        if files.soft < needed {
+            self.logger.warning(
+                "the open-file limit is below the connection cap: connections beyond it wait unanswered in the listen queue",
+                metadata: ["nofile": "\(files.soft)", "max_connections": "\(self.configuration.maxConnections)"])
+        }
+
         let listener: any Channel
         do {
             listener = try await ServerBootstrap(group: self.group)
