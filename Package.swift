@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
         .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
         .target(name: "AgendaAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Agenda", swiftSettings: swiftSettings),
+        .target(name: "SupervisionAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Supervision", swiftSettings: swiftSettings),
         .target(name: "GatewayAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Gateway", swiftSettings: swiftSettings),
         .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.

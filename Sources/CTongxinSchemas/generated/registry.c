@@ -149,6 +149,8 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__rpc__v1__error_detail__descriptor,
     &tongxin__rpc__v1__figure__descriptor,
     &tongxin__rpc__v1__frame__descriptor,
+    &tongxin__supervision__v1__open_case_request__descriptor,
+    &tongxin__supervision__v1__implementation_case__descriptor,
 };
 
 static const ProtobufCServiceDescriptor *const services[] = {
@@ -157,16 +159,17 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__gateway__v1__gateway__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
+    &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 147; }
+size_t tongxin_message_descriptor_count(void) { return 149; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 147 ? messages[index] : NULL;
+    return index < 149 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 5; }
+size_t tongxin_service_descriptor_count(void) { return 6; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 5 ? services[index] : NULL;
+    return index < 6 ? services[index] : NULL;
 }
