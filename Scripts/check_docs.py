@@ -4,8 +4,8 @@
 The variables the code reads are found in the sources: every string literal that is a
 whole TONGXIN_* name in Sources/ and Services/ (ServiceConfiguration, the services' own
 settings, tongxinctl, tongxin-bench), the per-service names EnvironmentReader builds
-(`env.int("PORT", …)` is TONGXIN_<SERVICE>_PORT), and the ${TONGXIN_*:-default} reads of
-Scripts/*.sh. Every one must have a row in a table of docs/operations.md's "Configuration reference", every row must
+(`env.int("PORT", …)` is TONGXIN_<SERVICE>_PORT), and the ${TONGXIN_*:-default} and
+${TONGXIN_*:?} reads of Scripts/*.sh and deploy/systemd's scripts. Every one must have a row in a table of docs/operations.md's "Configuration reference", every row must
 name a variable that is read, and a numeric default given in the code
 (`global("TONGXIN_X", default: 8, …)`) must be the default the row states.
 
@@ -22,7 +22,7 @@ LITERAL = re.compile(r'"(TONGXIN_[A-Z0-9_]+)"')
 PREFIXED = re.compile(r'\benv\.(?:int|string)\("([A-Z0-9_]+)"')
 DEFAULT = re.compile(r'\.global\("(TONGXIN_[A-Z0-9_]+)",\s*default:\s*([0-9_]+(?:\s*<<\s*[0-9]+)?)')
 PREFIXED_DEFAULT = re.compile(r'\benv\.int\("([A-Z0-9_]+)",\s*default:\s*([0-9_]+)')
-SCRIPT_READ = re.compile(r'\$\{(TONGXIN_[A-Z0-9_]+):-')
+SCRIPT_READ = re.compile(r'\$\{(TONGXIN_[A-Z0-9_]+):[-?]')
 ROW = re.compile(r'^\|\s*(`TONGXIN_[^|]*)\|([^|]*)\|')
 NAME = re.compile(r'`(TONGXIN_[A-Z0-9_<>]+)`')
 
@@ -43,7 +43,8 @@ def code_variables():
             defaults[name] = eval(value.replace("_", ""))  # a literal or `a << b`
         for suffix, value in PREFIXED_DEFAULT.findall(text):
             defaults[f"TONGXIN_<SERVICE>_{suffix}"] = int(value.replace("_", ""))
-    for path in sorted((ROOT / "Scripts").glob("*.sh")):
+    scripts = list((ROOT / "Scripts").glob("*.sh")) + [p for p in (ROOT / "deploy" / "systemd").glob("*") if p.suffix == ""]
+    for path in sorted(scripts):
         for name in SCRIPT_READ.findall(path.read_text(encoding="utf-8")):
             names.setdefault(name, str(path.relative_to(ROOT)))
     return names, defaults

@@ -64,24 +64,13 @@ esac
 Scripts/setup.sh
 
 # One password per database role, the keys, and the token secret; generated once. An older
-# secrets.env (shared svc/owner passwords) is completed with what it lacks.
-hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+# secrets.env (shared svc/owner passwords) is completed with what it lacks. The gateway's
+# Ed25519 signing key (kid:hex) goes to the gateway only; the services get its public key
+# (TONGXIN_AUTH_ED25519_KEYS, printed by `tongxin-gateway public-key`).
 db_roles=(audit_owner kit_owner)
 for entry in "${services[@]}"; do db_roles+=("${entry%%:*}_owner" "${entry%%:*}_svc"); done
-umask 077
-touch "$state/secrets.env"
-for variable in TONGXIN_PG_SUPERPASS:16 TONGXIN_AUTH_SECRET:32 TONGXIN_PII_KEY:32 TONGXIN_PII_HASH_KEY:32 \
-                TONGXIN_AUDIT_CHECKPOINT_KEY:32; do
-  grep -q "^${variable%%:*}=" "$state/secrets.env" || echo "${variable%%:*}=$(hex "${variable##*:}")" >> "$state/secrets.env"
-done
-for role in "${db_roles[@]}"; do
-  variable="TONGXIN_DB_PASSWORD_$(echo "$role" | tr '[:lower:]' '[:upper:]')"
-  grep -q "^$variable=" "$state/secrets.env" || echo "$variable=$(hex 16)" >> "$state/secrets.env"
-done
-# The gateway's Ed25519 signing key (kid:hex): only the gateway gets it; the services get its
-# public key (TONGXIN_AUTH_ED25519_KEYS, printed by `tongxin-gateway public-key`).
-grep -q "^TONGXIN_GATEWAY_SIGNING_KEY=" "$state/secrets.env" || echo "TONGXIN_GATEWAY_SIGNING_KEY=gw1:$(hex 32)" >> "$state/secrets.env"
-umask 022
+source Scripts/lib/secrets.sh
+tongxin_ensure_secrets "$state/secrets.env" "${db_roles[@]}"
 # Only what every serving process needs is exported; the database passwords and the
 # superuser's stay in this script and reach a process only inside the one URL it gets.
 source "$state/secrets.env"

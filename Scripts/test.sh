@@ -11,7 +11,9 @@
 # 5. builds and runs all Swift tests (unit and integration); stops the cluster on exit
 # 6. checks docs/operations.md's configuration reference against the variables the code
 #    reads (Scripts/check_docs.py), and that every tongxinctl command line in the docs
-#    parses (Scripts/check_docs_cli.py, after the build)
+#    parses (Scripts/check_docs_cli.py, after the build); installs the systemd units into a
+#    staging tree and verifies them (Scripts/check_systemd.py: systemd-analyze verify plus
+#    the structure: hardening, root-only environment files, least credentials)
 # 7. runs the restore drill (Scripts/restore_drill.sh: fill, back up, restore into a new
 #    cluster, serve from it, verify); skipped when extra arguments select tests, or with
 #    TONGXIN_SKIP_RESTORE_DRILL=1
@@ -39,6 +41,7 @@ export TONGXIN_TEST_DATABASE_URL="$(Scripts/postgres.sh url)"
 
 swift build --build-tests
 python3 Scripts/check_docs_cli.py "$(swift build --show-bin-path)"
+python3 Scripts/check_systemd.py "$(swift build --show-bin-path)"
 swift test --skip-build "$@"
 
 if [[ $# -eq 0 && "${TONGXIN_SKIP_RESTORE_DRILL:-}" != 1 ]]; then
