@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "tongxin-gateway", targets: ["tongxin-gateway"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
         .executable(name: "tongxinctl", targets: ["tongxinctl"]),
+        .executable(name: "tongxin-fuzz", targets: ["tongxin-fuzz"]),
         .library(name: "TongxinRPC", targets: ["TongxinRPC"]),
         .library(name: "TongxinPostgres", targets: ["TongxinPostgres"]),
     ],
@@ -73,6 +74,11 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+
+        // Fuzz targets (frame decoder, every message decoder) and their libFuzzer driver /
+        // replayer; Scripts/fuzz.sh builds it with -sanitize=fuzzer,address.
+        .target(name: "TongxinFuzzing", dependencies: ["TongxinRPC", "TongxinSchemas", "TongxinWire"], swiftSettings: swiftSettings),
+        .executableTarget(name: "tongxin-fuzz", dependencies: ["TongxinFuzzing"], swiftSettings: swiftSettings),
 
         // The load generator.
         .executableTarget(
@@ -173,7 +179,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "CHeapStats"], swiftSettings: swiftSettings),
+        .testTarget(name: "TongxinWireTests", dependencies: ["TongxinWire", "TongxinSchemas", "TongxinFuzzing", "CHeapStats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TongxinRPCTests",
             dependencies: ["TongxinRPC", "HealthAPI", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [

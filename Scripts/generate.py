@@ -474,6 +474,17 @@ class Generator:
                          for f in sorted(m.field, key=lambda x: x.number))
         return f"{self.swift_names[full]}({args})"
 
+    def message_types_file(self):
+        out = HEADER + "\nimport TongxinWire\n\n"
+        out += "/// Every message type of Schemas/ with its full name: what the fuzzer decodes\n"
+        out += "/// (`tongxin-fuzz`, `Scripts/fuzz.sh`) and what generic tooling can look up by name.\n"
+        out += "public let everyMessageType: [(name: String, type: any WireMessage.Type)] = {\n"
+        out += "    var types: [(name: String, type: any WireMessage.Type)] = []\n"
+        for full in sorted(self.messages):
+            out += f'    types.append(("{full[1:]}", {self.swift_names[full]}.self))\n'
+        out += "    return types\n}()\n"
+        return out
+
     def samples_file(self):
         out = HEADER + "\nimport TongxinSchemas\nimport TongxinWire\n\n"
         out += "/// One instance of every message of Schemas/ with every field set to a non-default value.\n"
@@ -612,6 +623,8 @@ def generate(out_root):
     os.makedirs(swift_root, exist_ok=True)
     with open(os.path.join(swift_root, "Namespaces.pb.swift"), "w") as fh:
         fh.write(gen.namespaces_file())
+    with open(os.path.join(swift_root, "MessageTypes.pb.swift"), "w") as fh:
+        fh.write(gen.message_types_file())
     for f in gen.files:
         base = f.name[:-len(".proto")].replace("tongxin/", "", 1).replace("/", "_")
         with open(os.path.join(swift_root, base + ".pb.swift"), "w") as fh:
