@@ -17,6 +17,14 @@
 # `postgres` OS user; the data and socket directories are owned by it.
 set -euo pipefail
 
+# A server started from a process that holds many descriptors (a test run with thousands
+# of sockets) inherits them and counts them against its own budget ("insufficient file
+# descriptors available to start server process"): close everything above stderr, except
+# the script bash is reading (255).
+for fd in $(ls /proc/$$/fd 2>/dev/null); do
+  if (( fd > 2 && fd != 255 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 repo="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
 pgbin="/usr/lib/postgresql/15/bin"
 pgdata="${TONGXIN_PGDATA:-$repo/.tongxin/pgdata}"

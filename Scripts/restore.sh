@@ -155,4 +155,4 @@ else
   echo "  or make it the deployment: stop it (TONGXIN_PGDATA=$pgdata TONGXIN_PGPORT=$port Scripts/postgres.sh stop),"
   echo "  move $pgdata to .tongxin/pgdata and $new_secrets to .tongxin/secrets.env, then Scripts/run.sh"
 fi
-echo "  then check through the API: tongxinctl audit verify --unit-path u<county code> --permission audit.verify"
+echo "  then check through the API: tongxinctl audit verify (as the audit administrator, or with TONGXIN_TOKEN from tongxinctl token mint --unit-path u<county code> --permission audit.verify)"

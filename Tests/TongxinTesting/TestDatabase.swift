@@ -26,8 +26,10 @@ public final class TestDatabase: Sendable {
     }
 
     /// Creates `tx_<prefix>_<random>`, runs Scripts/sql/bootstrap.sql and the audit and kit migrations.
-    public static func create(prefix: String) async throws -> TestDatabase {
-        let cluster = try PostgresConfiguration(url: try clusterURL())
+    /// `clusterURL`: a superuser URL of another cluster than the shared test server (a test
+    /// that restarts its PostgreSQL runs a private one).
+    public static func create(prefix: String, clusterURL url: String? = nil) async throws -> TestDatabase {
+        let cluster = try PostgresConfiguration(url: try url ?? clusterURL())
         let name = "tx_\(prefix.lowercased())_\(UInt32.random(in: 0...UInt32.max))"
         let admin = PostgresPool(configuration: cluster, maxConnections: 1, logger: logger)
         defer { Task { await admin.close() } }
