@@ -50,7 +50,7 @@ struct VoteTests {
         }
     }
 
-    @Test("the eligible base counts the whole electorate: 90 of 101 fails 90%以上 of eligible, and the figures are shown")
+    @Test("the eligible base counts the whole electorate, the absent expert included: 9 of 10 is exactly 90% and passes, with the figures shown")
     func figures() async throws {
         let county = try SessionHarness.current.county()
         let topic = try await county.plannedTopic(members: 9)
@@ -63,7 +63,7 @@ struct VoteTests {
         try await Self.cast(county, vote, from: 1, count: 9, .for)
         let closed = try await county.api.closeVote(.init(voteId: vote.id), options: county.admin)
         #expect(closed.tally?.passed == true && closed.tally?.baseCount == 10 && closed.tally?.required == 9)
-        #expect(closed.tally?.explanation?.zh.contains("不少于百分之九十") == true)
+        #expect(closed.tally?.explanation?.zh.contains("不少于十分之九") == true)
     }
 
     @Test("one ballot per voter: a second is ALREADY_EXISTS, a changeable vote replaces it, after the close FAILED_PRECONDITION")

@@ -100,7 +100,7 @@ struct DeliberationOperations {
         let text = try Validate.text(request.text, field: "text", limit: 8000, required: true)
         let county = try Validate.scope(of: scope.caller).countyCode
         guard let original = try await tx.queryOne(
-            OpinionRecord.self, "SELECT \(OpinionRecord.columns) FROM session.opinions o WHERE o.county_code = $1 AND o.id = $2 FOR UPDATE OF o",
+            OpinionRecord.self, "SELECT \(OpinionRecord.columns) FROM session.opinions o WHERE o.county_code = $1 AND o.id = $2",
             [.text(county), .uuid(id)])
         else { throw SessionError.notFound(what: "opinion") }
         guard !original.superseded else {
@@ -116,12 +116,18 @@ struct DeliberationOperations {
                                               recorded_at, recorded_by)
                 SELECT county_code, $3, meeting_id, topic_id, unit_path, round, speaker, $4, $5, id, $6, $7
                   FROM session.opinions WHERE county_code = $1 AND id = $2
+                ON CONFLICT (county_code, corrects) WHERE corrects IS NOT NULL DO NOTHING
                 RETURNING *
             )
             SELECT \(OpinionRecord.columns) FROM inserted o
             """,
             [.text(county), .uuid(id), .uuid(UUID()), position.postgresValue, .text(text), .timestamp(scope.now), .text(scope.caller.principal)])
-        guard let opinion else { throw SessionError.notFound(what: "opinion") }
+        // Opinions are append-only (no row lock without UPDATE): a concurrent correction of the
+        // same opinion loses on the unique index and is told so.
+        guard let opinion else {
+            throw SessionError.failedPrecondition(
+                rule: "opinion.superseded", zh: "该发言已被更正，请更正最新的记录", en: "this opinion was already corrected; correct the latest one")
+        }
         try await scope.audit("CorrectOpinion", target: "opinion/\(opinion.id.canonicalText)", unitPath: try await unitPath(of: original.meetingID),
                               ["corrects": id.canonicalText])
         return opinion.wire

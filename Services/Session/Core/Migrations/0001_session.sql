@@ -397,7 +397,7 @@ REVOKE ALL ON session.outbox FROM PUBLIC;
 GRANT USAGE ON SCHEMA session TO session_svc;
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA session TO session_svc;
 GRANT UPDATE ON session.democracy_days, session.meetings, session.topics, session.votes, session.results,
-    session.objections, session.ballots, session.outbox TO session_svc;
+    session.objections, session.ballots, session.minutes_signatures, session.outbox TO session_svc;
 -- Replaced choices of changeable votes; delivered outbox rows may be purged.
 GRANT DELETE ON session.ballots, session.outbox TO session_svc;
 GRANT EXECUTE ON FUNCTION session.county_of(ltree) TO session_svc;
