@@ -42,7 +42,9 @@ final class SessionHarness: SuiteHarness {
         self.api = SessionV1.Session.Client(session.server.client)
     }
 
-    static func start(prefix: String, region: Int, rounds: RoundPolicy = RoundPolicy(maxRounds: 2)) async throws -> SessionHarness {
+    static func start(
+        prefix: String, region: Int, rounds: RoundPolicy = RoundPolicy(maxRounds: 2), rosters: (any RosterDirectory)? = nil
+    ) async throws -> SessionHarness {
         let agenda = try await ServiceHarness.start(
             service: "agenda", prefix: prefix + "_a", migrations: try AgendaMigrations.all(), startOfTime: startOfTime
         ) { context in
@@ -53,7 +55,7 @@ final class SessionHarness: SuiteHarness {
             service: "session", prefix: prefix + "_s", migrations: try SessionMigrations.all(), startOfTime: startOfTime
         ) { context in
             [SessionService(environment: SessionEnvironment(
-                pool: context.pool, clock: context.clock, rounds: rounds, topics: directory, logger: context.logger))]
+                pool: context.pool, clock: context.clock, rounds: rounds, topics: directory, rosters: rosters, logger: context.logger))]
         }
         let supervision = try await SupervisionRecorder.start()
         return SessionHarness(agenda: agenda, session: session, supervision: supervision, region: region)
@@ -176,7 +178,7 @@ struct County: Sendable {
 
     /// An urgent topic at the village, adopted, with a meeting plan whose participants are
     /// `members` fixed members 委员1…N, an expert and an observer, meeting a day later.
-    func plannedTopic(_ title: String = "村道修缮", members: Int = 9, expert: Bool = true) async throws -> AgendaV1.Topic {
+    func plannedTopic(_ title: String = "村道修缮", members: Int = 9, expert: Bool = true, council: String = "") async throws -> AgendaV1.Topic {
         let agenda = harness.agendaAPI
         let topic = try await agenda.createTopic(
             .init(unitPath: village, title: title, category: .infrastructure, scale: .urgent, source: .partyCommittee), options: agendaAdmin)
@@ -190,7 +192,7 @@ struct County: Sendable {
             + [AgendaV1.Participant(person: "镇干部列席", role: .observer)]
         _ = try await agenda.publishMeetingPlan(
             .init(topicId: topic.id, meetingAt: stamp(harness.session.clock.now().addingTimeInterval(86400)), place: "村委会议室",
-                  form: .deliberation, participants: participants, agenda: ["讨论"]),
+                  form: .deliberation, participants: participants, agenda: ["讨论"], councilId: council),
             options: agendaAdmin)
         return try await agenda.getTopic(.init(topicId: topic.id), options: agendaAdmin)
     }
