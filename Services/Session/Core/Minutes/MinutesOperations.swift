@@ -83,20 +83,32 @@ struct MinutesOperations {
     }
 
     static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// `2025-03-04 10:00` in `timeZone`, by integer arithmetic (no formatter per call).
+    static func localTime(_ instant: Date, _ timeZone: TimeZone) -> String {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let minuteOfDay = (seconds - days * 86400) / 60
+        let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+        return "\(LocalDate(daysSinceEpoch: days)) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 
     static func render(
         view: MeetingView, opinions: [OpinionRecord], rounds: [RoundRecord], votes: [VoteRecord], results: [ResultRecord], timeZone: TimeZone
     ) -> String {
         let meeting = view.meeting
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
         var lines: [String] = []
         lines.append("\(meeting.body == .consultation ? meeting.form.nameZH : meeting.body.nameZH)会议纪要")
-        lines.append("时间：\(formatter.string(from: meeting.meetingAt))")
+        lines.append("时间：\(Self.localTime(meeting.meetingAt, timeZone))")
         if !meeting.place.isEmpty { lines.append("地点：\(meeting.place)") }
         lines.append("主持人：\(meeting.host)　记录人：\(meeting.recorder)")
         let present = view.invitees.filter(\.present)
