@@ -178,7 +178,7 @@ struct County: Sendable {
 
     /// An urgent topic at the village, adopted, with a meeting plan whose participants are
     /// `members` fixed members 委员1…N, an expert and an observer, meeting a day later.
-    func plannedTopic(_ title: String = "村道修缮", members: Int = 9, expert: Bool = true, council: String = "") async throws -> AgendaV1.Topic {
+    func plannedTopic(_ title: String = "村道修缮", members: Int = 9, expert: Bool = true, council: String = "", form: AgendaV1.MeetingForm = .deliberation) async throws -> AgendaV1.Topic {
         let agenda = harness.agendaAPI
         let topic = try await agenda.createTopic(
             .init(unitPath: village, title: title, category: .infrastructure, scale: .urgent, source: .partyCommittee), options: agendaAdmin)
@@ -192,7 +192,7 @@ struct County: Sendable {
             + [AgendaV1.Participant(person: "镇干部列席", role: .observer)]
         _ = try await agenda.publishMeetingPlan(
             .init(topicId: topic.id, meetingAt: stamp(harness.session.clock.now().addingTimeInterval(86400)), place: "村委会议室",
-                  form: .deliberation, participants: participants, agenda: ["讨论"], councilId: council),
+                  form: form, participants: participants, agenda: ["讨论"], councilId: council),
             options: agendaAdmin)
         return try await agenda.getTopic(.init(topicId: topic.id), options: agendaAdmin)
     }

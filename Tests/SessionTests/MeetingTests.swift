@@ -105,6 +105,35 @@ struct MeetingTests {
         }
     }
 
+    @Test("a 坝坝会 lets residents check in, counted apart from the invitees and not toward the quorum; residents may speak; meetings are listed")
+    func openAirMeeting() async throws {
+        let county = try SessionHarness.current.county()
+        let topic = try await county.plannedTopic("广场照明", form: .openAir)
+        let meeting = try await county.meeting([topic])
+        #expect(meeting.form == .openAir)
+        for resident in ["村民甲", "村民乙", "村民丙"] {
+            let attendance = try await county.api.checkIn(.init(meetingId: meeting.id, person: resident, resident: true), options: county.admin)
+            #expect(attendance.resident)
+        }
+        _ = try await county.api.checkIn(.init(meetingId: meeting.id, person: "委员1"), options: county.admin)
+        let seen = try await county.api.getMeeting(.init(meetingId: meeting.id), options: county.admin)
+        #expect(seen.residentsPresent == 3 && seen.present == 1 && seen.quorum?.met == false)
+        let opened = try await county.sit(meeting, ["委员2", "委员3", "委员4", "委员5"])
+        #expect(opened.quorum?.met == true && opened.residentsPresent == 3)
+        let spoken = try await county.api.recordOpinion(
+            .init(meetingId: meeting.id, topicId: topic.id, speaker: "村民甲", position: .conditional, text: "灯要装在路口"), options: county.admin)
+        #expect(spoken.speaker == "村民甲")
+        let progress = try await county.api.getTopicProgress(.init(topicId: topic.id), options: county.admin)
+        #expect(progress.stage == .deliberating && progress.nextRound == 1 && progress.maxRounds == 2)
+        let listed = try await county.api.listMeetings(.init(unitPath: county.village, page: .init(pageSize: 10)), options: county.admin)
+        #expect(listed.meetings.map(\.id) == [meeting.id] && listed.meetings.first?.invitees.isEmpty == true)
+        // Another county's clerk sees none of it.
+        let stranger = try SessionHarness.current.county()
+        await expectStatus(.notFound) {
+            try await stranger.api.getMeeting(.init(meetingId: meeting.id), options: stranger.admin)
+        }
+    }
+
     @Test("the session schema is distributable by county")
     func distributable() async throws {
         try await assertDistributable(schema: "session", on: try SessionHarness.current.session.superuser)
