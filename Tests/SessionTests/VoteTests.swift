@@ -115,4 +115,36 @@ struct VoteTests {
         let tally = try await county.api.closeVote(.init(voteId: changeable.id), options: county.admin).tally
         #expect(tally?.total?.inFavour == 1 && tally?.total?.against == 0)
     }
+
+    @Test("60 voters at once with a close racing them: every accepted ballot is counted, none after the close")
+    func concurrentBallots() async throws {
+        let county = try SessionHarness.current.county()
+        let topic = try await county.plannedTopic("并发表决", members: 60, expert: false)
+        let meeting = try await county.sit(try await county.meeting([topic]), (1...60).map { "委员\($0)" })
+        let vote = try await county.api.openVote(
+            .init(meetingId: meeting.id, topicId: topic.id, question: "并发", method: .secret), options: county.admin)
+        let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 1...60 {
+                group.addTask {
+                    do {
+                        _ = try await county.api.castVote(.init(voteId: vote.id, voter: "委员\(index)", choice: .for), options: county.caller("委员\(index)"))
+                        return true
+                    } catch let error as RPCError where error.code == .failedPrecondition {
+                        return false  // after the close
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(20))
+                _ = try await county.api.closeVote(.init(voteId: vote.id), options: county.admin)
+                return false
+            }
+            var count = 0
+            for try await ok in group where ok { count += 1 }
+            return count
+        }
+        let closed = try await county.api.getVote(.init(voteId: vote.id), options: county.admin)
+        #expect(closed.state == .closed)
+        #expect(closed.tally?.total?.inFavour == Int32(accepted) && closed.ballotsCast == Int32(accepted))
+    }
 }
