@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
         .executable(name: "tongxin-agenda", targets: ["tongxin-agenda"]),
+        .executable(name: "tongxin-session", targets: ["tongxin-session"]),
         .executable(name: "tongxin-gateway", targets: ["tongxin-gateway"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
         .executable(name: "tongxinctl", targets: ["tongxinctl"]),
@@ -59,6 +60,7 @@ let package = Package(
         .target(name: "HealthAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Health", swiftSettings: swiftSettings),
         .target(name: "MembershipAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Membership", swiftSettings: swiftSettings),
         .target(name: "AgendaAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Agenda", swiftSettings: swiftSettings),
+        .target(name: "SessionAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Session", swiftSettings: swiftSettings),
         .target(name: "SupervisionAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Supervision", swiftSettings: swiftSettings),
         .target(name: "GatewayAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Gateway", swiftSettings: swiftSettings),
         .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "SessionAPI", "GatewayAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,6 +143,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Session (怎么协商): democracy days, meetings from published plans, attendance and
+        // quorum, opinions, rounds and escalation, votes, results, publication, filing, minutes.
+        .target(name: "SessionRules", dependencies: ["TongxinRules"], path: "Services/Session/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "SessionCore",
+            dependencies: [
+                "SessionRules", "TongxinService", "SessionAPI", "AgendaAPI", "MembershipAPI", "SupervisionAPI", "TongxinSchemas",
+                "TongxinWire", "TongxinRPC", "TongxinPostgres", logging,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Session/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-session",
+            dependencies: ["SessionCore", "TongxinService", "TongxinRPC"],
+            path: "Services/Session/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // Gateway (网关): accounts, sessions, roles at units, routing to the services, per-town limits.
         .target(name: "GatewayRules", path: "Services/Gateway/Rules", swiftSettings: swiftSettings),
         .target(
@@ -194,6 +217,15 @@ let package = Package(
         .testTarget(
             name: "AgendaTests",
             dependencies: ["AgendaCore", "AgendaRules", "MembershipCore", "MembershipAPI", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SessionRulesTests", dependencies: ["SessionRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: [
+                "SessionCore", "SessionRules", "SessionAPI", "AgendaCore", "AgendaAPI", "MembershipCore", "MembershipAPI", "SupervisionAPI",
+                "TongxinService", "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging, lifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules"], swiftSettings: swiftSettings),

@@ -25,13 +25,15 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
     @Option(help: "Client threads: the client's connections and the calling tasks share this many event loops (so a call never changes threads in the client; 0: Swift's task pool and NIO's shared loops).") var clientThreads = 0
     @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
     @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
+    @Option(help: "cast-vote, get-minutes: agenda's port (the session service's topics and plans come from there).") var agendaPort = 7102
+    @Option(help: "cast-vote, get-minutes: members of the meeting, all voters (cast-vote: --concurrency voters at once).") var voters = 200
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
     @Option(help: "The token's audience for the membership methods: membership (direct), or gateway (through the gateway; the default for --port 7100).") var audience: String?
 
@@ -169,8 +171,14 @@ struct Bench: AsyncParsableCommand {
             try await fixture.fill(client, size: ledgerSize)
             print("ledger of \(ledgerSize) items recorded in \(clock.now - start)")
             return fixture.listCall(client)
+        case "cast-vote", "get-minutes":
+            // The session service (--port 7103): CastVote by --voters members; GetMinutes of their meeting.
+            let fixture = try await SessionFixture.create(
+                client: client, agendaPort: agendaPort, membershipPort: membershipPort == 0 ? nil : membershipPort, voters: voters,
+                opinions: method == "get-minutes" ? 50 : 0, closeVote: method == "get-minutes")
+            return method == "cast-vote" ? fixture.castCall(client) : fixture.minutesCall(client)
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes")
         }
     }
 }

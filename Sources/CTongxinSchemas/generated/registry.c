@@ -149,6 +149,59 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__rpc__v1__error_detail__descriptor,
     &tongxin__rpc__v1__figure__descriptor,
     &tongxin__rpc__v1__frame__descriptor,
+    &tongxin__session__v1__democracy_day__descriptor,
+    &tongxin__session__v1__set_democracy_day_request__descriptor,
+    &tongxin__session__v1__list_democracy_days_request__descriptor,
+    &tongxin__session__v1__list_democracy_days_response__descriptor,
+    &tongxin__session__v1__democracy_calendar_entry__descriptor,
+    &tongxin__session__v1__get_democracy_calendar_request__descriptor,
+    &tongxin__session__v1__democracy_calendar__descriptor,
+    &tongxin__session__v1__invitee__descriptor,
+    &tongxin__session__v1__quorum__descriptor,
+    &tongxin__session__v1__quorum_figure__descriptor,
+    &tongxin__session__v1__meeting__descriptor,
+    &tongxin__session__v1__schedule_meeting_request__descriptor,
+    &tongxin__session__v1__get_meeting_request__descriptor,
+    &tongxin__session__v1__list_meetings_request__descriptor,
+    &tongxin__session__v1__list_meetings_response__descriptor,
+    &tongxin__session__v1__check_in_request__descriptor,
+    &tongxin__session__v1__attendance__descriptor,
+    &tongxin__session__v1__open_meeting_request__descriptor,
+    &tongxin__session__v1__close_meeting_request__descriptor,
+    &tongxin__session__v1__opinion__descriptor,
+    &tongxin__session__v1__record_opinion_request__descriptor,
+    &tongxin__session__v1__correct_opinion_request__descriptor,
+    &tongxin__session__v1__list_opinions_request__descriptor,
+    &tongxin__session__v1__list_opinions_response__descriptor,
+    &tongxin__session__v1__round__descriptor,
+    &tongxin__session__v1__topic_progress__descriptor,
+    &tongxin__session__v1__end_round_request__descriptor,
+    &tongxin__session__v1__get_topic_progress_request__descriptor,
+    &tongxin__session__v1__vote_threshold__descriptor,
+    &tongxin__session__v1__ballot_counts__descriptor,
+    &tongxin__session__v1__tally__descriptor,
+    &tongxin__session__v1__vote__descriptor,
+    &tongxin__session__v1__open_vote_request__descriptor,
+    &tongxin__session__v1__cast_vote_request__descriptor,
+    &tongxin__session__v1__cast_vote_response__descriptor,
+    &tongxin__session__v1__record_paper_ballots_request__descriptor,
+    &tongxin__session__v1__close_vote_request__descriptor,
+    &tongxin__session__v1__get_vote_request__descriptor,
+    &tongxin__session__v1__result__descriptor,
+    &tongxin__session__v1__get_result_request__descriptor,
+    &tongxin__session__v1__amend_result_request__descriptor,
+    &tongxin__session__v1__publish_result_request__descriptor,
+    &tongxin__session__v1__objection__descriptor,
+    &tongxin__session__v1__raise_objection_request__descriptor,
+    &tongxin__session__v1__resolve_objection_request__descriptor,
+    &tongxin__session__v1__list_objections_request__descriptor,
+    &tongxin__session__v1__list_objections_response__descriptor,
+    &tongxin__session__v1__file_result_request__descriptor,
+    &tongxin__session__v1__minutes_topic__descriptor,
+    &tongxin__session__v1__signature__descriptor,
+    &tongxin__session__v1__minutes__descriptor,
+    &tongxin__session__v1__get_minutes_request__descriptor,
+    &tongxin__session__v1__sign_minutes_request__descriptor,
     &tongxin__supervision__v1__open_case_request__descriptor,
     &tongxin__supervision__v1__implementation_case__descriptor,
 };
@@ -159,17 +212,18 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__gateway__v1__gateway__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
+    &tongxin__session__v1__session__descriptor,
     &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 149; }
+size_t tongxin_message_descriptor_count(void) { return 202; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 149 ? messages[index] : NULL;
+    return index < 202 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 6; }
+size_t tongxin_service_descriptor_count(void) { return 7; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 6 ? services[index] : NULL;
+    return index < 7 ? services[index] : NULL;
 }

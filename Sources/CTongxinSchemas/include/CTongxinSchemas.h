@@ -12,6 +12,7 @@
 #include "tongxin/health/v1/health.pb-c.h"
 #include "tongxin/membership/v1/membership.pb-c.h"
 #include "tongxin/rpc/v1/frame.pb-c.h"
+#include "tongxin/session/v1/session.pb-c.h"
 #include "tongxin/supervision/v1/supervision.pb-c.h"
 
 /* Every message and service descriptor of Schemas/, for lookup by full name. */

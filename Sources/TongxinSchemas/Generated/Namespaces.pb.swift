@@ -21,5 +21,8 @@ public enum MembershipV1 {}
 /// Messages and enums of the protobuf package `tongxin.rpc.v1`.
 public enum RpcV1 {}
 
+/// Messages and enums of the protobuf package `tongxin.session.v1`.
+public enum SessionV1 {}
+
 /// Messages and enums of the protobuf package `tongxin.supervision.v1`.
 public enum SupervisionV1 {}
