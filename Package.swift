@@ -69,7 +69,7 @@ let package = Package(
         // Shared bootstrap of every service: configuration, logs, metrics, health, lifecycle, audit.
         .target(
             name: "TongxinService",
-            dependencies: ["TongxinRPC", "HealthAPI", "AuditAPI", "TongxinPostgres", logging, lifecycle] + nio + [
+            dependencies: ["TongxinRPC", "HealthAPI", "AuditAPI", "TongxinPostgres", "TongxinRules", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

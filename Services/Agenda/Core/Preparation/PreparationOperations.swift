@@ -27,7 +27,7 @@ struct PreparationOperations {
             try Validate.text(value, field: "attachments", limit: 500, required: true)
         }
         guard let day = request.conductedOn else { throw AgendaError.missing("conducted_on") }
-        let conductedOn = try day.localDate(field: "conducted_on")
+        let conductedOn = try Validate.date(day, field: "conducted_on")
         let topic = try await store.find(request.topicId, forUpdate: true)
         switch topic.state {
         case .approved: try await store.move(topic, to: .researching)

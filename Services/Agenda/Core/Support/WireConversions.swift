@@ -1,66 +1,7 @@
 import AgendaRules
 import Foundation
 import TongxinPostgres
-import TongxinSchemas
 import TongxinWire
-
-// Conversions between the wire's common types and Foundation / AgendaRules values. (Membership
-// has the same few lines for its own module; they could move to the kit.)
-
-extension CommonV1.Timestamp {
-    init(_ date: Date) {
-        let interval = date.timeIntervalSince1970
-        var seconds = interval.rounded(.down)
-        var nanos = ((interval - seconds) * 1_000_000_000).rounded()
-        if nanos >= 1_000_000_000 {
-            seconds += 1
-            nanos -= 1_000_000_000
-        }
-        self.init(seconds: Int64(seconds), nanos: Int32(nanos))
-    }
-
-    var date: Date {
-        Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanos) / 1_000_000_000)
-    }
-
-    /// The instant, or INVALID_ARGUMENT naming `field` for one out of any sane range.
-    func instant(field: String) throws(AgendaError) -> Date {
-        guard seconds > 0, seconds < 32_503_680_000, (0..<1_000_000_000).contains(nanos) else {
-            throw .invalidArgument(field: field, zh: "时间无效", en: "not a valid instant")
-        }
-        return date
-    }
-}
-
-extension CommonV1.Date {
-    init(_ day: LocalDate) {
-        self.init(year: Int32(day.year), month: Int32(day.month), day: Int32(day.day))
-    }
-
-    func localDate(field: String) throws(AgendaError) -> LocalDate {
-        guard (2000...2999).contains(year), LocalDate.isValid(year: Int(year), month: Int(month), day: Int(day)) else {
-            throw .invalidArgument(field: field, zh: "日期无效", en: "not a valid calendar date")
-        }
-        return LocalDate(Int(year), Int(month), Int(day))
-    }
-}
-
-extension LocalDate {
-    /// `YYYY-MM-DD`, as PostgreSQL's `date` reads and prints it.
-    var sqlText: String { description }
-}
-
-extension PostgresRow {
-    /// A `date` column selected as `::text` (no conformance of TongxinRules' `LocalDate` is
-    /// declared here: membership declares one, and two modules must not both).
-    func localDate(_ column: String) throws -> LocalDate? {
-        guard let text = try self[column].decode(String?.self) else { return nil }
-        guard let date = LocalDate(validating: text) else {
-            throw PostgresError(kind: .decoding, message: "'\(text)' is not a date YYYY-MM-DD")
-        }
-        return date
-    }
-}
 
 // Stored enumerations: their raw values are the schema's numbers (smallint codes).
 extension AgendaRules.Category: PostgresDecodable, PostgresArrayElement, PostgresEnum {}

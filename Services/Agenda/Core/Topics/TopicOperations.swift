@@ -119,7 +119,7 @@ struct TopicOperations {
     /// INVALID_ARGUMENT and nothing is recorded.
     func approve(_ request: AgendaV1.ApproveTopicRequest) async throws -> AgendaV1.ApproveTopicResponse {
         guard let day = request.meetingOn else { throw AgendaError.missing("meeting_on") }
-        let meetingOn = try day.localDate(field: "meeting_on")
+        let meetingOn = try Validate.date(day, field: "meeting_on")
         let present = try request.present.map { value throws(AgendaError) in try Validate.text(value, field: "present", limit: 100) }
         let ballots = try request.ballots.map { ballot throws(AgendaError) in
             Ballot(voter: try Validate.text(ballot.voter, field: "ballots.voter", limit: 100, required: true),

@@ -90,7 +90,7 @@ struct DemocracyDayOperations {
             throw SessionError.invalidArgument(field: "count", zh: "数量应为1至24", en: "count is 1 to 24")
         }
         guard let record = try await find(unit) else { throw SessionError.notFound(what: "democracy day") }
-        let from = try request.from.map { date throws(SessionError) in try date.localDate(field: "from") }
+        let from = try request.from.map { date throws(SessionError) in try Validate.date(date, field: "from") }
             ?? LocalDate(containing: scope.now, in: record.zone)
         return SessionV1.ListDemocracyDaysResponse(rule: record.wire, days: record.rule.upcoming(from: from, count: count).map(CommonV1.Date.init))
     }

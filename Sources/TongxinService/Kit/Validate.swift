@@ -1,13 +1,14 @@
-import AgendaRules
 import Foundation
-import TongxinService
+import TongxinRules
+import TongxinSchemas
 import TongxinWire
 
-/// Field checks shared by the handlers; each failure is INVALID_ARGUMENT naming the field.
-enum Validate {
+/// Field checks of every service's handlers; each failure is INVALID_ARGUMENT naming the
+/// field (a malformed target id, or a unit outside the caller's scope, is NOT_FOUND).
+public enum Validate {
     /// Trimmed text of at most `limit` characters without control characters (line breaks
     /// allowed); `required` refuses an empty one.
-    static func text(_ raw: String, field: String, limit: Int = 4000, required: Bool = false) throws(AgendaError) -> String {
+    public static func text(_ raw: String, field: String, limit: Int = 4000, required: Bool = false) throws(DomainError) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if required, text.isEmpty { throw .missing(field) }
         guard text.count <= limit,
@@ -18,7 +19,7 @@ enum Validate {
         return text
     }
 
-    static func id(_ raw: String, field: String) throws(AgendaError) -> UUID {
+    public static func id(_ raw: String, field: String) throws(DomainError) -> UUID {
         guard !raw.isEmpty else { throw .missing(field) }
         guard let id = UUID(canonicalText: raw) else {
             throw .invalidArgument(field: field, zh: "不是有效的标识", en: "not a valid id")
@@ -27,14 +28,14 @@ enum Validate {
     }
 
     /// An id the caller names as a target: a malformed one is simply not found.
-    static func target(_ raw: String, field: String, what: String) throws(AgendaError) -> UUID {
+    public static func target(_ raw: String, field: String, what: String) throws(DomainError) -> UUID {
         guard !raw.isEmpty else { throw .missing(field) }
         guard let id = UUID(canonicalText: raw) else { throw .notFound(what: what) }
         return id
     }
 
     /// A stored enumeration from its wire value; unspecified or unknown is INVALID_ARGUMENT.
-    static func code<Value: RawRepresentable<Int>>(_ wire: some WireEnum, field: String, as: Value.Type = Value.self) throws(AgendaError) -> Value {
+    public static func code<Value: RawRepresentable<Int>>(_ wire: some WireEnum, field: String, as: Value.Type = Value.self) throws(DomainError) -> Value {
         guard wire.rawValue != 0, let value = Value(rawValue: Int(wire.rawValue)) else {
             throw wire.rawValue == 0 ? .missing(field) : .invalidArgument(field: field, zh: "取值无效", en: "unknown value")
         }
@@ -43,7 +44,7 @@ enum Validate {
 
     /// A unit path that lies inside the caller's scope. A well-formed path outside it is
     /// NOT_FOUND (the unit does not exist for this caller), never PERMISSION_DENIED.
-    static func unit(_ raw: String, field: String = "unit_path", caller: Caller) throws(AgendaError) -> UnitPath {
+    public static func unit(_ raw: String, field: String = "unit_path", caller: Caller) throws(DomainError) -> UnitPath {
         guard !raw.isEmpty else { throw .missing(field) }
         let path: UnitPath
         do {
@@ -56,8 +57,25 @@ enum Validate {
     }
 
     /// The caller's own scope as a unit path (a list over "everything I may see").
-    static func scope(of caller: Caller) throws(AgendaError) -> UnitPath {
+    public static func scope(of caller: Caller) throws(DomainError) -> UnitPath {
         guard let scope = try? UnitPath(caller.unitPath) else { throw .notFound(what: "unit") }
         return scope
+    }
+
+    /// The instant, or INVALID_ARGUMENT naming `field` for one out of any sane range
+    /// (before 1970, after 2999, or nanoseconds out of range).
+    public static func instant(_ wire: CommonV1.Timestamp, field: String) throws(DomainError) -> Date {
+        guard wire.seconds > 0, wire.seconds < 32_503_680_000, (0..<1_000_000_000).contains(wire.nanos) else {
+            throw .invalidArgument(field: field, zh: "时间无效", en: "not a valid instant")
+        }
+        return wire.date
+    }
+
+    /// The calendar day (years 2000–2999), or INVALID_ARGUMENT naming `field`.
+    public static func date(_ wire: CommonV1.Date, field: String) throws(DomainError) -> LocalDate {
+        guard (2000...2999).contains(wire.year), LocalDate.isValid(year: Int(wire.year), month: Int(wire.month), day: Int(wire.day)) else {
+            throw .invalidArgument(field: field, zh: "日期无效", en: "not a valid calendar date")
+        }
+        return LocalDate(Int(wire.year), Int(wire.month), Int(wire.day))
     }
 }
