@@ -209,6 +209,15 @@ let package = Package(
             dependencies: ["TongxinctlKit", "TongxinRPC", "TongxinSchemas", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TongxinctlTests",
+            dependencies: [
+                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "TongxinService",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MembershipRulesTests", dependencies: ["MembershipRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MembershipTests",
