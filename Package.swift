@@ -213,7 +213,7 @@ let package = Package(
             name: "TongxinctlTests",
             dependencies: [
                 "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "TongxinService",
-                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", "TongxinctlKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -240,3 +240,33 @@ struct CLI: Sendable {
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+/// `tongxinctl` in a real terminal: `script(1)` runs the command on a pseudo-terminal of its
+/// own, so the program sees a terminal (isatty) and what it writes there comes back, escapes
+/// and all, as a person's terminal would show it.
+struct TerminalSession {
+    func run(_ command: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+                    process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+                    process.environment = ["PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": NSTemporaryDirectory()]
+                    process.standardInput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    let output = Pipe()
+                    process.standardOutput = output
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/script") }
+}

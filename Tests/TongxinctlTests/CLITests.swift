@@ -2,6 +2,7 @@ import Foundation
 import GatewayRules
 import Testing
 import TongxinTesting
+import TongxinctlKit
 
 /// The built `tongxinctl` as a subprocess against a real gateway, membership and agenda on
 /// real PostgreSQL: login and profiles, CSV import with bad rows, the composition check,
@@ -221,5 +222,57 @@ struct CLITests {
         let chains = try #require((try verify.json() as? [String: Any])?["chains"] as? [[String: Any]])
         #expect(!chains.isEmpty)
         #expect(chains.allSatisfy { $0["verdict"] as? String == "CHAIN_VERDICT_INTACT" })
+    }
+}
+
+@Suite("tongxinctl in a terminal", .cli, .enabled(if: TerminalSession.available, "needs script(1)"))
+struct TerminalTests {
+    /// The display column each of `cells` starts at in `line` (escapes already removed).
+    func columns(_ line: String, _ cells: [String]) -> [Int] {
+        var result: [Int] = []
+        var rest = Substring(line)
+        var consumed = 0
+        for cell in cells {
+            guard let range = rest.range(of: cell) else { return [] }
+            consumed += DisplayWidth.of(rest[..<range.lowerBound])
+            result.append(consumed)
+            consumed += DisplayWidth.of(cell)
+            rest = rest[range.upperBound...]
+        }
+        return result
+    }
+
+    @Test("a table of Chinese names lines up on a real terminal, in colour; NO_COLOR turns colour off")
+    func layout() async throws {
+        let harness = try CLIHarness.current
+        let county = try await harness.county()
+        try await harness.account("tty.\(county.number)", .townAdmin, at: county.townPath, county: county)
+        let cli = try CLI(port: harness.port)
+        #expect(try await cli.login("tty.\(county.number)").status == 0)
+        let units = cli.configHome + "/units.csv"
+        try "code,name,parent_code\n\(county.villageCode(1)),下岙村,\(county.townCode)\n\(county.villageCode(2)),Xiaozhuang Village,\(county.townCode)\n"
+            .write(toFile: units, atomically: true, encoding: .utf8)
+        #expect(try await cli.run(["unit", "import", units]).status == 0)
+
+        let binary = try CLI.binary
+        let environment = "env XDG_CONFIG_HOME='\(cli.configHome)' TONGXIN_GATEWAY=\(cli.gateway) TERM=xterm-256color"
+        let coloured = try await TerminalSession().run("\(environment) '\(binary)' unit list")
+        #expect(coloured.contains("\u{1B}["), "a terminal gets colour (bold header)")
+        let plain = coloured.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        let lines = plain.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("CODE") })
+        let headerColumns = columns(header, ["CODE", "NAME", "LEVEL", "HOUSEHOLDS", "PATH"])
+        for (code, name, path) in [(county.townCode, "白水洋镇", county.townPath), (county.villageCode(1), "下岙村", county.villagePath(1)),
+                                   (county.villageCode(2), "Xiaozhuang Village", county.villagePath(2))] {
+            let row = try #require(lines.first { $0.hasPrefix(code) }, "\(plain)")
+            let cells = columns(row, [code, name, path])
+            #expect(cells.count == 3, "\(row)")
+            #expect(cells.first == headerColumns[0])
+            #expect(cells.last == headerColumns[4], "PATH starts in the same column on every row: \(plain)")
+        }
+
+        let monochrome = try await TerminalSession().run("\(environment) NO_COLOR=1 '\(binary)' unit list")
+        #expect(monochrome.contains("Xiaozhuang"))
+        #expect(!monochrome.contains("\u{1B}["), "NO_COLOR: no escapes at all")
     }
 }
