@@ -94,6 +94,17 @@ struct CLITests {
         let again = try await cli.run(["unit", "import", units, "--people", people, "--json"])
         let againJSON = try #require(try again.json() as? [String: Any])
         #expect((againJSON["units"] as? [String: Any])?["unchanged"] as? Int == 2)
+        let againPeople = try #require(againJSON["people"] as? [String: Any])
+        // (rows with an ID number would be "unchanged"; these are answered by their idempotency keys)
+        #expect((againPeople["created"] as? Int ?? 0) + (againPeople["unchanged"] as? Int ?? 0) == 2 && againPeople["rejected"] as? Int == 2, "\(again)")
+        // A person whose ID number the town already has is "unchanged", whatever else the row says.
+        let withID = directory + "/people-id.csv"
+        try "unit_code,name,id_number,household\n\(county.villageCode(1)),孙丽,11010519491231002X,一组3号\n".write(toFile: withID, atomically: true, encoding: .utf8)
+        #expect(try await cli.run(["unit", "import", "--people", withID]).status == 0)
+        try "unit_code,name,id_number,household\n\(county.villageCode(1)),孙丽,11010519491231002X,一组4号\n".write(toFile: withID, atomically: true, encoding: .utf8)
+        let sameID = try await cli.run(["unit", "import", "--people", withID])
+        #expect(sameID.status == 0 && sameID.stdout.contains("people: created 0, unchanged 1, rejected 0"), "\(sameID)")
+
         let found = try await cli.run(["person", "find", "--unit", county.townCode, "--name-prefix", "王", "--json"])
         #expect((try found.json() as? [Any])?.count == 1, "\(found)")
 

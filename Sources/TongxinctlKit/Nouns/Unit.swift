@@ -180,8 +180,9 @@ extension UnitCommand {
                 party_member,grassroots_cadre,sector,posts] in any order (gender 男/女, flags 是/否,
                 posts separated by ;). Rows are checked here, then created one by one (a progress
                 bar on a terminal); a row the service refuses is reported and the rest go on. A
-                person whose ID number is already registered in the unit is "unchanged", and a
-                row imported again within 24 h answers the person created the first time.
+                person whose ID number is already registered in the town is "unchanged"; a row
+                imported again within 24 h is answered with the person created the first time
+                (counted as created again, never duplicated).
 
                 --dry-run checks every row of both files and writes nothing.
 
@@ -249,29 +250,20 @@ extension UnitCommand {
                 peopleCounts.checked = rows.count
                 if dryRun { return }
                 let progress = Progress(enabled: !context.out.json && Terminal.isTerminal(2), label: "people", total: rows.count)
-                var searchable = true
                 for (index, row) in rows.enumerated() {
                     defer { progress.update(done: index + 1, failed: problems.count) }
                     do {
-                        if searchable, !row.request.idNumber.isEmpty {
-                            do {
-                                let found = try await api.findPeople(
-                                    .init(unit: .init(divisionCode: row.unitCode), idNumber: row.request.idNumber, page: .init(pageSize: 1)),
-                                    options: gateway.options())
-                                if !found.people.isEmpty {
-                                    peopleCounts.unchanged += 1
-                                    continue
-                                }
-                            } catch let error as RPCError where error.code == .permissionDenied {
-                                searchable = false  // no people.search here: rely on the idempotency key alone
-                            }
-                        }
                         _ = try await api.createPerson(row.request, options: gateway.options(idempotencyKey: try PeopleCSV.idempotencyKey(row)))
                         peopleCounts.created += 1
                     } catch let error as RPCError {
                         if [.unauthenticated, .unavailable, .deadlineExceeded].contains(error.code) {
                             progress.finish()
                             throw error
+                        }
+                        // Someone with this ID number is registered in the town already: that person.
+                        if error.code == .alreadyExists, error.detail?.field == "id_number" {
+                            peopleCounts.unchanged += 1
+                            continue
                         }
                         problems.append((people, ImportProblem(
                             line: row.line, subject: row.request.name, field: error.detail?.field ?? "",
