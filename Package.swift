@@ -94,15 +94,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The administrators' command-line client.
-        .executableTarget(
-            name: "tongxinctl",
+        // The administrators' command-line client: every command in TongxinctlKit (one file per
+        // noun in Nouns/), talking only to the gateway; the executable only runs it.
+        .target(
+            name: "TongxinctlKit",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AuditAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "TongxinWire", "TongxinSchemas", "CProtobufC", "TongxinService", "GatewayRules",
+                "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "AuditAPI", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "tongxinctl", dependencies: ["TongxinctlKit"], swiftSettings: swiftSettings),
 
         // The shared domain vocabulary: thresholds, Civil Code periods, dates, violations. No dependencies.
         .target(name: "TongxinRules", swiftSettings: swiftSettings),
@@ -234,6 +238,20 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "HealthAPI", "TongxinService",
                 "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TongxinctlKitTests",
+            dependencies: ["TongxinctlKit", "TongxinRPC", "TongxinSchemas", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TongxinctlTests",
+            dependencies: [
+                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "TongxinService",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", "TongxinctlKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
