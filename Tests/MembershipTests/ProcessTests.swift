@@ -171,14 +171,20 @@ struct ProcessTests {
         #expect(health.service == "membership")
         #expect(health.dependencies.map(\.name) == ["postgres"])
         // The admin CLI against the real process.
-        let cliHealth = try runCLI(["health", "--port", String(first.port)])
-        #expect(cliHealth.status == 0)
-        #expect(cliHealth.output.contains("membership 0.1.0: serving"))
+        let cliHealth = try runCLI(["health", "check", "--gateway", "127.0.0.1:\(first.port)"])
+        #expect(cliHealth.status == 0, "\(cliHealth.output)")
+        #expect(cliHealth.output.contains("membership"), "\(cliHealth.output)")
+        #expect(cliHealth.output.contains("SERVING"), "\(cliHealth.output)")
         let csv = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID()).csv")
         try "code,name,parent_code\n330100000000,杭州市,\n330102000000,上城区,330100000000\n".write(to: csv, atomically: true, encoding: .utf8)
-        let imported = try runCLI(["import-units", "--port", String(first.port), "--unit-path", "u330100000000", csv.path], secret: secret)
-        #expect(imported.status == 0)
-        #expect(imported.output.contains("created 2, unchanged 0, committed true"))
+        // On the server itself the CLI reaches a service with a token for its own audience.
+        let minted = try runCLI(["token", "mint", "--audience", "membership", "--unit-path", "u330100000000",
+                                 "--permission", "membership.read", "membership.write"], secret: secret)
+        #expect(minted.status == 0, "\(minted.output)")
+        let imported = try runCLI(["unit", "import", csv.path, "--gateway", "127.0.0.1:\(first.port)", "--json"],
+                                  token: minted.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(imported.status == 0, "\(imported.output)")
+        #expect(imported.output.contains("\"created\""), "\(imported.output)")
         let created = try await MembershipV1.Membership.Client(client).createUnit(
             .init(divisionCode: "330102001000", name: "清波街道", level: .town, parent: .init(divisionCode: "330102000000")), options: options)
         await client.close()
@@ -202,8 +208,9 @@ struct ProcessTests {
 
     @Test("tongxinctl issues tokens that the services accept, and refuses without the secret")
     func cliToken() throws {
-        let issued = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.read", "membership.write", "--ttl", "60"], secret: secret)
-        #expect(issued.status == 0)
+        let issued = try runCLI(["token", "mint", "--audience", "membership", "--principal", "clerk", "--unit-path", "u330100000000",
+                                 "--permission", "membership.read", "membership.write", "--ttl", "60"], secret: secret)
+        #expect(issued.status == 0, "\(issued.output)")
         let caller = try TokenAuthority(secret: Array(secret.utf8))
             .verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines), audience: "membership", now: Int64(Date().timeIntervalSince1970))
         #expect(caller.issuer == "tongxinctl")
@@ -211,7 +218,7 @@ struct ProcessTests {
         #expect(caller.principal == "clerk")
         #expect(caller.unitPath == "u330100000000")
         #expect(caller.permissions == ["membership.read", "membership.write"])
-        let refused = try runCLI(["token", "--principal", "clerk", "--unit-path", "u330100000000"])
+        let refused = try runCLI(["token", "mint", "--principal", "clerk", "--unit-path", "u330100000000", "--permission", "membership.read"])
         #expect(refused.status != 0)
         #expect(refused.output.contains("TONGXIN_AUTH_SECRET"))
     }
@@ -232,11 +239,14 @@ struct ProcessTests {
 }
 
 /// Runs `tongxinctl` (built beside the tests) and returns its exit status and output.
-private func runCLI(_ arguments: [String], secret: String? = nil) throws -> (status: Int32, output: String) {
+private func runCLI(_ arguments: [String], secret: String? = nil, token: String? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = MembershipProcess.executable.deletingLastPathComponent().appendingPathComponent("tongxinctl")
     process.arguments = arguments
-    process.environment = secret.map { ["TONGXIN_AUTH_SECRET": $0] } ?? [:]
+    var environment = ["NO_COLOR": "1", "XDG_CONFIG_HOME": FileManager.default.temporaryDirectory.appendingPathComponent("ctl-\(UUID())").path]
+    environment["TONGXIN_AUTH_SECRET"] = secret
+    environment["TONGXIN_TOKEN"] = token
+    process.environment = environment
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
