@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
         .executable(name: "tongxin-agenda", targets: ["tongxin-agenda"]),
+        .executable(name: "tongxin-supervision", targets: ["tongxin-supervision"]),
         .executable(name: "tongxin-gateway", targets: ["tongxin-gateway"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
         .executable(name: "tongxinctl", targets: ["tongxinctl"]),
@@ -78,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "SupervisionAPI", "TongxinSchemas", "TongxinService",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -135,6 +136,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Supervision (议后监督): implementation cases, progress, checks, reports to residents,
+        // feedback, three zeros, the warning ledger, the consultation index, the dossier.
+        .target(name: "SupervisionRules", dependencies: ["AgendaRules", "TongxinRules"], path: "Services/Supervision/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "SupervisionCore",
+            dependencies: [
+                "SupervisionRules", "TongxinService", "SupervisionAPI", "AgendaAPI", "TongxinSchemas", "TongxinWire", "TongxinRPC",
+                "TongxinPostgres", logging, .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Supervision/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-supervision",
+            dependencies: ["SupervisionCore", "TongxinService", "TongxinRPC"],
+            path: "Services/Supervision/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // Gateway (网关): accounts, sessions, roles at units, routing to the services, per-town limits.
         .target(name: "GatewayRules", path: "Services/Gateway/Rules", swiftSettings: swiftSettings),
         .target(
@@ -188,6 +209,15 @@ let package = Package(
         .testTarget(
             name: "AgendaTests",
             dependencies: ["AgendaCore", "AgendaRules", "MembershipCore", "MembershipAPI", "TongxinService", "TongxinTesting", "AgendaAPI", "TongxinSchemas", "TongxinRPC", "TongxinPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SupervisionRulesTests", dependencies: ["SupervisionRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SupervisionTests",
+            dependencies: [
+                "SupervisionCore", "SupervisionRules", "SupervisionAPI", "AgendaCore", "AgendaAPI", "AuditAPI", "TongxinService",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules"], swiftSettings: swiftSettings),
