@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "SupervisionAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "SupervisionAPI", "TongxinSchemas", "TongxinService", "TongxinPostgres", logging,
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -25,13 +25,16 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | quarterly-report | get-dossier") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
     @Option(help: "Client threads: the client's connections and the calling tasks share this many event loops (so a call never changes threads in the client; 0: Swift's task pool and NIO's shared loops).") var clientThreads = 0
     @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
     @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
+    @Option(help: "quarterly-report, get-dossier: a database URL that may load supervision's tables in bulk (superuser or supervision_owner).") var seedDatabaseUrl = ""
+    @Option(help: "quarterly-report, get-dossier: towns of the seeded county.") var supervisionTowns = 30
+    @Option(help: "quarterly-report, get-dossier: implementation cases seeded in the county.") var cases = 100_000
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
     @Option(help: "The token's audience for the membership methods: membership (direct), or gateway (through the gateway; the default for --port 7100).") var audience: String?
 
@@ -169,8 +172,12 @@ struct Bench: AsyncParsableCommand {
             try await fixture.fill(client, size: ledgerSize)
             print("ledger of \(ledgerSize) items recorded in \(clock.now - start)")
             return fixture.listCall(client)
+        case "quarterly-report", "get-dossier":
+            // Supervision (--port 7104): a county of --supervision-towns towns and --cases cases seeded by SQL.
+            let fixture = try await SupervisionFixture.create(seedURL: seedDatabaseUrl, towns: supervisionTowns, cases: cases)
+            return method == "quarterly-report" ? fixture.quarterlyCall(client) : fixture.dossierCall(client)
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | quarterly-report | get-dossier")
         }
     }
 }

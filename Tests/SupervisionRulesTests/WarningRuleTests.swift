@@ -83,6 +83,20 @@ struct WarningRuleTests {
         #expect(assessment.reasons.map(\.rule) == ["red.past_deadline", "yellow.milestone_late", "yellow.no_progress_30_days"])
     }
 
+    @Test("the level alone (what county-wide reports compute) always equals the full assessment's")
+    func levelMatchesAssessment() {
+        let states: [CaseState] = [.open, .inProgress, .completed]
+        for state in states {
+            for offset in stride(from: -5, through: 130, by: 5) {
+                let day = LocalDate(2025, 3, 1).adding(days: offset)
+                for ratings in [FeedbackCounts(), FeedbackCounts(satisfied: 1, dissatisfied: 2)] {
+                    let facts = running(milestone: LocalDate(2025, 4, 15), lastProgress: LocalDate(2025, 4, 1), state: state, feedback: ratings)
+                    #expect(rules.level(facts, on: day) == rules.assess(facts, on: day).level, "\(state) \(day)")
+                }
+            }
+        }
+    }
+
     @Test("rules are data: a deployment's grace days and thresholds move the boundaries")
     func rulesAsData() throws {
         let lenient = WarningRules(rules: [

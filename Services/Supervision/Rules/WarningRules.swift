@@ -66,40 +66,62 @@ public struct WarningRules: Sendable, Hashable, Codable {
         WarningRule(id: "yellow.no_progress_30_days", level: .yellow, trigger: .noProgress(days: 30)),
     ])
 
-    /// The level of a case with `facts` on `today`.
+    /// The level of a case with `facts` on `today`, and every rule that set it (red first).
     public func assess(_ facts: CaseFacts, on today: LocalDate) -> WarningAssessment {
         var reasons: [WarningReason] = []
-        for rule in rules {
-            if let reason = Self.reason(rule, facts, today) { reasons.append(reason) }
+        for rule in rules where Self.holds(rule.trigger, facts, today) {
+            reasons.append(Self.reason(rule, facts, today))
         }
         reasons.sort { $0.level > $1.level }
         return WarningAssessment(level: reasons.first?.level ?? .green, reasons: reasons)
     }
 
-    private static func reason(_ rule: WarningRule, _ facts: CaseFacts, _ today: LocalDate) -> WarningReason? {
+    /// The level alone, without composing the reasons: what a county-wide report computes for
+    /// every case (the reasons are composed only for the cases it shows). Always equal to
+    /// `assess(facts, on: today).level`.
+    public func level(_ facts: CaseFacts, on today: LocalDate) -> WarningLevel {
+        var level = WarningLevel.green
+        for rule in rules where rule.level > level && Self.holds(rule.trigger, facts, today) {
+            level = rule.level
+        }
+        return level
+    }
+
+    /// Whether a trigger holds: the boundaries, documented on ``WarningRule/Trigger``.
+    static func holds(_ trigger: WarningRule.Trigger, _ facts: CaseFacts, _ today: LocalDate) -> Bool {
+        switch trigger {
+        case .pastDeadline(let grace):
+            guard facts.state.isUnfinished, let deadline = facts.deadline else { return false }
+            return today.daysSinceEpoch - deadline.daysSinceEpoch > grace
+        case .dissatisfied(let threshold):
+            let counts = facts.feedback
+            return counts.total > 0 && threshold.evaluate(count: counts.dissatisfied, of: counts.total).passed
+        case .milestoneLate(let grace):
+            guard facts.state.isUnfinished, let due = facts.earliestOutstandingMilestone else { return false }
+            return today.daysSinceEpoch - due.daysSinceEpoch > grace
+        case .noProgress(let days):
+            return facts.state.isUnfinished && today.daysSinceEpoch - facts.silentSince.daysSinceEpoch > days
+        }
+    }
+
+    /// The reason of a rule that holds, with its figures.
+    private static func reason(_ rule: WarningRule, _ facts: CaseFacts, _ today: LocalDate) -> WarningReason {
         func make(_ zh: String, _ en: String) -> WarningReason { WarningReason(rule: rule.id, level: rule.level, zh: zh, en: en) }
         switch rule.trigger {
-        case .pastDeadline(let grace):
-            guard facts.state.isUnfinished, let deadline = facts.deadline else { return nil }
+        case .pastDeadline:
+            let deadline = facts.deadline ?? today
             let late = today.daysSinceEpoch - deadline.daysSinceEpoch
-            guard late > grace else { return nil }
             return make("已过办结期限 \(deadline)（逾期 \(late) 天）", "past its deadline \(deadline) (\(late) days late)")
         case .dissatisfied(let threshold):
             let counts = facts.feedback
-            guard counts.total > 0 else { return nil }
-            let outcome = threshold.evaluate(count: counts.dissatisfied, of: counts.total)
-            guard outcome.passed else { return nil }
             return make("不满意 \(counts.dissatisfied)/\(counts.total)，\(threshold.descriptionZH)",
                         "dissatisfied \(counts.dissatisfied) of \(counts.total), \(threshold.descriptionEN)")
-        case .milestoneLate(let grace):
-            guard facts.state.isUnfinished, let due = facts.earliestOutstandingMilestone else { return nil }
+        case .milestoneLate:
+            let due = facts.earliestOutstandingMilestone ?? today
             let late = today.daysSinceEpoch - due.daysSinceEpoch
-            guard late > grace else { return nil }
             return make("节点 \(due) 未完成（滞后 \(late) 天）", "a milestone due \(due) is not done (\(late) days late)")
         case .noProgress(let days):
-            guard facts.state.isUnfinished else { return nil }
             let silent = today.daysSinceEpoch - facts.silentSince.daysSinceEpoch
-            guard silent > days else { return nil }
             return make("\(silent) 天无进展报告（自 \(facts.silentSince) 起，超过 \(days) 天）",
                         "no progress report for \(silent) days (since \(facts.silentSince), more than \(days))")
         }

@@ -2,24 +2,28 @@ import Foundation
 import SupervisionRules
 import TongxinPostgres
 
-/// One case as the warning ledger sees it as of an instant: where it is, what it is called,
-/// and the facts the rules read.
+/// One case as the warning ledger sees it as of an instant: where it is and the facts the
+/// rules read. Titles are read only for the cases a report shows (``FactsQuery/titles``).
 struct LedgerCase: PostgresRecord {
     var id: String
     var unitPath: String
-    var title: String
     var facts: CaseFacts
 
-    static let columns = "id, unit_path, title, state, opened_on, assigned_on, deadline, milestone_due, last_progress_on, rated_1, rated_2, rated_3"
+    static let columns = "id, unit_path, state, opened_on, assigned_on, deadline, milestone_due, last_progress_on, rated_1, rated_2, rated_3"
 
+    /// Days are selected as integers since 1970-01-01: a county's 100,000 rows decode without
+    /// parsing a date text each.
     init(row: PostgresRow) throws {
+        func day(_ column: String) throws -> LocalDate? {
+            try row[column].decode(Int?.self).map(LocalDate.init(daysSinceEpoch:))
+        }
         id = try row["id"].decode(String.self)
         unitPath = try row["unit_path"].decode(String.self)
-        title = try row["title"].decode(String.self)
+        guard let opened = try day("opened_on") else { throw PostgresError(kind: .decoding, message: "opened_on is NULL") }
         facts = CaseFacts(
-            state: try row["state"].decode(CaseState.self), openedOn: try row.requiredDate("opened_on"),
-            assignedOn: try row.localDate("assigned_on"), deadline: try row.localDate("deadline"),
-            earliestOutstandingMilestone: try row.localDate("milestone_due"), lastProgressOn: try row.localDate("last_progress_on"),
+            state: try row["state"].decode(CaseState.self), openedOn: opened,
+            assignedOn: try day("assigned_on"), deadline: try day("deadline"),
+            earliestOutstandingMilestone: try day("milestone_due"), lastProgressOn: try day("last_progress_on"),
             feedback: FeedbackCounts(
                 satisfied: try row["rated_1"].decode(Int.self), basicallySatisfied: try row["rated_2"].decode(Int.self),
                 dissatisfied: try row["rated_3"].decode(Int.self)))
@@ -41,7 +45,7 @@ enum FactsQuery {
     static func statement(under: UnitPath, asOf: Date, timeZone: TimeZone) -> (sql: String, binds: [PostgresValue]) {
         let sql = """
             WITH c AS (
-                SELECT c.county_code, c.id, c.unit_path, c.title,
+                SELECT c.county_code, c.id, c.unit_path,
                        CASE WHEN c.closed_at <= $3 THEN 4 WHEN c.completed_at <= $3 THEN 3 WHEN c.assigned_at <= $3 THEN 2 ELSE 1 END AS state,
                        (c.opened_at AT TIME ZONE $4)::date AS opened_on,
                        CASE WHEN c.assigned_at <= $3 THEN (c.assigned_at AT TIME ZONE $4)::date END AS assigned_on,
@@ -66,10 +70,10 @@ enum FactsQuery {
                  WHERE f.county_code = $1 AND f.unit_path <@ $2::ltree AND f.submitted_at <= $3
                  GROUP BY f.case_id
             )
-            SELECT c.id::text AS id, c.unit_path::text AS unit_path, c.title, c.state, c.opened_on::text AS opened_on,
-                   c.assigned_on::text AS assigned_on, c.deadline::text AS deadline, m.due::text AS milestone_due,
-                   p.last::text AS last_progress_on, coalesce(f.r1, 0) AS rated_1, coalesce(f.r2, 0) AS rated_2,
-                   coalesce(f.r3, 0) AS rated_3
+            SELECT c.id::text AS id, c.unit_path::text AS unit_path, c.state, c.opened_on - DATE '1970-01-01' AS opened_on,
+                   c.assigned_on - DATE '1970-01-01' AS assigned_on, c.deadline - DATE '1970-01-01' AS deadline,
+                   m.due - DATE '1970-01-01' AS milestone_due, p.last - DATE '1970-01-01' AS last_progress_on,
+                   coalesce(f.r1, 0) AS rated_1, coalesce(f.r2, 0) AS rated_2, coalesce(f.r3, 0) AS rated_3
               FROM c
               LEFT JOIN m ON m.case_id = c.id
               LEFT JOIN p ON p.case_id = c.id
@@ -82,16 +86,27 @@ enum FactsQuery {
         let statement = statement(under: under, asOf: asOf, timeZone: timeZone)
         return try await tx.query(LedgerCase.self, statement.sql, statement.binds)
     }
+    /// The titles of the cases a report shows, by id.
+    static func titles(_ ids: [String], county: String, tx: PostgresTransaction) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await tx.query(
+            "SELECT id::text AS id, title FROM supervision.cases WHERE county_code = $1 AND id = ANY($2::uuid[])",
+            [.text(county), .textArray(ids)])
+        var titles: [String: String] = [:]
+        for row in rows { titles[try row["id"].decode(String.self)] = try row["title"].decode(String.self) }
+        return titles
+    }
 }
 
-/// A case with its level as of an instant.
-struct AssessedCase: Sendable {
+/// A case with its level as of an instant (the reasons composed later, for shown cases only).
+struct LevelledCase: Sendable {
     let ledger: LedgerCase
-    let assessment: WarningAssessment
+    let level: WarningLevel
+    let day: LocalDate
 }
 
 extension WarningRules {
-    func assess(_ cases: [LedgerCase], on day: LocalDate) -> [AssessedCase] {
-        cases.map { AssessedCase(ledger: $0, assessment: assess($0.facts, on: day)) }
+    func levels(_ cases: [LedgerCase], on day: LocalDate) -> [LevelledCase] {
+        cases.map { LevelledCase(ledger: $0, level: level($0.facts, on: day), day: day) }
     }
 }

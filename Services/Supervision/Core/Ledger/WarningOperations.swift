@@ -20,20 +20,20 @@ struct WarningOperations {
     func ledger(_ request: SupervisionV1.GetWarningLedgerRequest) async throws -> SupervisionV1.WarningLedger {
         let unit = try Validate.unitOrScope(request.unitPath, caller: scope.caller)
         let today = LocalDate(containing: scope.now, in: timeZone)
-        let cases = warnings.assess(try await FactsQuery.load(under: unit, asOf: scope.now, timeZone: timeZone, tx: tx), on: today)
+        let cases = warnings.levels(try await FactsQuery.load(under: unit, asOf: scope.now, timeZone: timeZone, tx: tx), on: today)
         var own = LevelCounts()
         var children: [UnitPath: LevelCounts] = [:]
-        for assessed in cases {
-            own.add(assessed.assessment.level)
-            if let child = assessed.ledger.path?.child(under: unit) {
-                children[child, default: LevelCounts()].add(assessed.assessment.level)
+        for levelled in cases {
+            own.add(levelled.level)
+            if let child = levelled.ledger.path?.child(under: unit) {
+                children[child, default: LevelCounts()].add(levelled.level)
             }
         }
-        let attention = Self.attention(cases, previous: [:])
+        let (attention, total) = try await attention(cases, previous: [:], limit: 200, county: unit.countyCode)
         return SupervisionV1.WarningLedger(
             unit: unitLevel(unit, own),
             children: children.keys.sorted().map { unitLevel($0, children[$0]!) },
-            attention: Array(attention.prefix(200)), attentionTotal: Int64(attention.count), asOf: CommonV1.Timestamp(scope.now))
+            attention: attention, attentionTotal: Int64(total), asOf: CommonV1.Timestamp(scope.now))
     }
 
     /// 季度通报: for each town (child of `unit_path`), counts by level at the quarter's end (now,
@@ -56,9 +56,11 @@ struct WarningOperations {
         let now = FactsQuery.statement(under: unit, asOf: asOf, timeZone: timeZone)
         let before = FactsQuery.statement(under: unit, asOf: previousAsOf, timeZone: timeZone)
         let rows = try await tx.queries([now, before])
-        let current = warnings.assess(try rows[0].map(LedgerCase.init(row:)), on: day)
-        let previous = warnings.assess(try rows[1].map(LedgerCase.init(row:)), on: previousDay)
-        let previousLevels = Dictionary(uniqueKeysWithValues: previous.map { ($0.ledger.id, $0.assessment.level) })
+        let current = warnings.levels(try rows[0].map(LedgerCase.init(row:)), on: day)
+        let previous = warnings.levels(try rows[1].map(LedgerCase.init(row:)), on: previousDay)
+        var previousLevels: [String: WarningLevel] = [:]
+        previousLevels.reserveCapacity(previous.count)
+        for levelled in previous { previousLevels[levelled.ledger.id] = levelled.level }
 
         struct Town {
             var counts = LevelCounts()
@@ -66,36 +68,49 @@ struct WarningOperations {
             var worsened = 0
             var improved = 0
             var opened = 0
-            var cases: [AssessedCase] = []
+            var cases: [LevelledCase] = []
         }
         var towns: [UnitPath: Town] = [:]
         var total = LevelCounts()
-        for assessed in current {
-            guard let town = assessed.ledger.path?.child(under: unit) else { continue }
-            total.add(assessed.assessment.level)
-            towns[town, default: Town()].counts.add(assessed.assessment.level)
-            towns[town]!.cases.append(assessed)
-            if let before = previousLevels[assessed.ledger.id] {
-                if assessed.assessment.level > before { towns[town]!.worsened += 1 }
-                if assessed.assessment.level < before { towns[town]!.improved += 1 }
+        // Towns are the unit's children: a case's town is the label after the unit's own.
+        let depth = unit.depth
+        var townOf: [String: UnitPath] = [:]
+        func town(of levelled: LevelledCase) -> UnitPath? {
+            let labels = levelled.ledger.unitPath.split(separator: ".", maxSplits: depth + 1)
+            guard labels.count > depth else { return nil }
+            let key = labels[depth]
+            if let known = townOf[String(key)] { return known }
+            let path = levelled.ledger.path?.child(under: unit)
+            townOf[String(key)] = path
+            return path
+        }
+        for levelled in current {
+            guard let town = town(of: levelled) else { continue }
+            total.add(levelled.level)
+            towns[town, default: Town()].counts.add(levelled.level)
+            towns[town]!.cases.append(levelled)
+            if let before = previousLevels[levelled.ledger.id] {
+                if levelled.level > before { towns[town]!.worsened += 1 }
+                if levelled.level < before { towns[town]!.improved += 1 }
             } else {
                 towns[town]!.opened += 1
             }
         }
-        for assessed in previous {
-            guard let town = assessed.ledger.path?.child(under: unit) else { continue }
-            towns[town, default: Town()].previous.add(assessed.assessment.level)
+        for levelled in previous {
+            guard let town = town(of: levelled) else { continue }
+            towns[town, default: Town()].previous.add(levelled.level)
         }
         let rollUp = warnings.rollUp
-        let reports = towns.keys.sorted().map { path -> SupervisionV1.TownQuarter in
+        var reports: [SupervisionV1.TownQuarter] = []
+        for path in towns.keys.sorted() {
             let town = towns[path]!
-            let attention = Self.attention(town.cases, previous: previousLevels)
+            let (attention, attentionTotal) = try await attention(town.cases, previous: previousLevels, limit: 20, county: unit.countyCode)
             let advice = QuarterAdvice.advise(counts: town.counts, previous: town.previous)
-            return SupervisionV1.TownQuarter(
+            reports.append(SupervisionV1.TownQuarter(
                 unitPath: path.description, level: wire(rollUp.level(town.counts)), previousLevel: wire(rollUp.level(town.previous)),
                 counts: town.counts.wire, previousCounts: town.previous.wire, worsened: Int64(town.worsened),
-                improved: Int64(town.improved), opened: Int64(town.opened), attention: Array(attention.prefix(20)),
-                attentionTotal: Int64(attention.count), advice: CommonV1.LocalizedText(zh: advice.zh, en: advice.en))
+                improved: Int64(town.improved), opened: Int64(town.opened), attention: attention,
+                attentionTotal: Int64(attentionTotal), advice: CommonV1.LocalizedText(zh: advice.zh, en: advice.en)))
         }
         return SupervisionV1.QuarterlyReport(
             unitPath: unit.description, year: Int32(quarter.year), quarter: Int32(quarter.quarter), asOf: CommonV1.Timestamp(asOf),
@@ -106,20 +121,28 @@ struct WarningOperations {
         SupervisionV1.UnitLevel(unitPath: path.description, level: wire(warnings.rollUp.level(counts)), counts: counts.wire)
     }
 
-    /// Red and yellow cases: red first, then by deadline (earliest first), then by id.
-    static func attention(_ cases: [AssessedCase], previous: [String: WarningLevel]) -> [SupervisionV1.AttentionCase] {
-        cases.filter { $0.assessment.level > .green }
+    /// The first `limit` red and yellow cases — red first, then by deadline (earliest first),
+    /// then by id — with their reasons and titles, and how many there are in all.
+    func attention(
+        _ cases: [LevelledCase], previous: [String: WarningLevel], limit: Int, county: String
+    ) async throws -> ([SupervisionV1.AttentionCase], Int) {
+        let flagged = cases.filter { $0.level > .green }
+        let shown = flagged
             .sorted {
-                ($0.assessment.level.rawValue, -($0.ledger.facts.deadline?.daysSinceEpoch ?? Int.max), $0.ledger.id)
-                    > ($1.assessment.level.rawValue, -($1.ledger.facts.deadline?.daysSinceEpoch ?? Int.max), $1.ledger.id)
+                ($0.level.rawValue, -($0.ledger.facts.deadline?.daysSinceEpoch ?? Int.max), $0.ledger.id)
+                    > ($1.level.rawValue, -($1.ledger.facts.deadline?.daysSinceEpoch ?? Int.max), $1.ledger.id)
             }
-            .map { assessed in
-                SupervisionV1.AttentionCase(
-                    caseId: assessed.ledger.id, unitPath: assessed.ledger.unitPath, title: assessed.ledger.title,
-                    level: wire(assessed.assessment.level),
-                    previousLevel: previous[assessed.ledger.id].map { wire($0) } ?? .unspecified,
-                    reasons: assessed.assessment.reasons.map(\.wire), deadline: assessed.ledger.facts.deadline.map(CommonV1.Date.init))
-            }
+            .prefix(limit)
+        let titles = try await FactsQuery.titles(shown.map(\.ledger.id), county: county, tx: tx)
+        let wired = shown.map { levelled in
+            let assessment = warnings.assess(levelled.ledger.facts, on: levelled.day)
+            return SupervisionV1.AttentionCase(
+                caseId: levelled.ledger.id, unitPath: levelled.ledger.unitPath, title: titles[levelled.ledger.id] ?? "",
+                level: wire(assessment.level),
+                previousLevel: previous[levelled.ledger.id].map { wire($0) } ?? .unspecified,
+                reasons: assessment.reasons.map(\.wire), deadline: levelled.ledger.facts.deadline.map(CommonV1.Date.init))
+        }
+        return (wired, flagged.count)
     }
 
     /// 三零 of a unit's subtree: counts of cases with the cases that break each measure.
