@@ -142,10 +142,13 @@ trap - EXIT
 for entry in "${services[@]}"; do
   IFS=: read -r name port metrics <<<"$entry"
   upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  # Services that call others are told where (agenda asks membership about units; the gateway
+  # Services that call others are told where (agenda asks membership about units, supervision
+  # reads agenda for the dossier; the gateway
   # routes to every service and alone holds the signing key).
   calls=()
   [[ $name == agenda ]] && calls+=("TONGXIN_AGENDA_MEMBERSHIP_ADDRESS=127.0.0.1:7101")
+  # Supervision reads agenda's part of the dossier (一事一档); the session's once it has a client.
+  [[ $name == supervision ]] && calls+=("TONGXIN_SUPERVISION_AGENDA_ADDRESS=127.0.0.1:7102")
   if [[ $name == gateway ]]; then
     calls+=("TONGXIN_GATEWAY_SIGNING_KEY=$TONGXIN_GATEWAY_SIGNING_KEY" "TONGXIN_GATEWAY_ROUTES=$gateway_routes")
   fi
