@@ -36,9 +36,17 @@ final class SupervisionHarness: SuiteHarness {
         self.api = SupervisionV1.Supervision.Client(base.server.client)
     }
 
-    static func start(prefix: String, region: Int, withAgenda: Bool) async throws -> SupervisionHarness {
+    /// `unreachableAgenda`: the dossier's agenda source points at a port nobody listens on.
+    static func start(prefix: String, region: Int, withAgenda: Bool, unreachableAgenda: Bool = false) async throws -> SupervisionHarness {
         var agenda: ServiceHarness?
         var sources: [any DossierSource] = [UnavailableSource.agendaNotConfigured, UnavailableSource.sessionNotConfigured]
+        if unreachableAgenda {
+            let client = RPCClient(
+                configuration: RPCClient.Configuration(host: "127.0.0.1", port: 9, connectTimeout: .seconds(1), defaultRetryPolicy: .none),
+                logger: TestServer.quietLogger)
+            sources = [AgendaDossierSource(client: client, tokens: TokenAuthority(secret: TestServer.defaultSecret)),
+                       UnavailableSource.sessionNotConfigured]
+        }
         if withAgenda {
             let vault = PIIVault(encryptionKey: Array(repeating: 0x5A, count: 32), hashKey: Array(repeating: 0xA5, count: 32))
             let started = try await ServiceHarness.start(
@@ -89,9 +97,9 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 extension Trait where Self == HarnessTrait<SupervisionHarness> {
     /// `region`: two digits (11–99) that start every county code of the suite.
-    static func supervisionService(_ prefix: String, region: Int, withAgenda: Bool = false) -> Self {
+    static func supervisionService(_ prefix: String, region: Int, withAgenda: Bool = false, unreachableAgenda: Bool = false) -> Self {
         HarnessTrait(
-            start: { try await SupervisionHarness.start(prefix: prefix, region: region, withAgenda: withAgenda) },
+            start: { try await SupervisionHarness.start(prefix: prefix, region: region, withAgenda: withAgenda, unreachableAgenda: unreachableAgenda) },
             bind: { harness, body in try await SupervisionHarness.$bound.withValue(harness, operation: body) })
     }
 }
