@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "tongxin-membership", targets: ["tongxin-membership"]),
         .executable(name: "tongxin-agenda", targets: ["tongxin-agenda"]),
+        .executable(name: "tongxin-supervision", targets: ["tongxin-supervision"]),
         .executable(name: "tongxin-session", targets: ["tongxin-session"]),
         .executable(name: "tongxin-gateway", targets: ["tongxin-gateway"]),
         .executable(name: "tongxin-bench", targets: ["tongxin-bench"]),
@@ -86,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "tongxin-bench",
             dependencies: [
-                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "SessionAPI", "GatewayAPI", "TongxinSchemas", "TongxinService",
+                "TongxinRPC", "HealthAPI", "MembershipAPI", "AgendaAPI", "SessionAPI", "GatewayAPI", "SupervisionAPI", "TongxinSchemas",
+                "TongxinService", "TongxinPostgres", logging,
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -168,6 +170,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Supervision (议后监督): implementation cases, progress, checks, reports to residents,
+        // feedback, three zeros, the warning ledger, the consultation index, the dossier.
+        .target(name: "SupervisionRules", dependencies: ["AgendaRules", "TongxinRules"], path: "Services/Supervision/Rules", swiftSettings: swiftSettings),
+        .target(
+            name: "SupervisionCore",
+            dependencies: [
+                "SupervisionRules", "TongxinService", "SupervisionAPI", "AgendaAPI", "SessionAPI", "TongxinSchemas", "TongxinWire", "TongxinRPC",
+                "TongxinPostgres", logging, .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Supervision/Core",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tongxin-supervision",
+            dependencies: ["SupervisionCore", "TongxinService", "TongxinRPC"],
+            path: "Services/Supervision/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // Gateway (网关): accounts, sessions, roles at units, routing to the services, per-town limits.
         .target(name: "GatewayRules", path: "Services/Gateway/Rules", swiftSettings: swiftSettings),
         .target(
@@ -229,6 +251,15 @@ let package = Package(
             dependencies: [
                 "SessionCore", "SessionRules", "SessionAPI", "AgendaCore", "AgendaAPI", "MembershipCore", "MembershipAPI", "SupervisionAPI",
                 "TongxinService", "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging, lifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SupervisionRulesTests", dependencies: ["SupervisionRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SupervisionTests",
+            dependencies: [
+                "SupervisionCore", "SupervisionRules", "SupervisionAPI", "AgendaCore", "AgendaAPI", "AuditAPI", "TongxinService",
+                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
             ],
             swiftSettings: swiftSettings
         ),

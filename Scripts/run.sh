@@ -131,15 +131,16 @@ trap - EXIT
 for entry in "${services[@]}"; do
   IFS=: read -r name port metrics <<<"$entry"
   upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  # Services that call others are told where (agenda asks membership about units; session calls
-  # membership, agenda and supervision; the gateway
-  # routes to every service and alone holds the signing key).
+  # Services that call others are told where: agenda asks membership about units; session
+  # reads rosters (membership) and topics and plans (agenda), and delivers its outbox to agenda
+  # and supervision (rows wait while a service is down); supervision reads agenda and session
+  # for the dossier (一事一档); the gateway routes to every service and alone holds the signing key.
   calls=()
   [[ $name == agenda ]] && calls+=("TONGXIN_AGENDA_MEMBERSHIP_ADDRESS=127.0.0.1:7101")
-  # Session reads rosters (membership) and topics and plans (agenda), and delivers its outbox
-  # to agenda and supervision (rows wait while a service is down or not built yet).
   [[ $name == session ]] && calls+=("TONGXIN_SESSION_MEMBERSHIP_ADDRESS=127.0.0.1:7101"
     "TONGXIN_SESSION_AGENDA_ADDRESS=127.0.0.1:7102" "TONGXIN_SESSION_SUPERVISION_ADDRESS=127.0.0.1:7104")
+  [[ $name == supervision ]] && calls+=("TONGXIN_SUPERVISION_AGENDA_ADDRESS=127.0.0.1:7102"
+    "TONGXIN_SUPERVISION_SESSION_ADDRESS=127.0.0.1:7103")
   if [[ $name == gateway ]]; then
     calls+=("TONGXIN_GATEWAY_SIGNING_KEY=$TONGXIN_GATEWAY_SIGNING_KEY" "TONGXIN_GATEWAY_ROUTES=$gateway_routes")
   fi

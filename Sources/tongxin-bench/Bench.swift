@@ -25,7 +25,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
     @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
@@ -34,6 +34,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
     @Option(help: "cast-vote, get-minutes: agenda's port (the session service's topics and plans come from there).") var agendaPort = 7102
     @Option(help: "cast-vote, get-minutes: members of the meeting, all voters (cast-vote: --concurrency voters at once).") var voters = 200
+    @Option(help: "quarterly-report, get-dossier: a database URL that may load supervision's tables in bulk (superuser or supervision_owner).") var seedDatabaseUrl = ""
+    @Option(help: "quarterly-report, get-dossier: towns of the seeded county.") var supervisionTowns = 30
+    @Option(help: "quarterly-report, get-dossier: implementation cases seeded in the county.") var cases = 100_000
     @Flag(help: "One Health.Ping; exit 0 when answered (readiness probe).") var probe = false
     @Option(help: "The token's audience for the membership methods: membership (direct), or gateway (through the gateway; the default for --port 7100).") var audience: String?
 
@@ -177,8 +180,12 @@ struct Bench: AsyncParsableCommand {
                 client: client, agendaPort: agendaPort, membershipPort: membershipPort == 0 ? nil : membershipPort, voters: voters,
                 opinions: method == "get-minutes" ? 50 : 0, closeVote: method == "get-minutes")
             return method == "cast-vote" ? fixture.castCall(client) : fixture.minutesCall(client)
+        case "quarterly-report", "get-dossier":
+            // Supervision (--port 7104): a county of --supervision-towns towns and --cases cases seeded by SQL.
+            let fixture = try await SupervisionFixture.create(seedURL: seedDatabaseUrl, towns: supervisionTowns, cases: cases)
+            return method == "quarterly-report" ? fixture.quarterlyCall(client) : fixture.dossierCall(client)
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier")
         }
     }
 }

@@ -255,3 +255,64 @@ func expectStatus<T>(
         return nil
     }
 }
+
+/// The recorder serves only the intake; the rest of the service is not its business.
+extension SupervisionRecorder {
+    func assignCase(_ request: SupervisionV1.AssignCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getCase(_ request: SupervisionV1.GetCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func listCases(_ request: SupervisionV1.ListCasesRequest, context: ServerCallContext) async throws -> SupervisionV1.ListCasesResponse {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getCaseFile(_ request: SupervisionV1.GetCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.CaseFile {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func reportProgress(_ request: SupervisionV1.ReportProgressRequest, context: ServerCallContext) async throws -> SupervisionV1.ProgressReport {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func recordCheck(_ request: SupervisionV1.RecordCheckRequest, context: ServerCallContext) async throws -> SupervisionV1.SupervisionCheck {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func publishReport(_ request: SupervisionV1.PublishReportRequest, context: ServerCallContext) async throws -> SupervisionV1.ResidentReport {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func listReports(_ request: SupervisionV1.ListReportsRequest, context: ServerCallContext) async throws -> SupervisionV1.ListReportsResponse {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func inviteFeedback(_ request: SupervisionV1.InviteFeedbackRequest, context: ServerCallContext) async throws -> SupervisionV1.InviteFeedbackResponse {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func submitFeedback(_ request: SupervisionV1.SubmitFeedbackRequest, context: ServerCallContext) async throws -> SupervisionV1.Feedback {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func closeCase(_ request: SupervisionV1.CloseCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getThreeZeros(_ request: SupervisionV1.GetThreeZerosRequest, context: ServerCallContext) async throws -> SupervisionV1.ThreeZeros {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getWarningLedger(_ request: SupervisionV1.GetWarningLedgerRequest, context: ServerCallContext) async throws -> SupervisionV1.WarningLedger {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getQuarterlyReport(_ request: SupervisionV1.GetQuarterlyReportRequest, context: ServerCallContext) async throws -> SupervisionV1.QuarterlyReport {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getIndex(_ request: SupervisionV1.GetIndexRequest, context: ServerCallContext) async throws -> SupervisionV1.IndexScore {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func compareIndex(_ request: SupervisionV1.CompareIndexRequest, context: ServerCallContext) async throws -> SupervisionV1.CompareIndexResponse {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func recordAssessment(_ request: SupervisionV1.RecordAssessmentRequest, context: ServerCallContext) async throws -> SupervisionV1.Assessment {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func getDossier(_ request: SupervisionV1.GetDossierRequest, context: ServerCallContext) async throws -> SupervisionV1.Dossier {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+    func exportDossier(_ request: SupervisionV1.ExportDossierRequest, context: ServerCallContext) async throws -> SupervisionV1.DossierDocument {
+        throw RPCError(code: .unimplemented, message: "the recorder serves OpenCase only")
+    }
+}

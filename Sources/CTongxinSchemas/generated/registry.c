@@ -203,7 +203,55 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__session__v1__get_minutes_request__descriptor,
     &tongxin__session__v1__sign_minutes_request__descriptor,
     &tongxin__supervision__v1__open_case_request__descriptor,
+    &tongxin__supervision__v1__milestone__descriptor,
+    &tongxin__supervision__v1__milestone_spec__descriptor,
+    &tongxin__supervision__v1__committee_decision__descriptor,
+    &tongxin__supervision__v1__warning_reason__descriptor,
     &tongxin__supervision__v1__implementation_case__descriptor,
+    &tongxin__supervision__v1__assign_case_request__descriptor,
+    &tongxin__supervision__v1__get_case_request__descriptor,
+    &tongxin__supervision__v1__list_cases_request__descriptor,
+    &tongxin__supervision__v1__list_cases_response__descriptor,
+    &tongxin__supervision__v1__progress_report__descriptor,
+    &tongxin__supervision__v1__report_progress_request__descriptor,
+    &tongxin__supervision__v1__supervision_check__descriptor,
+    &tongxin__supervision__v1__record_check_request__descriptor,
+    &tongxin__supervision__v1__resident_report__descriptor,
+    &tongxin__supervision__v1__publish_report_request__descriptor,
+    &tongxin__supervision__v1__list_reports_request__descriptor,
+    &tongxin__supervision__v1__list_reports_response__descriptor,
+    &tongxin__supervision__v1__invite_feedback_request__descriptor,
+    &tongxin__supervision__v1__invite_feedback_response__descriptor,
+    &tongxin__supervision__v1__feedback__descriptor,
+    &tongxin__supervision__v1__submit_feedback_request__descriptor,
+    &tongxin__supervision__v1__close_case_request__descriptor,
+    &tongxin__supervision__v1__case_file__descriptor,
+    &tongxin__supervision__v1__zero_measure__descriptor,
+    &tongxin__supervision__v1__get_three_zeros_request__descriptor,
+    &tongxin__supervision__v1__three_zeros__descriptor,
+    &tongxin__supervision__v1__level_counts__descriptor,
+    &tongxin__supervision__v1__attention_case__descriptor,
+    &tongxin__supervision__v1__unit_level__descriptor,
+    &tongxin__supervision__v1__get_warning_ledger_request__descriptor,
+    &tongxin__supervision__v1__warning_ledger__descriptor,
+    &tongxin__supervision__v1__get_quarterly_report_request__descriptor,
+    &tongxin__supervision__v1__town_quarter__descriptor,
+    &tongxin__supervision__v1__quarterly_report__descriptor,
+    &tongxin__supervision__v1__indicator_score__descriptor,
+    &tongxin__supervision__v1__category_score__descriptor,
+    &tongxin__supervision__v1__index_score__descriptor,
+    &tongxin__supervision__v1__get_index_request__descriptor,
+    &tongxin__supervision__v1__compare_index_request__descriptor,
+    &tongxin__supervision__v1__compare_index_response__descriptor,
+    &tongxin__supervision__v1__record_assessment_request__descriptor,
+    &tongxin__supervision__v1__assessment__descriptor,
+    &tongxin__supervision__v1__dossier_field__descriptor,
+    &tongxin__supervision__v1__dossier_entry__descriptor,
+    &tongxin__supervision__v1__dossier_section__descriptor,
+    &tongxin__supervision__v1__dossier__descriptor,
+    &tongxin__supervision__v1__get_dossier_request__descriptor,
+    &tongxin__supervision__v1__export_dossier_request__descriptor,
+    &tongxin__supervision__v1__dossier_document__descriptor,
 };
 
 static const ProtobufCServiceDescriptor *const services[] = {
@@ -216,10 +264,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 202; }
+size_t tongxin_message_descriptor_count(void) { return 250; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 202 ? messages[index] : NULL;
+    return index < 250 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 7; }

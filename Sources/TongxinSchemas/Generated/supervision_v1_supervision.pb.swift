@@ -4,6 +4,321 @@
 import TongxinWire
 
 extension SupervisionV1 {
+    /// 落实状态 — where an implementation case stands. OPEN (opened from a filing, nobody named
+    /// yet) → IN_PROGRESS (the two committees named a responsible person: AssignCase) →
+    /// COMPLETED (the responsible person reported 100%) → CLOSED (办结: closed after feedback,
+    /// the dossier frozen). SupervisionRules' CaseLifecycle is the only state machine.
+    public enum CaseState: WireEnum {
+        case unspecified
+        case `open`
+        case inProgress
+        case completed
+        case closed
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .`open`
+            case 2: self = .inProgress
+            case 3: self = .completed
+            case 4: self = .closed
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .`open`: return 1
+            case .inProgress: return 2
+            case .completed: return 3
+            case .closed: return 4
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.CaseState"
+    }
+
+    /// 红黄绿三级预警 (002).
+    public enum WarningLevel: WireEnum {
+        case unspecified
+        case green
+        case yellow
+        case red
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .green
+            case 2: self = .yellow
+            case 3: self = .red
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .green: return 1
+            case .yellow: return 2
+            case .red: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.WarningLevel"
+    }
+
+    /// 监督检查结论 — a supervision check's finding.
+    public enum CheckOutcome: WireEnum {
+        case unspecified
+        /// 按期推进
+        case onTrack
+        /// 进度滞后
+        case delayed
+        /// 存在问题
+        case problem
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .onTrack
+            case 2: self = .delayed
+            case 3: self = .problem
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .onTrack: return 1
+            case .delayed: return 2
+            case .problem: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.CheckOutcome"
+    }
+
+    /// 邀群众评事 — a resident's rating of a finished case.
+    public enum Rating: WireEnum {
+        case unspecified
+        /// 满意
+        case satisfied
+        /// 基本满意
+        case basicallySatisfied
+        /// 不满意
+        case dissatisfied
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .satisfied
+            case 2: self = .basicallySatisfied
+            case 3: self = .dissatisfied
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .satisfied: return 1
+            case .basicallySatisfied: return 2
+            case .dissatisfied: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.Rating"
+    }
+
+    /// 成果转化 — how far the result was applied when the case closed ("三零": zero discount).
+    public enum Application: WireEnum {
+        case unspecified
+        case full
+        case partial
+        case none
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .full
+            case 2: self = .partial
+            case 3: self = .none
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .full: return 1
+            case .partial: return 2
+            case .none: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.Application"
+    }
+
+    /// 协商指数的七类 (003).
+    public enum IndexCategory: WireEnum {
+        case unspecified
+        /// 协商主体
+        case subjects
+        /// 协商客体
+        case objects
+        /// 协商形式
+        case forms
+        /// 协商机制
+        case mechanisms
+        /// 协商成效
+        case effects
+        /// 协商场域
+        case venues
+        /// 协商保障
+        case guarantees
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .subjects
+            case 2: self = .objects
+            case 3: self = .forms
+            case 4: self = .mechanisms
+            case 5: self = .effects
+            case 6: self = .venues
+            case 7: self = .guarantees
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .subjects: return 1
+            case .objects: return 2
+            case .forms: return 3
+            case .mechanisms: return 4
+            case .effects: return 5
+            case .venues: return 6
+            case .guarantees: return 7
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.IndexCategory"
+    }
+
+    public enum IndicatorSource: WireEnum {
+        case unspecified
+        /// Computed from recorded facts.
+        case computed
+        /// Entered by an assessor.
+        case assessed
+        /// Neither computed nor assessed yet: scores 0, and says so.
+        case missing
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .computed
+            case 2: self = .assessed
+            case 3: self = .missing
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .computed: return 1
+            case .assessed: return 2
+            case .missing: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.IndicatorSource"
+    }
+
+    public enum SectionStatus: WireEnum {
+        case unspecified
+        case available
+        /// The source could not be read: `unavailable_reason` says why (never silently empty).
+        case unavailable
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .available
+            case 2: self = .unavailable
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .available: return 1
+            case .unavailable: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.SectionStatus"
+    }
+
+    public enum DossierFormat: WireEnum {
+        case unspecified
+        case json
+        /// A printable document.
+        case markdown
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .json
+            case 2: self = .markdown
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .json: return 1
+            case .markdown: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.supervision.v1.DossierFormat"
+    }
+
     /// A result filed (备案登记) by the session service: the only way a case is opened. The
     /// session service delivers it from its transactional outbox, at least once; `filing_id`
     /// makes the delivery idempotent (the same filing delivered twice opens one case).
@@ -59,6 +374,116 @@ extension SupervisionV1 {
         }
     }
 
+    /// 节点 — a milestone with its due date; done when a progress report completed it.
+    public struct Milestone: WireMessage {
+        public var id: String
+        public var title: String
+        public var dueOn: CommonV1.Date?
+        /// Absent until a progress report completes it.
+        public var doneOn: CommonV1.Date?
+
+        public init(id: String = "", title: String = "", dueOn: CommonV1.Date? = nil, doneOn: CommonV1.Date? = nil) {
+            self.id = id
+            self.title = title
+            self.dueOn = dueOn
+            self.doneOn = doneOn
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.Milestone")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.title = reader.string(2)
+            self.dueOn = try reader.message(3)
+            self.doneOn = try reader.message(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.title)
+            try writer.message(3, self.dueOn)
+            try writer.message(4, self.doneOn)
+        }
+    }
+
+    public struct MilestoneSpec: WireMessage {
+        public var title: String
+        public var dueOn: CommonV1.Date?
+
+        public init(title: String = "", dueOn: CommonV1.Date? = nil) {
+            self.title = title
+            self.dueOn = dueOn
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.MilestoneSpec")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.title = reader.string(1)
+            self.dueOn = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.title)
+            try writer.message(2, self.dueOn)
+        }
+    }
+
+    /// 两委会决定 — the two-committee meeting on the filed result that named the responsible
+    /// person and organised implementation (004 组织实施).
+    public struct CommitteeDecision: WireMessage {
+        public var decidedOn: CommonV1.Date?
+        public var summary: String
+        /// Where the minutes are (a document reference).
+        public var minutesRef: String
+
+        public init(decidedOn: CommonV1.Date? = nil, summary: String = "", minutesRef: String = "") {
+            self.decidedOn = decidedOn
+            self.summary = summary
+            self.minutesRef = minutesRef
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CommitteeDecision")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.decidedOn = try reader.message(1)
+            self.summary = reader.string(2)
+            self.minutesRef = reader.string(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.decidedOn)
+            try writer.string(2, self.summary)
+            try writer.string(3, self.minutesRef)
+        }
+    }
+
+    /// A rule that set a case's warning level, with its reason in Chinese and English.
+    public struct WarningReason: WireMessage {
+        public var rule: String
+        public var level: SupervisionV1.WarningLevel
+        public var text: CommonV1.LocalizedText?
+
+        public init(rule: String = "", level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), text: CommonV1.LocalizedText? = nil) {
+            self.rule = rule
+            self.level = level
+            self.text = text
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.WarningReason")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.rule = reader.string(1)
+            self.level = reader.enumeration(2)
+            self.text = try reader.message(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.rule)
+            writer.enumeration(2, self.level)
+            try writer.message(3, self.text)
+        }
+    }
+
     /// 落实事项 — the implementation of one filed result.
     public struct ImplementationCase: WireMessage {
         public var id: String
@@ -71,8 +496,26 @@ extension SupervisionV1 {
         public var resultText: String
         public var filedAt: CommonV1.Timestamp?
         public var openedAt: CommonV1.Timestamp?
+        public var state: SupervisionV1.CaseState
+        /// 责任人 (a person id: the principal of their token) and 责任单位 (ltree path).
+        public var responsiblePerson: String
+        public var responsibleUnitPath: String
+        public var deadline: CommonV1.Date?
+        public var milestones: [SupervisionV1.Milestone]
+        public var budgetNote: String
+        public var decision: SupervisionV1.CommitteeDecision?
+        /// The latest progress report's percentage and date.
+        public var percent: Int32
+        public var lastProgressOn: CommonV1.Date?
+        /// The level now, by the deployment's warning rules, and the rules that set it.
+        public var level: SupervisionV1.WarningLevel
+        public var reasons: [SupervisionV1.WarningReason]
+        public var completedAt: CommonV1.Timestamp?
+        public var closedAt: CommonV1.Timestamp?
+        public var application: SupervisionV1.Application
+        public var closingNote: String
 
-        public init(id: String = "", filingId: String = "", unitPath: String = "", topicId: String = "", meetingId: String = "", resultId: String = "", title: String = "", resultText: String = "", filedAt: CommonV1.Timestamp? = nil, openedAt: CommonV1.Timestamp? = nil) {
+        public init(id: String = "", filingId: String = "", unitPath: String = "", topicId: String = "", meetingId: String = "", resultId: String = "", title: String = "", resultText: String = "", filedAt: CommonV1.Timestamp? = nil, openedAt: CommonV1.Timestamp? = nil, state: SupervisionV1.CaseState = SupervisionV1.CaseState(rawValue: 0), responsiblePerson: String = "", responsibleUnitPath: String = "", deadline: CommonV1.Date? = nil, milestones: [SupervisionV1.Milestone] = [], budgetNote: String = "", decision: SupervisionV1.CommitteeDecision? = nil, percent: Int32 = 0, lastProgressOn: CommonV1.Date? = nil, level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), reasons: [SupervisionV1.WarningReason] = [], completedAt: CommonV1.Timestamp? = nil, closedAt: CommonV1.Timestamp? = nil, application: SupervisionV1.Application = SupervisionV1.Application(rawValue: 0), closingNote: String = "") {
             self.id = id
             self.filingId = filingId
             self.unitPath = unitPath
@@ -83,6 +526,21 @@ extension SupervisionV1 {
             self.resultText = resultText
             self.filedAt = filedAt
             self.openedAt = openedAt
+            self.state = state
+            self.responsiblePerson = responsiblePerson
+            self.responsibleUnitPath = responsibleUnitPath
+            self.deadline = deadline
+            self.milestones = milestones
+            self.budgetNote = budgetNote
+            self.decision = decision
+            self.percent = percent
+            self.lastProgressOn = lastProgressOn
+            self.level = level
+            self.reasons = reasons
+            self.completedAt = completedAt
+            self.closedAt = closedAt
+            self.application = application
+            self.closingNote = closingNote
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ImplementationCase")
@@ -98,6 +556,21 @@ extension SupervisionV1 {
             self.resultText = reader.string(8)
             self.filedAt = try reader.message(9)
             self.openedAt = try reader.message(10)
+            self.state = reader.enumeration(11)
+            self.responsiblePerson = reader.string(12)
+            self.responsibleUnitPath = reader.string(13)
+            self.deadline = try reader.message(14)
+            self.milestones = try reader.repeatedMessage(15)
+            self.budgetNote = reader.string(16)
+            self.decision = try reader.message(17)
+            self.percent = reader.scalar(18)
+            self.lastProgressOn = try reader.message(19)
+            self.level = reader.enumeration(20)
+            self.reasons = try reader.repeatedMessage(21)
+            self.completedAt = try reader.message(22)
+            self.closedAt = try reader.message(23)
+            self.application = reader.enumeration(24)
+            self.closingNote = reader.string(25)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -111,6 +584,1418 @@ extension SupervisionV1 {
             try writer.string(8, self.resultText)
             try writer.message(9, self.filedAt)
             try writer.message(10, self.openedAt)
+            writer.enumeration(11, self.state)
+            try writer.string(12, self.responsiblePerson)
+            try writer.string(13, self.responsibleUnitPath)
+            try writer.message(14, self.deadline)
+            try writer.repeatedMessage(15, self.milestones)
+            try writer.string(16, self.budgetNote)
+            try writer.message(17, self.decision)
+            writer.scalar(18, self.percent)
+            try writer.message(19, self.lastProgressOn)
+            writer.enumeration(20, self.level)
+            try writer.repeatedMessage(21, self.reasons)
+            try writer.message(22, self.completedAt)
+            try writer.message(23, self.closedAt)
+            writer.enumeration(24, self.application)
+            try writer.string(25, self.closingNote)
+        }
+    }
+
+    public struct AssignCaseRequest: WireMessage {
+        public var caseId: String
+        public var responsiblePerson: String
+        /// Empty: the case's own unit.
+        public var responsibleUnitPath: String
+        public var deadline: CommonV1.Date?
+        /// Replace the milestones not yet done.
+        public var milestones: [SupervisionV1.MilestoneSpec]
+        public var budgetNote: String
+        public var decision: SupervisionV1.CommitteeDecision?
+
+        public init(caseId: String = "", responsiblePerson: String = "", responsibleUnitPath: String = "", deadline: CommonV1.Date? = nil, milestones: [SupervisionV1.MilestoneSpec] = [], budgetNote: String = "", decision: SupervisionV1.CommitteeDecision? = nil) {
+            self.caseId = caseId
+            self.responsiblePerson = responsiblePerson
+            self.responsibleUnitPath = responsibleUnitPath
+            self.deadline = deadline
+            self.milestones = milestones
+            self.budgetNote = budgetNote
+            self.decision = decision
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.AssignCaseRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.responsiblePerson = reader.string(2)
+            self.responsibleUnitPath = reader.string(3)
+            self.deadline = try reader.message(4)
+            self.milestones = try reader.repeatedMessage(5)
+            self.budgetNote = reader.string(6)
+            self.decision = try reader.message(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            try writer.string(2, self.responsiblePerson)
+            try writer.string(3, self.responsibleUnitPath)
+            try writer.message(4, self.deadline)
+            try writer.repeatedMessage(5, self.milestones)
+            try writer.string(6, self.budgetNote)
+            try writer.message(7, self.decision)
+        }
+    }
+
+    public struct GetCaseRequest: WireMessage {
+        public var caseId: String
+
+        public init(caseId: String = "") {
+            self.caseId = caseId
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetCaseRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+        }
+    }
+
+    public struct ListCasesRequest: WireMessage {
+        /// Empty: the caller's scope.
+        public var unitPath: String
+        public var states: [SupervisionV1.CaseState]
+        public var topicId: String
+        public var page: CommonV1.PageRequest?
+
+        public init(unitPath: String = "", states: [SupervisionV1.CaseState] = [], topicId: String = "", page: CommonV1.PageRequest? = nil) {
+            self.unitPath = unitPath
+            self.states = states
+            self.topicId = topicId
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ListCasesRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.states = reader.repeatedEnumeration(2)
+            self.topicId = reader.string(3)
+            self.page = try reader.message(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.repeatedEnumeration(2, self.states)
+            try writer.string(3, self.topicId)
+            try writer.message(4, self.page)
+        }
+    }
+
+    public struct ListCasesResponse: WireMessage {
+        public var cases: [SupervisionV1.ImplementationCase]
+        public var page: CommonV1.PageInfo?
+
+        public init(cases: [SupervisionV1.ImplementationCase] = [], page: CommonV1.PageInfo? = nil) {
+            self.cases = cases
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ListCasesResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.cases = try reader.repeatedMessage(1)
+            self.page = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.cases)
+            try writer.message(2, self.page)
+        }
+    }
+
+    /// 进展 — reported by the responsible person only.
+    public struct ProgressReport: WireMessage {
+        public var id: String
+        public var caseId: String
+        public var text: String
+        public var percent: Int32
+        public var attachments: [String]
+        public var reportedOn: CommonV1.Date?
+        public var completedMilestoneIds: [String]
+        public var reportedBy: String
+        public var recordedAt: CommonV1.Timestamp?
+
+        public init(id: String = "", caseId: String = "", text: String = "", percent: Int32 = 0, attachments: [String] = [], reportedOn: CommonV1.Date? = nil, completedMilestoneIds: [String] = [], reportedBy: String = "", recordedAt: CommonV1.Timestamp? = nil) {
+            self.id = id
+            self.caseId = caseId
+            self.text = text
+            self.percent = percent
+            self.attachments = attachments
+            self.reportedOn = reportedOn
+            self.completedMilestoneIds = completedMilestoneIds
+            self.reportedBy = reportedBy
+            self.recordedAt = recordedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ProgressReport")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.caseId = reader.string(2)
+            self.text = reader.string(3)
+            self.percent = reader.scalar(4)
+            self.attachments = reader.repeatedString(5)
+            self.reportedOn = try reader.message(6)
+            self.completedMilestoneIds = reader.repeatedString(7)
+            self.reportedBy = reader.string(8)
+            self.recordedAt = try reader.message(9)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.caseId)
+            try writer.string(3, self.text)
+            writer.scalar(4, self.percent)
+            try writer.repeatedString(5, self.attachments)
+            try writer.message(6, self.reportedOn)
+            try writer.repeatedString(7, self.completedMilestoneIds)
+            try writer.string(8, self.reportedBy)
+            try writer.message(9, self.recordedAt)
+        }
+    }
+
+    public struct ReportProgressRequest: WireMessage {
+        public var caseId: String
+        public var text: String
+        /// 0–100; 100 completes the case.
+        public var percent: Int32
+        /// Document references, not contents.
+        public var attachments: [String]
+        /// Absent: today.
+        public var reportedOn: CommonV1.Date?
+        public var completedMilestoneIds: [String]
+
+        public init(caseId: String = "", text: String = "", percent: Int32 = 0, attachments: [String] = [], reportedOn: CommonV1.Date? = nil, completedMilestoneIds: [String] = []) {
+            self.caseId = caseId
+            self.text = text
+            self.percent = percent
+            self.attachments = attachments
+            self.reportedOn = reportedOn
+            self.completedMilestoneIds = completedMilestoneIds
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ReportProgressRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.text = reader.string(2)
+            self.percent = reader.scalar(3)
+            self.attachments = reader.repeatedString(4)
+            self.reportedOn = try reader.message(5)
+            self.completedMilestoneIds = reader.repeatedString(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            try writer.string(2, self.text)
+            writer.scalar(3, self.percent)
+            try writer.repeatedString(4, self.attachments)
+            try writer.message(5, self.reportedOn)
+            try writer.repeatedString(6, self.completedMilestoneIds)
+        }
+    }
+
+    /// 监督检查 — by the supervision committee (村务监督委员会 / 监督组).
+    public struct SupervisionCheck: WireMessage {
+        public var id: String
+        public var caseId: String
+        public var outcome: SupervisionV1.CheckOutcome
+        public var findings: String
+        public var checkedOn: CommonV1.Date?
+        public var checkedBy: String
+        public var recordedAt: CommonV1.Timestamp?
+
+        public init(id: String = "", caseId: String = "", outcome: SupervisionV1.CheckOutcome = SupervisionV1.CheckOutcome(rawValue: 0), findings: String = "", checkedOn: CommonV1.Date? = nil, checkedBy: String = "", recordedAt: CommonV1.Timestamp? = nil) {
+            self.id = id
+            self.caseId = caseId
+            self.outcome = outcome
+            self.findings = findings
+            self.checkedOn = checkedOn
+            self.checkedBy = checkedBy
+            self.recordedAt = recordedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.SupervisionCheck")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.caseId = reader.string(2)
+            self.outcome = reader.enumeration(3)
+            self.findings = reader.string(4)
+            self.checkedOn = try reader.message(5)
+            self.checkedBy = reader.string(6)
+            self.recordedAt = try reader.message(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.caseId)
+            writer.enumeration(3, self.outcome)
+            try writer.string(4, self.findings)
+            try writer.message(5, self.checkedOn)
+            try writer.string(6, self.checkedBy)
+            try writer.message(7, self.recordedAt)
+        }
+    }
+
+    public struct RecordCheckRequest: WireMessage {
+        public var caseId: String
+        public var outcome: SupervisionV1.CheckOutcome
+        public var findings: String
+        /// Absent: today.
+        public var checkedOn: CommonV1.Date?
+
+        public init(caseId: String = "", outcome: SupervisionV1.CheckOutcome = SupervisionV1.CheckOutcome(rawValue: 0), findings: String = "", checkedOn: CommonV1.Date? = nil) {
+            self.caseId = caseId
+            self.outcome = outcome
+            self.findings = findings
+            self.checkedOn = checkedOn
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.RecordCheckRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.outcome = reader.enumeration(2)
+            self.findings = reader.string(3)
+            self.checkedOn = try reader.message(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            writer.enumeration(2, self.outcome)
+            try writer.string(3, self.findings)
+            try writer.message(4, self.checkedOn)
+        }
+    }
+
+    /// 向群众晒事 — a report to the residents, published to the case's unit.
+    public struct ResidentReport: WireMessage {
+        public var id: String
+        public var caseId: String
+        public var unitPath: String
+        public var text: String
+        public var attachments: [String]
+        public var publishedBy: String
+        public var publishedAt: CommonV1.Timestamp?
+        public var caseTitle: String
+
+        public init(id: String = "", caseId: String = "", unitPath: String = "", text: String = "", attachments: [String] = [], publishedBy: String = "", publishedAt: CommonV1.Timestamp? = nil, caseTitle: String = "") {
+            self.id = id
+            self.caseId = caseId
+            self.unitPath = unitPath
+            self.text = text
+            self.attachments = attachments
+            self.publishedBy = publishedBy
+            self.publishedAt = publishedAt
+            self.caseTitle = caseTitle
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ResidentReport")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.caseId = reader.string(2)
+            self.unitPath = reader.string(3)
+            self.text = reader.string(4)
+            self.attachments = reader.repeatedString(5)
+            self.publishedBy = reader.string(6)
+            self.publishedAt = try reader.message(7)
+            self.caseTitle = reader.string(8)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.caseId)
+            try writer.string(3, self.unitPath)
+            try writer.string(4, self.text)
+            try writer.repeatedString(5, self.attachments)
+            try writer.string(6, self.publishedBy)
+            try writer.message(7, self.publishedAt)
+            try writer.string(8, self.caseTitle)
+        }
+    }
+
+    public struct PublishReportRequest: WireMessage {
+        public var caseId: String
+        public var text: String
+        public var attachments: [String]
+
+        public init(caseId: String = "", text: String = "", attachments: [String] = []) {
+            self.caseId = caseId
+            self.text = text
+            self.attachments = attachments
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.PublishReportRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.text = reader.string(2)
+            self.attachments = reader.repeatedString(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            try writer.string(2, self.text)
+            try writer.repeatedString(3, self.attachments)
+        }
+    }
+
+    public struct ListReportsRequest: WireMessage {
+        /// Empty: the caller's scope. Reports of the unit and every unit under it.
+        public var unitPath: String
+        public var page: CommonV1.PageRequest?
+
+        public init(unitPath: String = "", page: CommonV1.PageRequest? = nil) {
+            self.unitPath = unitPath
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ListReportsRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.page = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.message(2, self.page)
+        }
+    }
+
+    public struct ListReportsResponse: WireMessage {
+        public var reports: [SupervisionV1.ResidentReport]
+        public var page: CommonV1.PageInfo?
+
+        public init(reports: [SupervisionV1.ResidentReport] = [], page: CommonV1.PageInfo? = nil) {
+            self.reports = reports
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ListReportsResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.reports = try reader.repeatedMessage(1)
+            self.page = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.reports)
+            try writer.message(2, self.page)
+        }
+    }
+
+    public struct InviteFeedbackRequest: WireMessage {
+        public var caseId: String
+        /// The residents (person ids) asked to rate the case: the feedback recipients of "三零".
+        public var residents: [String]
+
+        public init(caseId: String = "", residents: [String] = []) {
+            self.caseId = caseId
+            self.residents = residents
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.InviteFeedbackRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.residents = reader.repeatedString(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            try writer.repeatedString(2, self.residents)
+        }
+    }
+
+    public struct InviteFeedbackResponse: WireMessage {
+        public var recipients: [String]
+
+        public init(recipients: [String] = []) {
+            self.recipients = recipients
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.InviteFeedbackResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.recipients = reader.repeatedString(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedString(1, self.recipients)
+        }
+    }
+
+    public struct Feedback: WireMessage {
+        public var id: String
+        public var caseId: String
+        public var resident: String
+        public var rating: SupervisionV1.Rating
+        public var comment: String
+        public var submittedAt: CommonV1.Timestamp?
+
+        public init(id: String = "", caseId: String = "", resident: String = "", rating: SupervisionV1.Rating = SupervisionV1.Rating(rawValue: 0), comment: String = "", submittedAt: CommonV1.Timestamp? = nil) {
+            self.id = id
+            self.caseId = caseId
+            self.resident = resident
+            self.rating = rating
+            self.comment = comment
+            self.submittedAt = submittedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.Feedback")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.caseId = reader.string(2)
+            self.resident = reader.string(3)
+            self.rating = reader.enumeration(4)
+            self.comment = reader.string(5)
+            self.submittedAt = try reader.message(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.string(2, self.caseId)
+            try writer.string(3, self.resident)
+            writer.enumeration(4, self.rating)
+            try writer.string(5, self.comment)
+            try writer.message(6, self.submittedAt)
+        }
+    }
+
+    /// The resident is the caller (the token's principal); a second rating is ALREADY_EXISTS.
+    public struct SubmitFeedbackRequest: WireMessage {
+        public var caseId: String
+        public var rating: SupervisionV1.Rating
+        public var comment: String
+
+        public init(caseId: String = "", rating: SupervisionV1.Rating = SupervisionV1.Rating(rawValue: 0), comment: String = "") {
+            self.caseId = caseId
+            self.rating = rating
+            self.comment = comment
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.SubmitFeedbackRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.rating = reader.enumeration(2)
+            self.comment = reader.string(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            writer.enumeration(2, self.rating)
+            try writer.string(3, self.comment)
+        }
+    }
+
+    public struct CloseCaseRequest: WireMessage {
+        public var caseId: String
+        public var application: SupervisionV1.Application
+        public var note: String
+
+        public init(caseId: String = "", application: SupervisionV1.Application = SupervisionV1.Application(rawValue: 0), note: String = "") {
+            self.caseId = caseId
+            self.application = application
+            self.note = note
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CloseCaseRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.application = reader.enumeration(2)
+            self.note = reader.string(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            writer.enumeration(2, self.application)
+            try writer.string(3, self.note)
+        }
+    }
+
+    /// Everything recorded about one case, in order.
+    public struct CaseFile: WireMessage {
+        public var `case`: SupervisionV1.ImplementationCase?
+        public var progress: [SupervisionV1.ProgressReport]
+        public var checks: [SupervisionV1.SupervisionCheck]
+        public var reports: [SupervisionV1.ResidentReport]
+        public var feedback: [SupervisionV1.Feedback]
+        public var feedbackRecipients: [String]
+
+        public init(`case`: SupervisionV1.ImplementationCase? = nil, progress: [SupervisionV1.ProgressReport] = [], checks: [SupervisionV1.SupervisionCheck] = [], reports: [SupervisionV1.ResidentReport] = [], feedback: [SupervisionV1.Feedback] = [], feedbackRecipients: [String] = []) {
+            self.`case` = `case`
+            self.progress = progress
+            self.checks = checks
+            self.reports = reports
+            self.feedback = feedback
+            self.feedbackRecipients = feedbackRecipients
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CaseFile")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.`case` = try reader.message(1)
+            self.progress = try reader.repeatedMessage(2)
+            self.checks = try reader.repeatedMessage(3)
+            self.reports = try reader.repeatedMessage(4)
+            self.feedback = try reader.repeatedMessage(5)
+            self.feedbackRecipients = reader.repeatedString(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.`case`)
+            try writer.repeatedMessage(2, self.progress)
+            try writer.repeatedMessage(3, self.checks)
+            try writer.repeatedMessage(4, self.reports)
+            try writer.repeatedMessage(5, self.feedback)
+            try writer.repeatedString(6, self.feedbackRecipients)
+        }
+    }
+
+    /// 三零 (002): 反馈对象零遗漏, 监督范围零死角, 转化利用零克扣.
+    public struct ZeroMeasure: WireMessage {
+        /// "feedback_recipients", "supervision", "application"
+        public var name: String
+        public var title: CommonV1.LocalizedText?
+        /// What is counted, and how many of them break the measure.
+        public var counted: Int64
+        public var breaking: Int64
+        public var met: Bool
+        /// The cases that break it (at most 50).
+        public var breakingCaseIds: [String]
+
+        public init(name: String = "", title: CommonV1.LocalizedText? = nil, counted: Int64 = 0, breaking: Int64 = 0, met: Bool = false, breakingCaseIds: [String] = []) {
+            self.name = name
+            self.title = title
+            self.counted = counted
+            self.breaking = breaking
+            self.met = met
+            self.breakingCaseIds = breakingCaseIds
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ZeroMeasure")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.name = reader.string(1)
+            self.title = try reader.message(2)
+            self.counted = reader.scalar(3)
+            self.breaking = reader.scalar(4)
+            self.met = reader.scalar(5)
+            self.breakingCaseIds = reader.repeatedString(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.name)
+            try writer.message(2, self.title)
+            writer.scalar(3, self.counted)
+            writer.scalar(4, self.breaking)
+            writer.scalar(5, self.met)
+            try writer.repeatedString(6, self.breakingCaseIds)
+        }
+    }
+
+    public struct GetThreeZerosRequest: WireMessage {
+        public var unitPath: String
+
+        public init(unitPath: String = "") {
+            self.unitPath = unitPath
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetThreeZerosRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+        }
+    }
+
+    public struct ThreeZeros: WireMessage {
+        public var unitPath: String
+        public var measures: [SupervisionV1.ZeroMeasure]
+        public var allMet: Bool
+
+        public init(unitPath: String = "", measures: [SupervisionV1.ZeroMeasure] = [], allMet: Bool = false) {
+            self.unitPath = unitPath
+            self.measures = measures
+            self.allMet = allMet
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ThreeZeros")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.measures = try reader.repeatedMessage(2)
+            self.allMet = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.repeatedMessage(2, self.measures)
+            writer.scalar(3, self.allMet)
+        }
+    }
+
+    public struct LevelCounts: WireMessage {
+        public var green: Int64
+        public var yellow: Int64
+        public var red: Int64
+
+        public init(green: Int64 = 0, yellow: Int64 = 0, red: Int64 = 0) {
+            self.green = green
+            self.yellow = yellow
+            self.red = red
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.LevelCounts")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.green = reader.scalar(1)
+            self.yellow = reader.scalar(2)
+            self.red = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.scalar(1, self.green)
+            writer.scalar(2, self.yellow)
+            writer.scalar(3, self.red)
+        }
+    }
+
+    /// A case that needs attention: its level now and why.
+    public struct AttentionCase: WireMessage {
+        public var caseId: String
+        public var unitPath: String
+        public var title: String
+        public var level: SupervisionV1.WarningLevel
+        public var previousLevel: SupervisionV1.WarningLevel
+        public var reasons: [SupervisionV1.WarningReason]
+        public var deadline: CommonV1.Date?
+
+        public init(caseId: String = "", unitPath: String = "", title: String = "", level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), previousLevel: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), reasons: [SupervisionV1.WarningReason] = [], deadline: CommonV1.Date? = nil) {
+            self.caseId = caseId
+            self.unitPath = unitPath
+            self.title = title
+            self.level = level
+            self.previousLevel = previousLevel
+            self.reasons = reasons
+            self.deadline = deadline
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.AttentionCase")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.caseId = reader.string(1)
+            self.unitPath = reader.string(2)
+            self.title = reader.string(3)
+            self.level = reader.enumeration(4)
+            self.previousLevel = reader.enumeration(5)
+            self.reasons = try reader.repeatedMessage(6)
+            self.deadline = try reader.message(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.caseId)
+            try writer.string(2, self.unitPath)
+            try writer.string(3, self.title)
+            writer.enumeration(4, self.level)
+            writer.enumeration(5, self.previousLevel)
+            try writer.repeatedMessage(6, self.reasons)
+            try writer.message(7, self.deadline)
+        }
+    }
+
+    /// A unit's level rolled up from its subtree (the worst case in it; green with no case).
+    public struct UnitLevel: WireMessage {
+        public var unitPath: String
+        public var level: SupervisionV1.WarningLevel
+        public var counts: SupervisionV1.LevelCounts?
+
+        public init(unitPath: String = "", level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), counts: SupervisionV1.LevelCounts? = nil) {
+            self.unitPath = unitPath
+            self.level = level
+            self.counts = counts
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.UnitLevel")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.level = reader.enumeration(2)
+            self.counts = try reader.message(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.enumeration(2, self.level)
+            try writer.message(3, self.counts)
+        }
+    }
+
+    public struct GetWarningLedgerRequest: WireMessage {
+        /// Empty: the caller's scope.
+        public var unitPath: String
+
+        public init(unitPath: String = "") {
+            self.unitPath = unitPath
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetWarningLedgerRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+        }
+    }
+
+    /// 红黄绿三级预警台账 of a unit: its own roll-up, each child unit's, and the red and yellow
+    /// cases of the subtree (at most 200, red first).
+    public struct WarningLedger: WireMessage {
+        public var unit: SupervisionV1.UnitLevel?
+        public var children: [SupervisionV1.UnitLevel]
+        public var attention: [SupervisionV1.AttentionCase]
+        public var attentionTotal: Int64
+        public var asOf: CommonV1.Timestamp?
+
+        public init(unit: SupervisionV1.UnitLevel? = nil, children: [SupervisionV1.UnitLevel] = [], attention: [SupervisionV1.AttentionCase] = [], attentionTotal: Int64 = 0, asOf: CommonV1.Timestamp? = nil) {
+            self.unit = unit
+            self.children = children
+            self.attention = attention
+            self.attentionTotal = attentionTotal
+            self.asOf = asOf
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.WarningLedger")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unit = try reader.message(1)
+            self.children = try reader.repeatedMessage(2)
+            self.attention = try reader.repeatedMessage(3)
+            self.attentionTotal = reader.scalar(4)
+            self.asOf = try reader.message(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.unit)
+            try writer.repeatedMessage(2, self.children)
+            try writer.repeatedMessage(3, self.attention)
+            writer.scalar(4, self.attentionTotal)
+            try writer.message(5, self.asOf)
+        }
+    }
+
+    public struct GetQuarterlyReportRequest: WireMessage {
+        /// The county (or any unit): its children are the towns reported on.
+        public var unitPath: String
+        public var year: Int32
+        public var quarter: Int32
+
+        public init(unitPath: String = "", year: Int32 = 0, quarter: Int32 = 0) {
+            self.unitPath = unitPath
+            self.year = year
+            self.quarter = quarter
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetQuarterlyReportRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+            self.quarter = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+            writer.scalar(3, self.quarter)
+        }
+    }
+
+    /// One town's quarter: counts by level at the quarter's end (or now, for the current
+    /// quarter) and at the end of the quarter before, what moved, and what needs attention.
+    public struct TownQuarter: WireMessage {
+        public var unitPath: String
+        public var level: SupervisionV1.WarningLevel
+        public var previousLevel: SupervisionV1.WarningLevel
+        public var counts: SupervisionV1.LevelCounts?
+        public var previousCounts: SupervisionV1.LevelCounts?
+        /// Cases whose level rose or fell since the previous quarter's end, and cases opened in it.
+        public var worsened: Int64
+        public var improved: Int64
+        public var opened: Int64
+        /// Red and yellow cases, red first (at most 20 a town), and how many there are.
+        public var attention: [SupervisionV1.AttentionCase]
+        public var attentionTotal: Int64
+        /// 下阶段建议 — advice for the next stage (002: reported each quarter with advice).
+        public var advice: CommonV1.LocalizedText?
+
+        public init(unitPath: String = "", level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), previousLevel: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), counts: SupervisionV1.LevelCounts? = nil, previousCounts: SupervisionV1.LevelCounts? = nil, worsened: Int64 = 0, improved: Int64 = 0, opened: Int64 = 0, attention: [SupervisionV1.AttentionCase] = [], attentionTotal: Int64 = 0, advice: CommonV1.LocalizedText? = nil) {
+            self.unitPath = unitPath
+            self.level = level
+            self.previousLevel = previousLevel
+            self.counts = counts
+            self.previousCounts = previousCounts
+            self.worsened = worsened
+            self.improved = improved
+            self.opened = opened
+            self.attention = attention
+            self.attentionTotal = attentionTotal
+            self.advice = advice
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.TownQuarter")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.level = reader.enumeration(2)
+            self.previousLevel = reader.enumeration(3)
+            self.counts = try reader.message(4)
+            self.previousCounts = try reader.message(5)
+            self.worsened = reader.scalar(6)
+            self.improved = reader.scalar(7)
+            self.opened = reader.scalar(8)
+            self.attention = try reader.repeatedMessage(9)
+            self.attentionTotal = reader.scalar(10)
+            self.advice = try reader.message(11)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.enumeration(2, self.level)
+            writer.enumeration(3, self.previousLevel)
+            try writer.message(4, self.counts)
+            try writer.message(5, self.previousCounts)
+            writer.scalar(6, self.worsened)
+            writer.scalar(7, self.improved)
+            writer.scalar(8, self.opened)
+            try writer.repeatedMessage(9, self.attention)
+            writer.scalar(10, self.attentionTotal)
+            try writer.message(11, self.advice)
+        }
+    }
+
+    public struct QuarterlyReport: WireMessage {
+        public var unitPath: String
+        public var year: Int32
+        public var quarter: Int32
+        public var asOf: CommonV1.Timestamp?
+        public var previousAsOf: CommonV1.Timestamp?
+        public var counts: SupervisionV1.LevelCounts?
+        public var towns: [SupervisionV1.TownQuarter]
+
+        public init(unitPath: String = "", year: Int32 = 0, quarter: Int32 = 0, asOf: CommonV1.Timestamp? = nil, previousAsOf: CommonV1.Timestamp? = nil, counts: SupervisionV1.LevelCounts? = nil, towns: [SupervisionV1.TownQuarter] = []) {
+            self.unitPath = unitPath
+            self.year = year
+            self.quarter = quarter
+            self.asOf = asOf
+            self.previousAsOf = previousAsOf
+            self.counts = counts
+            self.towns = towns
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.QuarterlyReport")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+            self.quarter = reader.scalar(3)
+            self.asOf = try reader.message(4)
+            self.previousAsOf = try reader.message(5)
+            self.counts = try reader.message(6)
+            self.towns = try reader.repeatedMessage(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+            writer.scalar(3, self.quarter)
+            try writer.message(4, self.asOf)
+            try writer.message(5, self.previousAsOf)
+            try writer.message(6, self.counts)
+            try writer.repeatedMessage(7, self.towns)
+        }
+    }
+
+    /// One element indicator's score (scores in hundredths: 0–10000 is 0.00–100.00).
+    public struct IndicatorScore: WireMessage {
+        public var id: String
+        public var name: CommonV1.LocalizedText?
+        public var source: SupervisionV1.IndicatorSource
+        public var weight: Int32
+        public var score: Int32
+        /// The figures behind a computed score ("12/20", "34 days"), or the assessor's note.
+        public var basis: String
+
+        public init(id: String = "", name: CommonV1.LocalizedText? = nil, source: SupervisionV1.IndicatorSource = SupervisionV1.IndicatorSource(rawValue: 0), weight: Int32 = 0, score: Int32 = 0, basis: String = "") {
+            self.id = id
+            self.name = name
+            self.source = source
+            self.weight = weight
+            self.score = score
+            self.basis = basis
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.IndicatorScore")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.id = reader.string(1)
+            self.name = try reader.message(2)
+            self.source = reader.enumeration(3)
+            self.weight = reader.scalar(4)
+            self.score = reader.scalar(5)
+            self.basis = reader.string(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.id)
+            try writer.message(2, self.name)
+            writer.enumeration(3, self.source)
+            writer.scalar(4, self.weight)
+            writer.scalar(5, self.score)
+            try writer.string(6, self.basis)
+        }
+    }
+
+    public struct CategoryScore: WireMessage {
+        public var category: SupervisionV1.IndexCategory
+        public var name: CommonV1.LocalizedText?
+        public var weight: Int32
+        public var score: Int32
+        public var indicators: [SupervisionV1.IndicatorScore]
+
+        public init(category: SupervisionV1.IndexCategory = SupervisionV1.IndexCategory(rawValue: 0), name: CommonV1.LocalizedText? = nil, weight: Int32 = 0, score: Int32 = 0, indicators: [SupervisionV1.IndicatorScore] = []) {
+            self.category = category
+            self.name = name
+            self.weight = weight
+            self.score = score
+            self.indicators = indicators
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CategoryScore")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.category = reader.enumeration(1)
+            self.name = try reader.message(2)
+            self.weight = reader.scalar(3)
+            self.score = reader.scalar(4)
+            self.indicators = try reader.repeatedMessage(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.enumeration(1, self.category)
+            try writer.message(2, self.name)
+            writer.scalar(3, self.weight)
+            writer.scalar(4, self.score)
+            try writer.repeatedMessage(5, self.indicators)
+        }
+    }
+
+    public struct IndexScore: WireMessage {
+        public var unitPath: String
+        public var year: Int32
+        /// Hundredths: 0–10000.
+        public var score: Int32
+        public var categories: [SupervisionV1.CategoryScore]
+
+        public init(unitPath: String = "", year: Int32 = 0, score: Int32 = 0, categories: [SupervisionV1.CategoryScore] = []) {
+            self.unitPath = unitPath
+            self.year = year
+            self.score = score
+            self.categories = categories
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.IndexScore")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+            self.score = reader.scalar(3)
+            self.categories = try reader.repeatedMessage(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+            writer.scalar(3, self.score)
+            try writer.repeatedMessage(4, self.categories)
+        }
+    }
+
+    public struct GetIndexRequest: WireMessage {
+        public var unitPath: String
+        public var year: Int32
+
+        public init(unitPath: String = "", year: Int32 = 0) {
+            self.unitPath = unitPath
+            self.year = year
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetIndexRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+        }
+    }
+
+    public struct CompareIndexRequest: WireMessage {
+        /// The units compared are this unit's children (a county's towns).
+        public var unitPath: String
+        public var year: Int32
+
+        public init(unitPath: String = "", year: Int32 = 0) {
+            self.unitPath = unitPath
+            self.year = year
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CompareIndexRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+        }
+    }
+
+    public struct CompareIndexResponse: WireMessage {
+        /// Highest score first.
+        public var units: [SupervisionV1.IndexScore]
+
+        public init(units: [SupervisionV1.IndexScore] = []) {
+            self.units = units
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.CompareIndexResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.units = try reader.repeatedMessage(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.units)
+        }
+    }
+
+    public struct RecordAssessmentRequest: WireMessage {
+        public var unitPath: String
+        public var year: Int32
+        public var indicatorId: String
+        /// Hundredths: 0–10000.
+        public var score: Int32
+        public var note: String
+
+        public init(unitPath: String = "", year: Int32 = 0, indicatorId: String = "", score: Int32 = 0, note: String = "") {
+            self.unitPath = unitPath
+            self.year = year
+            self.indicatorId = indicatorId
+            self.score = score
+            self.note = note
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.RecordAssessmentRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+            self.indicatorId = reader.string(3)
+            self.score = reader.scalar(4)
+            self.note = reader.string(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+            try writer.string(3, self.indicatorId)
+            writer.scalar(4, self.score)
+            try writer.string(5, self.note)
+        }
+    }
+
+    public struct Assessment: WireMessage {
+        public var unitPath: String
+        public var year: Int32
+        public var indicatorId: String
+        public var score: Int32
+        public var note: String
+        public var assessor: String
+        public var recordedAt: CommonV1.Timestamp?
+
+        public init(unitPath: String = "", year: Int32 = 0, indicatorId: String = "", score: Int32 = 0, note: String = "", assessor: String = "", recordedAt: CommonV1.Timestamp? = nil) {
+            self.unitPath = unitPath
+            self.year = year
+            self.indicatorId = indicatorId
+            self.score = score
+            self.note = note
+            self.assessor = assessor
+            self.recordedAt = recordedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.Assessment")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.year = reader.scalar(2)
+            self.indicatorId = reader.string(3)
+            self.score = reader.scalar(4)
+            self.note = reader.string(5)
+            self.assessor = reader.string(6)
+            self.recordedAt = try reader.message(7)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.year)
+            try writer.string(3, self.indicatorId)
+            writer.scalar(4, self.score)
+            try writer.string(5, self.note)
+            try writer.string(6, self.assessor)
+            try writer.message(7, self.recordedAt)
+        }
+    }
+
+    public struct DossierField: WireMessage {
+        public var name: String
+        public var value: String
+
+        public init(name: String = "", value: String = "") {
+            self.name = name
+            self.value = value
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.DossierField")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.name = reader.string(1)
+            self.value = reader.string(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.name)
+            try writer.string(2, self.value)
+        }
+    }
+
+    public struct DossierEntry: WireMessage {
+        public var at: CommonV1.Timestamp?
+        public var kind: String
+        public var summary: String
+        public var fields: [SupervisionV1.DossierField]
+
+        public init(at: CommonV1.Timestamp? = nil, kind: String = "", summary: String = "", fields: [SupervisionV1.DossierField] = []) {
+            self.at = at
+            self.kind = kind
+            self.summary = summary
+            self.fields = fields
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.DossierEntry")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.at = try reader.message(1)
+            self.kind = reader.string(2)
+            self.summary = reader.string(3)
+            self.fields = try reader.repeatedMessage(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.at)
+            try writer.string(2, self.kind)
+            try writer.string(3, self.summary)
+            try writer.repeatedMessage(4, self.fields)
+        }
+    }
+
+    /// One step of the path, from one source service.
+    public struct DossierSection: WireMessage {
+        /// "ledger", "topic", "approval", "research", "meeting_plan", "meetings", …, "feedback"
+        public var key: String
+        public var title: CommonV1.LocalizedText?
+        /// The service it was read from.
+        public var source: String
+        public var status: SupervisionV1.SectionStatus
+        public var unavailableReason: String
+        public var entries: [SupervisionV1.DossierEntry]
+
+        public init(key: String = "", title: CommonV1.LocalizedText? = nil, source: String = "", status: SupervisionV1.SectionStatus = SupervisionV1.SectionStatus(rawValue: 0), unavailableReason: String = "", entries: [SupervisionV1.DossierEntry] = []) {
+            self.key = key
+            self.title = title
+            self.source = source
+            self.status = status
+            self.unavailableReason = unavailableReason
+            self.entries = entries
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.DossierSection")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.key = reader.string(1)
+            self.title = try reader.message(2)
+            self.source = reader.string(3)
+            self.status = reader.enumeration(4)
+            self.unavailableReason = reader.string(5)
+            self.entries = try reader.repeatedMessage(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.key)
+            try writer.message(2, self.title)
+            try writer.string(3, self.source)
+            writer.enumeration(4, self.status)
+            try writer.string(5, self.unavailableReason)
+            try writer.repeatedMessage(6, self.entries)
+        }
+    }
+
+    /// 一事一档 — one matter's whole path, in order.
+    public struct Dossier: WireMessage {
+        public var topicId: String
+        public var title: String
+        public var caseIds: [String]
+        public var sections: [SupervisionV1.DossierSection]
+        public var assembledAt: CommonV1.Timestamp?
+        /// Frozen when the case closed: the sections as they were then, and the SHA-256 of their
+        /// canonical JSON; `hash_verified` says the stored copy still matches it.
+        public var frozen: Bool
+        public var contentHash: String
+        public var hashVerified: Bool
+
+        public init(topicId: String = "", title: String = "", caseIds: [String] = [], sections: [SupervisionV1.DossierSection] = [], assembledAt: CommonV1.Timestamp? = nil, frozen: Bool = false, contentHash: String = "", hashVerified: Bool = false) {
+            self.topicId = topicId
+            self.title = title
+            self.caseIds = caseIds
+            self.sections = sections
+            self.assembledAt = assembledAt
+            self.frozen = frozen
+            self.contentHash = contentHash
+            self.hashVerified = hashVerified
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.Dossier")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.topicId = reader.string(1)
+            self.title = reader.string(2)
+            self.caseIds = reader.repeatedString(3)
+            self.sections = try reader.repeatedMessage(4)
+            self.assembledAt = try reader.message(5)
+            self.frozen = reader.scalar(6)
+            self.contentHash = reader.string(7)
+            self.hashVerified = reader.scalar(8)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.topicId)
+            try writer.string(2, self.title)
+            try writer.repeatedString(3, self.caseIds)
+            try writer.repeatedMessage(4, self.sections)
+            try writer.message(5, self.assembledAt)
+            writer.scalar(6, self.frozen)
+            try writer.string(7, self.contentHash)
+            writer.scalar(8, self.hashVerified)
+        }
+    }
+
+    public struct GetDossierRequest: WireMessage {
+        public var topicId: String
+
+        public init(topicId: String = "") {
+            self.topicId = topicId
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.GetDossierRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.topicId = reader.string(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.topicId)
+        }
+    }
+
+    public struct ExportDossierRequest: WireMessage {
+        public var topicId: String
+        public var format: SupervisionV1.DossierFormat
+
+        public init(topicId: String = "", format: SupervisionV1.DossierFormat = SupervisionV1.DossierFormat(rawValue: 0)) {
+            self.topicId = topicId
+            self.format = format
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.ExportDossierRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.topicId = reader.string(1)
+            self.format = reader.enumeration(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.topicId)
+            writer.enumeration(2, self.format)
+        }
+    }
+
+    public struct DossierDocument: WireMessage {
+        public var contentType: String
+        public var content: String
+        public var contentHash: String
+        public var frozen: Bool
+
+        public init(contentType: String = "", content: String = "", contentHash: String = "", frozen: Bool = false) {
+            self.contentType = contentType
+            self.content = content
+            self.contentHash = contentHash
+            self.frozen = frozen
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.supervision.v1.DossierDocument")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.contentType = reader.string(1)
+            self.content = reader.string(2)
+            self.contentHash = reader.string(3)
+            self.frozen = reader.scalar(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.contentType)
+            try writer.string(2, self.content)
+            try writer.string(3, self.contentHash)
+            writer.scalar(4, self.frozen)
         }
     }
 }

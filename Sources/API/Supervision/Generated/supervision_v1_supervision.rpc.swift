@@ -12,11 +12,68 @@ extension SupervisionV1 {
         public enum Method {
             public static let openCase = RPCMethod<SupervisionV1.OpenCaseRequest, SupervisionV1.ImplementationCase>(
                 service: "tongxin.supervision.v1.Supervision", name: "OpenCase", idempotent: false, readOnly: false, permission: "supervision.intake")
+            public static let assignCase = RPCMethod<SupervisionV1.AssignCaseRequest, SupervisionV1.ImplementationCase>(
+                service: "tongxin.supervision.v1.Supervision", name: "AssignCase", idempotent: false, readOnly: false, permission: "supervision.write")
+            public static let getCase = RPCMethod<SupervisionV1.GetCaseRequest, SupervisionV1.ImplementationCase>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetCase", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let listCases = RPCMethod<SupervisionV1.ListCasesRequest, SupervisionV1.ListCasesResponse>(
+                service: "tongxin.supervision.v1.Supervision", name: "ListCases", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let getCaseFile = RPCMethod<SupervisionV1.GetCaseRequest, SupervisionV1.CaseFile>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetCaseFile", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let reportProgress = RPCMethod<SupervisionV1.ReportProgressRequest, SupervisionV1.ProgressReport>(
+                service: "tongxin.supervision.v1.Supervision", name: "ReportProgress", idempotent: false, readOnly: false, permission: "supervision.progress")
+            public static let recordCheck = RPCMethod<SupervisionV1.RecordCheckRequest, SupervisionV1.SupervisionCheck>(
+                service: "tongxin.supervision.v1.Supervision", name: "RecordCheck", idempotent: false, readOnly: false, permission: "supervision.check")
+            public static let publishReport = RPCMethod<SupervisionV1.PublishReportRequest, SupervisionV1.ResidentReport>(
+                service: "tongxin.supervision.v1.Supervision", name: "PublishReport", idempotent: false, readOnly: false, permission: "supervision.write")
+            public static let listReports = RPCMethod<SupervisionV1.ListReportsRequest, SupervisionV1.ListReportsResponse>(
+                service: "tongxin.supervision.v1.Supervision", name: "ListReports", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let inviteFeedback = RPCMethod<SupervisionV1.InviteFeedbackRequest, SupervisionV1.InviteFeedbackResponse>(
+                service: "tongxin.supervision.v1.Supervision", name: "InviteFeedback", idempotent: true, readOnly: false, permission: "supervision.write")
+            public static let submitFeedback = RPCMethod<SupervisionV1.SubmitFeedbackRequest, SupervisionV1.Feedback>(
+                service: "tongxin.supervision.v1.Supervision", name: "SubmitFeedback", idempotent: false, readOnly: false, permission: "supervision.feedback")
+            public static let closeCase = RPCMethod<SupervisionV1.CloseCaseRequest, SupervisionV1.ImplementationCase>(
+                service: "tongxin.supervision.v1.Supervision", name: "CloseCase", idempotent: false, readOnly: false, permission: "supervision.write")
+            public static let getThreeZeros = RPCMethod<SupervisionV1.GetThreeZerosRequest, SupervisionV1.ThreeZeros>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetThreeZeros", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let getWarningLedger = RPCMethod<SupervisionV1.GetWarningLedgerRequest, SupervisionV1.WarningLedger>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetWarningLedger", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let getQuarterlyReport = RPCMethod<SupervisionV1.GetQuarterlyReportRequest, SupervisionV1.QuarterlyReport>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetQuarterlyReport", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let getIndex = RPCMethod<SupervisionV1.GetIndexRequest, SupervisionV1.IndexScore>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetIndex", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let compareIndex = RPCMethod<SupervisionV1.CompareIndexRequest, SupervisionV1.CompareIndexResponse>(
+                service: "tongxin.supervision.v1.Supervision", name: "CompareIndex", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let recordAssessment = RPCMethod<SupervisionV1.RecordAssessmentRequest, SupervisionV1.Assessment>(
+                service: "tongxin.supervision.v1.Supervision", name: "RecordAssessment", idempotent: true, readOnly: false, permission: "supervision.assess")
+            public static let getDossier = RPCMethod<SupervisionV1.GetDossierRequest, SupervisionV1.Dossier>(
+                service: "tongxin.supervision.v1.Supervision", name: "GetDossier", idempotent: true, readOnly: true, permission: "supervision.read")
+            public static let exportDossier = RPCMethod<SupervisionV1.ExportDossierRequest, SupervisionV1.DossierDocument>(
+                service: "tongxin.supervision.v1.Supervision", name: "ExportDossier", idempotent: true, readOnly: true, permission: "supervision.read")
         }
 
         /// Every method of this service, in schema order, with its permission.
         public static let allMethods: [RPCMethodDescriptor] = [
             Method.openCase.descriptor,
+            Method.assignCase.descriptor,
+            Method.getCase.descriptor,
+            Method.listCases.descriptor,
+            Method.getCaseFile.descriptor,
+            Method.reportProgress.descriptor,
+            Method.recordCheck.descriptor,
+            Method.publishReport.descriptor,
+            Method.listReports.descriptor,
+            Method.inviteFeedback.descriptor,
+            Method.submitFeedback.descriptor,
+            Method.closeCase.descriptor,
+            Method.getThreeZeros.descriptor,
+            Method.getWarningLedger.descriptor,
+            Method.getQuarterlyReport.descriptor,
+            Method.getIndex.descriptor,
+            Method.compareIndex.descriptor,
+            Method.recordAssessment.descriptor,
+            Method.getDossier.descriptor,
+            Method.exportDossier.descriptor,
         ]
 
         /// Implemented by the service that serves `tongxin.supervision.v1.Supervision`.
@@ -24,6 +81,32 @@ extension SupervisionV1 {
             /// Opens the implementation case of a filed result; idempotent on filing_id (a second
             /// delivery answers the case the first opened). Called by the session service.
             func openCase(_ request: SupervisionV1.OpenCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase
+            /// 组织实施: the two committees name the responsible person and unit, the deadline,
+            /// milestones and budget note (OPEN or IN_PROGRESS).
+            func assignCase(_ request: SupervisionV1.AssignCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase
+            func getCase(_ request: SupervisionV1.GetCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase
+            func listCases(_ request: SupervisionV1.ListCasesRequest, context: ServerCallContext) async throws -> SupervisionV1.ListCasesResponse
+            /// The case with its progress, checks, reports and feedback.
+            func getCaseFile(_ request: SupervisionV1.GetCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.CaseFile
+            /// By the responsible person only (PERMISSION_DENIED for anyone else).
+            func reportProgress(_ request: SupervisionV1.ReportProgressRequest, context: ServerCallContext) async throws -> SupervisionV1.ProgressReport
+            func recordCheck(_ request: SupervisionV1.RecordCheckRequest, context: ServerCallContext) async throws -> SupervisionV1.SupervisionCheck
+            func publishReport(_ request: SupervisionV1.PublishReportRequest, context: ServerCallContext) async throws -> SupervisionV1.ResidentReport
+            func listReports(_ request: SupervisionV1.ListReportsRequest, context: ServerCallContext) async throws -> SupervisionV1.ListReportsResponse
+            func inviteFeedback(_ request: SupervisionV1.InviteFeedbackRequest, context: ServerCallContext) async throws -> SupervisionV1.InviteFeedbackResponse
+            /// By a resident, once per case (ALREADY_EXISTS for a second).
+            func submitFeedback(_ request: SupervisionV1.SubmitFeedbackRequest, context: ServerCallContext) async throws -> SupervisionV1.Feedback
+            /// 办结: freezes the dossier with its content hash.
+            func closeCase(_ request: SupervisionV1.CloseCaseRequest, context: ServerCallContext) async throws -> SupervisionV1.ImplementationCase
+            func getThreeZeros(_ request: SupervisionV1.GetThreeZerosRequest, context: ServerCallContext) async throws -> SupervisionV1.ThreeZeros
+            func getWarningLedger(_ request: SupervisionV1.GetWarningLedgerRequest, context: ServerCallContext) async throws -> SupervisionV1.WarningLedger
+            func getQuarterlyReport(_ request: SupervisionV1.GetQuarterlyReportRequest, context: ServerCallContext) async throws -> SupervisionV1.QuarterlyReport
+            func getIndex(_ request: SupervisionV1.GetIndexRequest, context: ServerCallContext) async throws -> SupervisionV1.IndexScore
+            func compareIndex(_ request: SupervisionV1.CompareIndexRequest, context: ServerCallContext) async throws -> SupervisionV1.CompareIndexResponse
+            /// An assessor's score for an indicator that is not computed (or overrides a computed one).
+            func recordAssessment(_ request: SupervisionV1.RecordAssessmentRequest, context: ServerCallContext) async throws -> SupervisionV1.Assessment
+            func getDossier(_ request: SupervisionV1.GetDossierRequest, context: ServerCallContext) async throws -> SupervisionV1.Dossier
+            func exportDossier(_ request: SupervisionV1.ExportDossierRequest, context: ServerCallContext) async throws -> SupervisionV1.DossierDocument
         }
 
         /// Calls `tongxin.supervision.v1.Supervision` through an `RPCClient`.
@@ -39,6 +122,89 @@ extension SupervisionV1 {
             public func openCase(_ request: SupervisionV1.OpenCaseRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ImplementationCase {
                 try await rpc.unary(Method.openCase, request, options: options)
             }
+
+            /// 组织实施: the two committees name the responsible person and unit, the deadline,
+            /// milestones and budget note (OPEN or IN_PROGRESS).
+            public func assignCase(_ request: SupervisionV1.AssignCaseRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ImplementationCase {
+                try await rpc.unary(Method.assignCase, request, options: options)
+            }
+
+            public func getCase(_ request: SupervisionV1.GetCaseRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ImplementationCase {
+                try await rpc.unary(Method.getCase, request, options: options)
+            }
+
+            public func listCases(_ request: SupervisionV1.ListCasesRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ListCasesResponse {
+                try await rpc.unary(Method.listCases, request, options: options)
+            }
+
+            /// The case with its progress, checks, reports and feedback.
+            public func getCaseFile(_ request: SupervisionV1.GetCaseRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.CaseFile {
+                try await rpc.unary(Method.getCaseFile, request, options: options)
+            }
+
+            /// By the responsible person only (PERMISSION_DENIED for anyone else).
+            public func reportProgress(_ request: SupervisionV1.ReportProgressRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ProgressReport {
+                try await rpc.unary(Method.reportProgress, request, options: options)
+            }
+
+            public func recordCheck(_ request: SupervisionV1.RecordCheckRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.SupervisionCheck {
+                try await rpc.unary(Method.recordCheck, request, options: options)
+            }
+
+            public func publishReport(_ request: SupervisionV1.PublishReportRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ResidentReport {
+                try await rpc.unary(Method.publishReport, request, options: options)
+            }
+
+            public func listReports(_ request: SupervisionV1.ListReportsRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ListReportsResponse {
+                try await rpc.unary(Method.listReports, request, options: options)
+            }
+
+            public func inviteFeedback(_ request: SupervisionV1.InviteFeedbackRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.InviteFeedbackResponse {
+                try await rpc.unary(Method.inviteFeedback, request, options: options)
+            }
+
+            /// By a resident, once per case (ALREADY_EXISTS for a second).
+            public func submitFeedback(_ request: SupervisionV1.SubmitFeedbackRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.Feedback {
+                try await rpc.unary(Method.submitFeedback, request, options: options)
+            }
+
+            /// 办结: freezes the dossier with its content hash.
+            public func closeCase(_ request: SupervisionV1.CloseCaseRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ImplementationCase {
+                try await rpc.unary(Method.closeCase, request, options: options)
+            }
+
+            public func getThreeZeros(_ request: SupervisionV1.GetThreeZerosRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.ThreeZeros {
+                try await rpc.unary(Method.getThreeZeros, request, options: options)
+            }
+
+            public func getWarningLedger(_ request: SupervisionV1.GetWarningLedgerRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.WarningLedger {
+                try await rpc.unary(Method.getWarningLedger, request, options: options)
+            }
+
+            public func getQuarterlyReport(_ request: SupervisionV1.GetQuarterlyReportRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.QuarterlyReport {
+                try await rpc.unary(Method.getQuarterlyReport, request, options: options)
+            }
+
+            public func getIndex(_ request: SupervisionV1.GetIndexRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.IndexScore {
+                try await rpc.unary(Method.getIndex, request, options: options)
+            }
+
+            public func compareIndex(_ request: SupervisionV1.CompareIndexRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.CompareIndexResponse {
+                try await rpc.unary(Method.compareIndex, request, options: options)
+            }
+
+            /// An assessor's score for an indicator that is not computed (or overrides a computed one).
+            public func recordAssessment(_ request: SupervisionV1.RecordAssessmentRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.Assessment {
+                try await rpc.unary(Method.recordAssessment, request, options: options)
+            }
+
+            public func getDossier(_ request: SupervisionV1.GetDossierRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.Dossier {
+                try await rpc.unary(Method.getDossier, request, options: options)
+            }
+
+            public func exportDossier(_ request: SupervisionV1.ExportDossierRequest, options: CallOptions = CallOptions()) async throws -> SupervisionV1.DossierDocument {
+                try await rpc.unary(Method.exportDossier, request, options: options)
+            }
         }
     }
 }
@@ -47,6 +213,63 @@ extension SupervisionV1.Supervision.ServiceProtocol {
     public func register(into router: inout RPCRouter) {
         router.register(SupervisionV1.Supervision.Method.openCase) { request, context in
             try await self.openCase(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.assignCase) { request, context in
+            try await self.assignCase(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getCase) { request, context in
+            try await self.getCase(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.listCases) { request, context in
+            try await self.listCases(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getCaseFile) { request, context in
+            try await self.getCaseFile(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.reportProgress) { request, context in
+            try await self.reportProgress(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.recordCheck) { request, context in
+            try await self.recordCheck(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.publishReport) { request, context in
+            try await self.publishReport(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.listReports) { request, context in
+            try await self.listReports(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.inviteFeedback) { request, context in
+            try await self.inviteFeedback(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.submitFeedback) { request, context in
+            try await self.submitFeedback(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.closeCase) { request, context in
+            try await self.closeCase(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getThreeZeros) { request, context in
+            try await self.getThreeZeros(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getWarningLedger) { request, context in
+            try await self.getWarningLedger(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getQuarterlyReport) { request, context in
+            try await self.getQuarterlyReport(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getIndex) { request, context in
+            try await self.getIndex(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.compareIndex) { request, context in
+            try await self.compareIndex(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.recordAssessment) { request, context in
+            try await self.recordAssessment(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.getDossier) { request, context in
+            try await self.getDossier(request, context: context)
+        }
+        router.register(SupervisionV1.Supervision.Method.exportDossier) { request, context in
+            try await self.exportDossier(request, context: context)
         }
     }
 }

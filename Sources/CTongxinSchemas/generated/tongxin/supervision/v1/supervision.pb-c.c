@@ -52,6 +52,186 @@ void   tongxin__supervision__v1__open_case_request__free_unpacked
   assert(message->base.descriptor == &tongxin__supervision__v1__open_case_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__supervision__v1__milestone__init
+                     (Tongxin__Supervision__V1__Milestone         *message)
+{
+  static const Tongxin__Supervision__V1__Milestone init_value = TONGXIN__SUPERVISION__V1__MILESTONE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__milestone__get_packed_size
+                     (const Tongxin__Supervision__V1__Milestone *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__milestone__pack
+                     (const Tongxin__Supervision__V1__Milestone *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__milestone__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Milestone *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__Milestone *
+       tongxin__supervision__v1__milestone__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__Milestone *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__milestone__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__milestone__free_unpacked
+                     (Tongxin__Supervision__V1__Milestone *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__milestone_spec__init
+                     (Tongxin__Supervision__V1__MilestoneSpec         *message)
+{
+  static const Tongxin__Supervision__V1__MilestoneSpec init_value = TONGXIN__SUPERVISION__V1__MILESTONE_SPEC__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__milestone_spec__get_packed_size
+                     (const Tongxin__Supervision__V1__MilestoneSpec *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone_spec__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__milestone_spec__pack
+                     (const Tongxin__Supervision__V1__MilestoneSpec *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone_spec__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__milestone_spec__pack_to_buffer
+                     (const Tongxin__Supervision__V1__MilestoneSpec *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone_spec__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__MilestoneSpec *
+       tongxin__supervision__v1__milestone_spec__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__MilestoneSpec *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__milestone_spec__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__milestone_spec__free_unpacked
+                     (Tongxin__Supervision__V1__MilestoneSpec *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__milestone_spec__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__committee_decision__init
+                     (Tongxin__Supervision__V1__CommitteeDecision         *message)
+{
+  static const Tongxin__Supervision__V1__CommitteeDecision init_value = TONGXIN__SUPERVISION__V1__COMMITTEE_DECISION__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__committee_decision__get_packed_size
+                     (const Tongxin__Supervision__V1__CommitteeDecision *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__committee_decision__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__committee_decision__pack
+                     (const Tongxin__Supervision__V1__CommitteeDecision *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__committee_decision__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__committee_decision__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CommitteeDecision *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__committee_decision__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CommitteeDecision *
+       tongxin__supervision__v1__committee_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CommitteeDecision *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__committee_decision__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__committee_decision__free_unpacked
+                     (Tongxin__Supervision__V1__CommitteeDecision *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__committee_decision__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__warning_reason__init
+                     (Tongxin__Supervision__V1__WarningReason         *message)
+{
+  static const Tongxin__Supervision__V1__WarningReason init_value = TONGXIN__SUPERVISION__V1__WARNING_REASON__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__warning_reason__get_packed_size
+                     (const Tongxin__Supervision__V1__WarningReason *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_reason__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__warning_reason__pack
+                     (const Tongxin__Supervision__V1__WarningReason *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_reason__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__warning_reason__pack_to_buffer
+                     (const Tongxin__Supervision__V1__WarningReason *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_reason__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__WarningReason *
+       tongxin__supervision__v1__warning_reason__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__WarningReason *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__warning_reason__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__warning_reason__free_unpacked
+                     (Tongxin__Supervision__V1__WarningReason *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_reason__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__supervision__v1__implementation_case__init
                      (Tongxin__Supervision__V1__ImplementationCase         *message)
 {
@@ -95,6 +275,1986 @@ void   tongxin__supervision__v1__implementation_case__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &tongxin__supervision__v1__implementation_case__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__assign_case_request__init
+                     (Tongxin__Supervision__V1__AssignCaseRequest         *message)
+{
+  static const Tongxin__Supervision__V1__AssignCaseRequest init_value = TONGXIN__SUPERVISION__V1__ASSIGN_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__assign_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__AssignCaseRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assign_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__assign_case_request__pack
+                     (const Tongxin__Supervision__V1__AssignCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assign_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__assign_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__AssignCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assign_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__AssignCaseRequest *
+       tongxin__supervision__v1__assign_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__AssignCaseRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__assign_case_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__assign_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__AssignCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__assign_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_case_request__init
+                     (Tongxin__Supervision__V1__GetCaseRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetCaseRequest init_value = TONGXIN__SUPERVISION__V1__GET_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetCaseRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_case_request__pack
+                     (const Tongxin__Supervision__V1__GetCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetCaseRequest *
+       tongxin__supervision__v1__get_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetCaseRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_case_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__list_cases_request__init
+                     (Tongxin__Supervision__V1__ListCasesRequest         *message)
+{
+  static const Tongxin__Supervision__V1__ListCasesRequest init_value = TONGXIN__SUPERVISION__V1__LIST_CASES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__list_cases_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ListCasesRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__list_cases_request__pack
+                     (const Tongxin__Supervision__V1__ListCasesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__list_cases_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListCasesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ListCasesRequest *
+       tongxin__supervision__v1__list_cases_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ListCasesRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__list_cases_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__list_cases_request__free_unpacked
+                     (Tongxin__Supervision__V1__ListCasesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__list_cases_response__init
+                     (Tongxin__Supervision__V1__ListCasesResponse         *message)
+{
+  static const Tongxin__Supervision__V1__ListCasesResponse init_value = TONGXIN__SUPERVISION__V1__LIST_CASES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__list_cases_response__get_packed_size
+                     (const Tongxin__Supervision__V1__ListCasesResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__list_cases_response__pack
+                     (const Tongxin__Supervision__V1__ListCasesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__list_cases_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListCasesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ListCasesResponse *
+       tongxin__supervision__v1__list_cases_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ListCasesResponse *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__list_cases_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__list_cases_response__free_unpacked
+                     (Tongxin__Supervision__V1__ListCasesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_cases_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__progress_report__init
+                     (Tongxin__Supervision__V1__ProgressReport         *message)
+{
+  static const Tongxin__Supervision__V1__ProgressReport init_value = TONGXIN__SUPERVISION__V1__PROGRESS_REPORT__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__progress_report__get_packed_size
+                     (const Tongxin__Supervision__V1__ProgressReport *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__progress_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__progress_report__pack
+                     (const Tongxin__Supervision__V1__ProgressReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__progress_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__progress_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ProgressReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__progress_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ProgressReport *
+       tongxin__supervision__v1__progress_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ProgressReport *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__progress_report__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__progress_report__free_unpacked
+                     (Tongxin__Supervision__V1__ProgressReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__progress_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__report_progress_request__init
+                     (Tongxin__Supervision__V1__ReportProgressRequest         *message)
+{
+  static const Tongxin__Supervision__V1__ReportProgressRequest init_value = TONGXIN__SUPERVISION__V1__REPORT_PROGRESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__report_progress_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ReportProgressRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__report_progress_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__report_progress_request__pack
+                     (const Tongxin__Supervision__V1__ReportProgressRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__report_progress_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__report_progress_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ReportProgressRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__report_progress_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ReportProgressRequest *
+       tongxin__supervision__v1__report_progress_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ReportProgressRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__report_progress_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__report_progress_request__free_unpacked
+                     (Tongxin__Supervision__V1__ReportProgressRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__report_progress_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__supervision_check__init
+                     (Tongxin__Supervision__V1__SupervisionCheck         *message)
+{
+  static const Tongxin__Supervision__V1__SupervisionCheck init_value = TONGXIN__SUPERVISION__V1__SUPERVISION_CHECK__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__supervision_check__get_packed_size
+                     (const Tongxin__Supervision__V1__SupervisionCheck *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__supervision_check__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__supervision_check__pack
+                     (const Tongxin__Supervision__V1__SupervisionCheck *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__supervision_check__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__supervision_check__pack_to_buffer
+                     (const Tongxin__Supervision__V1__SupervisionCheck *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__supervision_check__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__SupervisionCheck *
+       tongxin__supervision__v1__supervision_check__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__SupervisionCheck *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__supervision_check__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__supervision_check__free_unpacked
+                     (Tongxin__Supervision__V1__SupervisionCheck *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__supervision_check__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__record_check_request__init
+                     (Tongxin__Supervision__V1__RecordCheckRequest         *message)
+{
+  static const Tongxin__Supervision__V1__RecordCheckRequest init_value = TONGXIN__SUPERVISION__V1__RECORD_CHECK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__record_check_request__get_packed_size
+                     (const Tongxin__Supervision__V1__RecordCheckRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_check_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__record_check_request__pack
+                     (const Tongxin__Supervision__V1__RecordCheckRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_check_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__record_check_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__RecordCheckRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_check_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__RecordCheckRequest *
+       tongxin__supervision__v1__record_check_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__RecordCheckRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__record_check_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__record_check_request__free_unpacked
+                     (Tongxin__Supervision__V1__RecordCheckRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_check_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__resident_report__init
+                     (Tongxin__Supervision__V1__ResidentReport         *message)
+{
+  static const Tongxin__Supervision__V1__ResidentReport init_value = TONGXIN__SUPERVISION__V1__RESIDENT_REPORT__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__resident_report__get_packed_size
+                     (const Tongxin__Supervision__V1__ResidentReport *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__resident_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__resident_report__pack
+                     (const Tongxin__Supervision__V1__ResidentReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__resident_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__resident_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ResidentReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__resident_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ResidentReport *
+       tongxin__supervision__v1__resident_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ResidentReport *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__resident_report__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__resident_report__free_unpacked
+                     (Tongxin__Supervision__V1__ResidentReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__resident_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__publish_report_request__init
+                     (Tongxin__Supervision__V1__PublishReportRequest         *message)
+{
+  static const Tongxin__Supervision__V1__PublishReportRequest init_value = TONGXIN__SUPERVISION__V1__PUBLISH_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__publish_report_request__get_packed_size
+                     (const Tongxin__Supervision__V1__PublishReportRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__publish_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__publish_report_request__pack
+                     (const Tongxin__Supervision__V1__PublishReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__publish_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__publish_report_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__PublishReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__publish_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__PublishReportRequest *
+       tongxin__supervision__v1__publish_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__PublishReportRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__publish_report_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__publish_report_request__free_unpacked
+                     (Tongxin__Supervision__V1__PublishReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__publish_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__list_reports_request__init
+                     (Tongxin__Supervision__V1__ListReportsRequest         *message)
+{
+  static const Tongxin__Supervision__V1__ListReportsRequest init_value = TONGXIN__SUPERVISION__V1__LIST_REPORTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__list_reports_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ListReportsRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__list_reports_request__pack
+                     (const Tongxin__Supervision__V1__ListReportsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__list_reports_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListReportsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ListReportsRequest *
+       tongxin__supervision__v1__list_reports_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ListReportsRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__list_reports_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__list_reports_request__free_unpacked
+                     (Tongxin__Supervision__V1__ListReportsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__list_reports_response__init
+                     (Tongxin__Supervision__V1__ListReportsResponse         *message)
+{
+  static const Tongxin__Supervision__V1__ListReportsResponse init_value = TONGXIN__SUPERVISION__V1__LIST_REPORTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__list_reports_response__get_packed_size
+                     (const Tongxin__Supervision__V1__ListReportsResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__list_reports_response__pack
+                     (const Tongxin__Supervision__V1__ListReportsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__list_reports_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListReportsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ListReportsResponse *
+       tongxin__supervision__v1__list_reports_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ListReportsResponse *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__list_reports_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__list_reports_response__free_unpacked
+                     (Tongxin__Supervision__V1__ListReportsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__list_reports_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__invite_feedback_request__init
+                     (Tongxin__Supervision__V1__InviteFeedbackRequest         *message)
+{
+  static const Tongxin__Supervision__V1__InviteFeedbackRequest init_value = TONGXIN__SUPERVISION__V1__INVITE_FEEDBACK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__invite_feedback_request__get_packed_size
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__invite_feedback_request__pack
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__invite_feedback_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__InviteFeedbackRequest *
+       tongxin__supervision__v1__invite_feedback_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__InviteFeedbackRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__invite_feedback_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__invite_feedback_request__free_unpacked
+                     (Tongxin__Supervision__V1__InviteFeedbackRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__invite_feedback_response__init
+                     (Tongxin__Supervision__V1__InviteFeedbackResponse         *message)
+{
+  static const Tongxin__Supervision__V1__InviteFeedbackResponse init_value = TONGXIN__SUPERVISION__V1__INVITE_FEEDBACK_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__invite_feedback_response__get_packed_size
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__invite_feedback_response__pack
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__invite_feedback_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__InviteFeedbackResponse *
+       tongxin__supervision__v1__invite_feedback_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__InviteFeedbackResponse *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__invite_feedback_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__invite_feedback_response__free_unpacked
+                     (Tongxin__Supervision__V1__InviteFeedbackResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__invite_feedback_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__feedback__init
+                     (Tongxin__Supervision__V1__Feedback         *message)
+{
+  static const Tongxin__Supervision__V1__Feedback init_value = TONGXIN__SUPERVISION__V1__FEEDBACK__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__feedback__get_packed_size
+                     (const Tongxin__Supervision__V1__Feedback *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__feedback__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__feedback__pack
+                     (const Tongxin__Supervision__V1__Feedback *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__feedback__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__feedback__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Feedback *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__feedback__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__Feedback *
+       tongxin__supervision__v1__feedback__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__Feedback *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__feedback__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__feedback__free_unpacked
+                     (Tongxin__Supervision__V1__Feedback *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__feedback__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__submit_feedback_request__init
+                     (Tongxin__Supervision__V1__SubmitFeedbackRequest         *message)
+{
+  static const Tongxin__Supervision__V1__SubmitFeedbackRequest init_value = TONGXIN__SUPERVISION__V1__SUBMIT_FEEDBACK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__submit_feedback_request__get_packed_size
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__submit_feedback_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__submit_feedback_request__pack
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__submit_feedback_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__submit_feedback_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__submit_feedback_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__SubmitFeedbackRequest *
+       tongxin__supervision__v1__submit_feedback_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__SubmitFeedbackRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__submit_feedback_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__submit_feedback_request__free_unpacked
+                     (Tongxin__Supervision__V1__SubmitFeedbackRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__submit_feedback_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__close_case_request__init
+                     (Tongxin__Supervision__V1__CloseCaseRequest         *message)
+{
+  static const Tongxin__Supervision__V1__CloseCaseRequest init_value = TONGXIN__SUPERVISION__V1__CLOSE_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__close_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__CloseCaseRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__close_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__close_case_request__pack
+                     (const Tongxin__Supervision__V1__CloseCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__close_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__close_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CloseCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__close_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CloseCaseRequest *
+       tongxin__supervision__v1__close_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CloseCaseRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__close_case_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__close_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__CloseCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__close_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__case_file__init
+                     (Tongxin__Supervision__V1__CaseFile         *message)
+{
+  static const Tongxin__Supervision__V1__CaseFile init_value = TONGXIN__SUPERVISION__V1__CASE_FILE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__case_file__get_packed_size
+                     (const Tongxin__Supervision__V1__CaseFile *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__case_file__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__case_file__pack
+                     (const Tongxin__Supervision__V1__CaseFile *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__case_file__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__case_file__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CaseFile *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__case_file__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CaseFile *
+       tongxin__supervision__v1__case_file__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CaseFile *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__case_file__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__case_file__free_unpacked
+                     (Tongxin__Supervision__V1__CaseFile *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__case_file__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__zero_measure__init
+                     (Tongxin__Supervision__V1__ZeroMeasure         *message)
+{
+  static const Tongxin__Supervision__V1__ZeroMeasure init_value = TONGXIN__SUPERVISION__V1__ZERO_MEASURE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__zero_measure__get_packed_size
+                     (const Tongxin__Supervision__V1__ZeroMeasure *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__zero_measure__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__zero_measure__pack
+                     (const Tongxin__Supervision__V1__ZeroMeasure *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__zero_measure__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__zero_measure__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ZeroMeasure *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__zero_measure__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ZeroMeasure *
+       tongxin__supervision__v1__zero_measure__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ZeroMeasure *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__zero_measure__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__zero_measure__free_unpacked
+                     (Tongxin__Supervision__V1__ZeroMeasure *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__zero_measure__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_three_zeros_request__init
+                     (Tongxin__Supervision__V1__GetThreeZerosRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetThreeZerosRequest init_value = TONGXIN__SUPERVISION__V1__GET_THREE_ZEROS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_three_zeros_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_three_zeros_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_three_zeros_request__pack
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_three_zeros_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_three_zeros_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_three_zeros_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetThreeZerosRequest *
+       tongxin__supervision__v1__get_three_zeros_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetThreeZerosRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_three_zeros_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_three_zeros_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetThreeZerosRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_three_zeros_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__three_zeros__init
+                     (Tongxin__Supervision__V1__ThreeZeros         *message)
+{
+  static const Tongxin__Supervision__V1__ThreeZeros init_value = TONGXIN__SUPERVISION__V1__THREE_ZEROS__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__three_zeros__get_packed_size
+                     (const Tongxin__Supervision__V1__ThreeZeros *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__three_zeros__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__three_zeros__pack
+                     (const Tongxin__Supervision__V1__ThreeZeros *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__three_zeros__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__three_zeros__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ThreeZeros *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__three_zeros__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ThreeZeros *
+       tongxin__supervision__v1__three_zeros__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ThreeZeros *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__three_zeros__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__three_zeros__free_unpacked
+                     (Tongxin__Supervision__V1__ThreeZeros *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__three_zeros__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__level_counts__init
+                     (Tongxin__Supervision__V1__LevelCounts         *message)
+{
+  static const Tongxin__Supervision__V1__LevelCounts init_value = TONGXIN__SUPERVISION__V1__LEVEL_COUNTS__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__level_counts__get_packed_size
+                     (const Tongxin__Supervision__V1__LevelCounts *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__level_counts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__level_counts__pack
+                     (const Tongxin__Supervision__V1__LevelCounts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__level_counts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__level_counts__pack_to_buffer
+                     (const Tongxin__Supervision__V1__LevelCounts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__level_counts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__LevelCounts *
+       tongxin__supervision__v1__level_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__LevelCounts *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__level_counts__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__level_counts__free_unpacked
+                     (Tongxin__Supervision__V1__LevelCounts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__level_counts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__attention_case__init
+                     (Tongxin__Supervision__V1__AttentionCase         *message)
+{
+  static const Tongxin__Supervision__V1__AttentionCase init_value = TONGXIN__SUPERVISION__V1__ATTENTION_CASE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__attention_case__get_packed_size
+                     (const Tongxin__Supervision__V1__AttentionCase *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__attention_case__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__attention_case__pack
+                     (const Tongxin__Supervision__V1__AttentionCase *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__attention_case__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__attention_case__pack_to_buffer
+                     (const Tongxin__Supervision__V1__AttentionCase *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__attention_case__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__AttentionCase *
+       tongxin__supervision__v1__attention_case__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__AttentionCase *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__attention_case__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__attention_case__free_unpacked
+                     (Tongxin__Supervision__V1__AttentionCase *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__attention_case__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__unit_level__init
+                     (Tongxin__Supervision__V1__UnitLevel         *message)
+{
+  static const Tongxin__Supervision__V1__UnitLevel init_value = TONGXIN__SUPERVISION__V1__UNIT_LEVEL__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__unit_level__get_packed_size
+                     (const Tongxin__Supervision__V1__UnitLevel *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__unit_level__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__unit_level__pack
+                     (const Tongxin__Supervision__V1__UnitLevel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__unit_level__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__unit_level__pack_to_buffer
+                     (const Tongxin__Supervision__V1__UnitLevel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__unit_level__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__UnitLevel *
+       tongxin__supervision__v1__unit_level__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__UnitLevel *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__unit_level__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__unit_level__free_unpacked
+                     (Tongxin__Supervision__V1__UnitLevel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__unit_level__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_warning_ledger_request__init
+                     (Tongxin__Supervision__V1__GetWarningLedgerRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetWarningLedgerRequest init_value = TONGXIN__SUPERVISION__V1__GET_WARNING_LEDGER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_warning_ledger_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_warning_ledger_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_warning_ledger_request__pack
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_warning_ledger_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_warning_ledger_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_warning_ledger_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetWarningLedgerRequest *
+       tongxin__supervision__v1__get_warning_ledger_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetWarningLedgerRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_warning_ledger_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_warning_ledger_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetWarningLedgerRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_warning_ledger_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__warning_ledger__init
+                     (Tongxin__Supervision__V1__WarningLedger         *message)
+{
+  static const Tongxin__Supervision__V1__WarningLedger init_value = TONGXIN__SUPERVISION__V1__WARNING_LEDGER__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__warning_ledger__get_packed_size
+                     (const Tongxin__Supervision__V1__WarningLedger *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_ledger__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__warning_ledger__pack
+                     (const Tongxin__Supervision__V1__WarningLedger *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_ledger__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__warning_ledger__pack_to_buffer
+                     (const Tongxin__Supervision__V1__WarningLedger *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_ledger__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__WarningLedger *
+       tongxin__supervision__v1__warning_ledger__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__WarningLedger *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__warning_ledger__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__warning_ledger__free_unpacked
+                     (Tongxin__Supervision__V1__WarningLedger *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__warning_ledger__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_quarterly_report_request__init
+                     (Tongxin__Supervision__V1__GetQuarterlyReportRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetQuarterlyReportRequest init_value = TONGXIN__SUPERVISION__V1__GET_QUARTERLY_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_quarterly_report_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_quarterly_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_quarterly_report_request__pack
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_quarterly_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_quarterly_report_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_quarterly_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetQuarterlyReportRequest *
+       tongxin__supervision__v1__get_quarterly_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetQuarterlyReportRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_quarterly_report_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_quarterly_report_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetQuarterlyReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_quarterly_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__town_quarter__init
+                     (Tongxin__Supervision__V1__TownQuarter         *message)
+{
+  static const Tongxin__Supervision__V1__TownQuarter init_value = TONGXIN__SUPERVISION__V1__TOWN_QUARTER__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__town_quarter__get_packed_size
+                     (const Tongxin__Supervision__V1__TownQuarter *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__town_quarter__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__town_quarter__pack
+                     (const Tongxin__Supervision__V1__TownQuarter *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__town_quarter__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__town_quarter__pack_to_buffer
+                     (const Tongxin__Supervision__V1__TownQuarter *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__town_quarter__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__TownQuarter *
+       tongxin__supervision__v1__town_quarter__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__TownQuarter *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__town_quarter__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__town_quarter__free_unpacked
+                     (Tongxin__Supervision__V1__TownQuarter *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__town_quarter__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__quarterly_report__init
+                     (Tongxin__Supervision__V1__QuarterlyReport         *message)
+{
+  static const Tongxin__Supervision__V1__QuarterlyReport init_value = TONGXIN__SUPERVISION__V1__QUARTERLY_REPORT__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__quarterly_report__get_packed_size
+                     (const Tongxin__Supervision__V1__QuarterlyReport *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__quarterly_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__quarterly_report__pack
+                     (const Tongxin__Supervision__V1__QuarterlyReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__quarterly_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__quarterly_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__QuarterlyReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__quarterly_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__QuarterlyReport *
+       tongxin__supervision__v1__quarterly_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__QuarterlyReport *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__quarterly_report__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__quarterly_report__free_unpacked
+                     (Tongxin__Supervision__V1__QuarterlyReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__quarterly_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__indicator_score__init
+                     (Tongxin__Supervision__V1__IndicatorScore         *message)
+{
+  static const Tongxin__Supervision__V1__IndicatorScore init_value = TONGXIN__SUPERVISION__V1__INDICATOR_SCORE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__indicator_score__get_packed_size
+                     (const Tongxin__Supervision__V1__IndicatorScore *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__indicator_score__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__indicator_score__pack
+                     (const Tongxin__Supervision__V1__IndicatorScore *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__indicator_score__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__indicator_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__IndicatorScore *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__indicator_score__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__IndicatorScore *
+       tongxin__supervision__v1__indicator_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__IndicatorScore *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__indicator_score__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__indicator_score__free_unpacked
+                     (Tongxin__Supervision__V1__IndicatorScore *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__indicator_score__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__category_score__init
+                     (Tongxin__Supervision__V1__CategoryScore         *message)
+{
+  static const Tongxin__Supervision__V1__CategoryScore init_value = TONGXIN__SUPERVISION__V1__CATEGORY_SCORE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__category_score__get_packed_size
+                     (const Tongxin__Supervision__V1__CategoryScore *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__category_score__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__category_score__pack
+                     (const Tongxin__Supervision__V1__CategoryScore *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__category_score__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__category_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CategoryScore *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__category_score__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CategoryScore *
+       tongxin__supervision__v1__category_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CategoryScore *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__category_score__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__category_score__free_unpacked
+                     (Tongxin__Supervision__V1__CategoryScore *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__category_score__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__index_score__init
+                     (Tongxin__Supervision__V1__IndexScore         *message)
+{
+  static const Tongxin__Supervision__V1__IndexScore init_value = TONGXIN__SUPERVISION__V1__INDEX_SCORE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__index_score__get_packed_size
+                     (const Tongxin__Supervision__V1__IndexScore *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__index_score__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__index_score__pack
+                     (const Tongxin__Supervision__V1__IndexScore *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__index_score__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__index_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__IndexScore *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__index_score__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__IndexScore *
+       tongxin__supervision__v1__index_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__IndexScore *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__index_score__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__index_score__free_unpacked
+                     (Tongxin__Supervision__V1__IndexScore *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__index_score__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_index_request__init
+                     (Tongxin__Supervision__V1__GetIndexRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetIndexRequest init_value = TONGXIN__SUPERVISION__V1__GET_INDEX_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_index_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetIndexRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_index_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_index_request__pack
+                     (const Tongxin__Supervision__V1__GetIndexRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_index_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_index_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetIndexRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_index_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetIndexRequest *
+       tongxin__supervision__v1__get_index_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetIndexRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_index_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_index_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetIndexRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_index_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__compare_index_request__init
+                     (Tongxin__Supervision__V1__CompareIndexRequest         *message)
+{
+  static const Tongxin__Supervision__V1__CompareIndexRequest init_value = TONGXIN__SUPERVISION__V1__COMPARE_INDEX_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__compare_index_request__get_packed_size
+                     (const Tongxin__Supervision__V1__CompareIndexRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__compare_index_request__pack
+                     (const Tongxin__Supervision__V1__CompareIndexRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__compare_index_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CompareIndexRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CompareIndexRequest *
+       tongxin__supervision__v1__compare_index_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CompareIndexRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__compare_index_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__compare_index_request__free_unpacked
+                     (Tongxin__Supervision__V1__CompareIndexRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__compare_index_response__init
+                     (Tongxin__Supervision__V1__CompareIndexResponse         *message)
+{
+  static const Tongxin__Supervision__V1__CompareIndexResponse init_value = TONGXIN__SUPERVISION__V1__COMPARE_INDEX_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__compare_index_response__get_packed_size
+                     (const Tongxin__Supervision__V1__CompareIndexResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__compare_index_response__pack
+                     (const Tongxin__Supervision__V1__CompareIndexResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__compare_index_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CompareIndexResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__CompareIndexResponse *
+       tongxin__supervision__v1__compare_index_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__CompareIndexResponse *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__compare_index_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__compare_index_response__free_unpacked
+                     (Tongxin__Supervision__V1__CompareIndexResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__compare_index_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__record_assessment_request__init
+                     (Tongxin__Supervision__V1__RecordAssessmentRequest         *message)
+{
+  static const Tongxin__Supervision__V1__RecordAssessmentRequest init_value = TONGXIN__SUPERVISION__V1__RECORD_ASSESSMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__record_assessment_request__get_packed_size
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_assessment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__record_assessment_request__pack
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_assessment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__record_assessment_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_assessment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__RecordAssessmentRequest *
+       tongxin__supervision__v1__record_assessment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__RecordAssessmentRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__record_assessment_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__record_assessment_request__free_unpacked
+                     (Tongxin__Supervision__V1__RecordAssessmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__record_assessment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__assessment__init
+                     (Tongxin__Supervision__V1__Assessment         *message)
+{
+  static const Tongxin__Supervision__V1__Assessment init_value = TONGXIN__SUPERVISION__V1__ASSESSMENT__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__assessment__get_packed_size
+                     (const Tongxin__Supervision__V1__Assessment *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assessment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__assessment__pack
+                     (const Tongxin__Supervision__V1__Assessment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assessment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__assessment__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Assessment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__assessment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__Assessment *
+       tongxin__supervision__v1__assessment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__Assessment *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__assessment__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__assessment__free_unpacked
+                     (Tongxin__Supervision__V1__Assessment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__assessment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__dossier_field__init
+                     (Tongxin__Supervision__V1__DossierField         *message)
+{
+  static const Tongxin__Supervision__V1__DossierField init_value = TONGXIN__SUPERVISION__V1__DOSSIER_FIELD__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__dossier_field__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierField *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_field__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__dossier_field__pack
+                     (const Tongxin__Supervision__V1__DossierField *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_field__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__dossier_field__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierField *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_field__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__DossierField *
+       tongxin__supervision__v1__dossier_field__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__DossierField *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__dossier_field__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__dossier_field__free_unpacked
+                     (Tongxin__Supervision__V1__DossierField *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_field__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__dossier_entry__init
+                     (Tongxin__Supervision__V1__DossierEntry         *message)
+{
+  static const Tongxin__Supervision__V1__DossierEntry init_value = TONGXIN__SUPERVISION__V1__DOSSIER_ENTRY__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__dossier_entry__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierEntry *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__dossier_entry__pack
+                     (const Tongxin__Supervision__V1__DossierEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__dossier_entry__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__DossierEntry *
+       tongxin__supervision__v1__dossier_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__DossierEntry *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__dossier_entry__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__dossier_entry__free_unpacked
+                     (Tongxin__Supervision__V1__DossierEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__dossier_section__init
+                     (Tongxin__Supervision__V1__DossierSection         *message)
+{
+  static const Tongxin__Supervision__V1__DossierSection init_value = TONGXIN__SUPERVISION__V1__DOSSIER_SECTION__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__dossier_section__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierSection *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_section__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__dossier_section__pack
+                     (const Tongxin__Supervision__V1__DossierSection *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_section__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__dossier_section__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierSection *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_section__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__DossierSection *
+       tongxin__supervision__v1__dossier_section__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__DossierSection *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__dossier_section__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__dossier_section__free_unpacked
+                     (Tongxin__Supervision__V1__DossierSection *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_section__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__dossier__init
+                     (Tongxin__Supervision__V1__Dossier         *message)
+{
+  static const Tongxin__Supervision__V1__Dossier init_value = TONGXIN__SUPERVISION__V1__DOSSIER__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__dossier__get_packed_size
+                     (const Tongxin__Supervision__V1__Dossier *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__dossier__pack
+                     (const Tongxin__Supervision__V1__Dossier *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__dossier__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Dossier *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__Dossier *
+       tongxin__supervision__v1__dossier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__Dossier *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__dossier__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__dossier__free_unpacked
+                     (Tongxin__Supervision__V1__Dossier *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__get_dossier_request__init
+                     (Tongxin__Supervision__V1__GetDossierRequest         *message)
+{
+  static const Tongxin__Supervision__V1__GetDossierRequest init_value = TONGXIN__SUPERVISION__V1__GET_DOSSIER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__get_dossier_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetDossierRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_dossier_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__get_dossier_request__pack
+                     (const Tongxin__Supervision__V1__GetDossierRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_dossier_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__get_dossier_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetDossierRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_dossier_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__GetDossierRequest *
+       tongxin__supervision__v1__get_dossier_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__GetDossierRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__get_dossier_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__get_dossier_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetDossierRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__get_dossier_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__export_dossier_request__init
+                     (Tongxin__Supervision__V1__ExportDossierRequest         *message)
+{
+  static const Tongxin__Supervision__V1__ExportDossierRequest init_value = TONGXIN__SUPERVISION__V1__EXPORT_DOSSIER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__export_dossier_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ExportDossierRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__export_dossier_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__export_dossier_request__pack
+                     (const Tongxin__Supervision__V1__ExportDossierRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__export_dossier_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__export_dossier_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ExportDossierRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__export_dossier_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__ExportDossierRequest *
+       tongxin__supervision__v1__export_dossier_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__ExportDossierRequest *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__export_dossier_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__export_dossier_request__free_unpacked
+                     (Tongxin__Supervision__V1__ExportDossierRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__export_dossier_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__supervision__v1__dossier_document__init
+                     (Tongxin__Supervision__V1__DossierDocument         *message)
+{
+  static const Tongxin__Supervision__V1__DossierDocument init_value = TONGXIN__SUPERVISION__V1__DOSSIER_DOCUMENT__INIT;
+  *message = init_value;
+}
+size_t tongxin__supervision__v1__dossier_document__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierDocument *message)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_document__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__supervision__v1__dossier_document__pack
+                     (const Tongxin__Supervision__V1__DossierDocument *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_document__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__supervision__v1__dossier_document__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierDocument *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_document__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Supervision__V1__DossierDocument *
+       tongxin__supervision__v1__dossier_document__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Supervision__V1__DossierDocument *)
+     protobuf_c_message_unpack (&tongxin__supervision__v1__dossier_document__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__supervision__v1__dossier_document__free_unpacked
+                     (Tongxin__Supervision__V1__DossierDocument *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__supervision__v1__dossier_document__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 static const ProtobufCFieldDescriptor tongxin__supervision__v1__open_case_request__field_descriptors[8] =
@@ -226,7 +2386,263 @@ const ProtobufCMessageDescriptor tongxin__supervision__v1__open_case_request__de
   (ProtobufCMessageInit) tongxin__supervision__v1__open_case_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__supervision__v1__implementation_case__field_descriptors[10] =
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__milestone__field_descriptors[4] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Milestone, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Milestone, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_on",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Milestone, due_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "done_on",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Milestone, done_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__milestone__field_indices_by_name[] = {
+  3,   /* field[3] = done_on */
+  2,   /* field[2] = due_on */
+  0,   /* field[0] = id */
+  1,   /* field[1] = title */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__milestone__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__milestone__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Milestone",
+  "Milestone",
+  "Tongxin__Supervision__V1__Milestone",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__Milestone),
+  4,
+  tongxin__supervision__v1__milestone__field_descriptors,
+  tongxin__supervision__v1__milestone__field_indices_by_name,
+  1,  tongxin__supervision__v1__milestone__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__milestone__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__milestone_spec__field_descriptors[2] =
+{
+  {
+    "title",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__MilestoneSpec, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_on",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__MilestoneSpec, due_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__milestone_spec__field_indices_by_name[] = {
+  1,   /* field[1] = due_on */
+  0,   /* field[0] = title */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__milestone_spec__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__milestone_spec__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.MilestoneSpec",
+  "MilestoneSpec",
+  "Tongxin__Supervision__V1__MilestoneSpec",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__MilestoneSpec),
+  2,
+  tongxin__supervision__v1__milestone_spec__field_descriptors,
+  tongxin__supervision__v1__milestone_spec__field_indices_by_name,
+  1,  tongxin__supervision__v1__milestone_spec__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__milestone_spec__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__committee_decision__field_descriptors[3] =
+{
+  {
+    "decided_on",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CommitteeDecision, decided_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CommitteeDecision, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "minutes_ref",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CommitteeDecision, minutes_ref),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__committee_decision__field_indices_by_name[] = {
+  0,   /* field[0] = decided_on */
+  2,   /* field[2] = minutes_ref */
+  1,   /* field[1] = summary */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__committee_decision__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__committee_decision__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CommitteeDecision",
+  "CommitteeDecision",
+  "Tongxin__Supervision__V1__CommitteeDecision",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CommitteeDecision),
+  3,
+  tongxin__supervision__v1__committee_decision__field_descriptors,
+  tongxin__supervision__v1__committee_decision__field_indices_by_name,
+  1,  tongxin__supervision__v1__committee_decision__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__committee_decision__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__warning_reason__field_descriptors[3] =
+{
+  {
+    "rule",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningReason, rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningReason, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningReason, text),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__warning_reason__field_indices_by_name[] = {
+  1,   /* field[1] = level */
+  0,   /* field[0] = rule */
+  2,   /* field[2] = text */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__warning_reason__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__warning_reason__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.WarningReason",
+  "WarningReason",
+  "Tongxin__Supervision__V1__WarningReason",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__WarningReason),
+  3,
+  tongxin__supervision__v1__warning_reason__field_descriptors,
+  tongxin__supervision__v1__warning_reason__field_indices_by_name,
+  1,  tongxin__supervision__v1__warning_reason__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__warning_reason__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__implementation_case__field_descriptors[25] =
 {
   {
     "id",
@@ -348,15 +2764,210 @@ static const ProtobufCFieldDescriptor tongxin__supervision__v1__implementation_c
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "state",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, state),
+    &tongxin__supervision__v1__case_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responsible_person",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, responsible_person),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responsible_unit_path",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, responsible_unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deadline",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, deadline),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "milestones",
+    15,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, n_milestones),
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, milestones),
+    &tongxin__supervision__v1__milestone__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "budget_note",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, budget_note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decision",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, decision),
+    &tongxin__supervision__v1__committee_decision__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "percent",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_progress_on",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, last_progress_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reasons",
+    21,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, n_reasons),
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, reasons),
+    &tongxin__supervision__v1__warning_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_at",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, completed_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_at",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, closed_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "application",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, application),
+    &tongxin__supervision__v1__application__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closing_note",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ImplementationCase, closing_note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__supervision__v1__implementation_case__field_indices_by_name[] = {
+  23,   /* field[23] = application */
+  15,   /* field[15] = budget_note */
+  22,   /* field[22] = closed_at */
+  24,   /* field[24] = closing_note */
+  21,   /* field[21] = completed_at */
+  13,   /* field[13] = deadline */
+  16,   /* field[16] = decision */
   8,   /* field[8] = filed_at */
   1,   /* field[1] = filing_id */
   0,   /* field[0] = id */
+  18,   /* field[18] = last_progress_on */
+  19,   /* field[19] = level */
   4,   /* field[4] = meeting_id */
+  14,   /* field[14] = milestones */
   9,   /* field[9] = opened_at */
+  17,   /* field[17] = percent */
+  20,   /* field[20] = reasons */
+  11,   /* field[11] = responsible_person */
+  12,   /* field[12] = responsible_unit_path */
   5,   /* field[5] = result_id */
   7,   /* field[7] = result_text */
+  10,   /* field[10] = state */
   6,   /* field[6] = title */
   3,   /* field[3] = topic_id */
   2,   /* field[2] = unit_path */
@@ -364,7 +2975,7 @@ static const unsigned tongxin__supervision__v1__implementation_case__field_indic
 static const ProtobufCIntRange tongxin__supervision__v1__implementation_case__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 25 }
 };
 const ProtobufCMessageDescriptor tongxin__supervision__v1__implementation_case__descriptor =
 {
@@ -374,19 +2985,3856 @@ const ProtobufCMessageDescriptor tongxin__supervision__v1__implementation_case__
   "Tongxin__Supervision__V1__ImplementationCase",
   "tongxin.supervision.v1",
   sizeof(Tongxin__Supervision__V1__ImplementationCase),
-  10,
+  25,
   tongxin__supervision__v1__implementation_case__field_descriptors,
   tongxin__supervision__v1__implementation_case__field_indices_by_name,
   1,  tongxin__supervision__v1__implementation_case__number_ranges,
   (ProtobufCMessageInit) tongxin__supervision__v1__implementation_case__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor tongxin__supervision__v1__supervision__method_descriptors[1] =
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__assign_case_request__field_descriptors[7] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responsible_person",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, responsible_person),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responsible_unit_path",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, responsible_unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deadline",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, deadline),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "milestones",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, n_milestones),
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, milestones),
+    &tongxin__supervision__v1__milestone_spec__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "budget_note",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, budget_note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decision",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AssignCaseRequest, decision),
+    &tongxin__supervision__v1__committee_decision__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__assign_case_request__field_indices_by_name[] = {
+  5,   /* field[5] = budget_note */
+  0,   /* field[0] = case_id */
+  3,   /* field[3] = deadline */
+  6,   /* field[6] = decision */
+  4,   /* field[4] = milestones */
+  1,   /* field[1] = responsible_person */
+  2,   /* field[2] = responsible_unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__assign_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__assign_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.AssignCaseRequest",
+  "AssignCaseRequest",
+  "Tongxin__Supervision__V1__AssignCaseRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__AssignCaseRequest),
+  7,
+  tongxin__supervision__v1__assign_case_request__field_descriptors,
+  tongxin__supervision__v1__assign_case_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__assign_case_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__assign_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_case_request__field_descriptors[1] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetCaseRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_case_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetCaseRequest",
+  "GetCaseRequest",
+  "Tongxin__Supervision__V1__GetCaseRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetCaseRequest),
+  1,
+  tongxin__supervision__v1__get_case_request__field_descriptors,
+  tongxin__supervision__v1__get_case_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_case_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__list_cases_request__field_descriptors[4] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListCasesRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "states",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Tongxin__Supervision__V1__ListCasesRequest, n_states),
+    offsetof(Tongxin__Supervision__V1__ListCasesRequest, states),
+    &tongxin__supervision__v1__case_state__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topic_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListCasesRequest, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListCasesRequest, page),
+    &tongxin__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__list_cases_request__field_indices_by_name[] = {
+  3,   /* field[3] = page */
+  1,   /* field[1] = states */
+  2,   /* field[2] = topic_id */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__list_cases_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__list_cases_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ListCasesRequest",
+  "ListCasesRequest",
+  "Tongxin__Supervision__V1__ListCasesRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ListCasesRequest),
+  4,
+  tongxin__supervision__v1__list_cases_request__field_descriptors,
+  tongxin__supervision__v1__list_cases_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__list_cases_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__list_cases_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__list_cases_response__field_descriptors[2] =
+{
+  {
+    "cases",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__ListCasesResponse, n_cases),
+    offsetof(Tongxin__Supervision__V1__ListCasesResponse, cases),
+    &tongxin__supervision__v1__implementation_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListCasesResponse, page),
+    &tongxin__common__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__list_cases_response__field_indices_by_name[] = {
+  0,   /* field[0] = cases */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__list_cases_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__list_cases_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ListCasesResponse",
+  "ListCasesResponse",
+  "Tongxin__Supervision__V1__ListCasesResponse",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ListCasesResponse),
+  2,
+  tongxin__supervision__v1__list_cases_response__field_descriptors,
+  tongxin__supervision__v1__list_cases_response__field_indices_by_name,
+  1,  tongxin__supervision__v1__list_cases_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__list_cases_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__progress_report__field_descriptors[9] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "percent",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachments",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ProgressReport, n_attachments),
+    offsetof(Tongxin__Supervision__V1__ProgressReport, attachments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reported_on",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, reported_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_milestone_ids",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ProgressReport, n_completed_milestone_ids),
+    offsetof(Tongxin__Supervision__V1__ProgressReport, completed_milestone_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reported_by",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, reported_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_at",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ProgressReport, recorded_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__progress_report__field_indices_by_name[] = {
+  4,   /* field[4] = attachments */
+  1,   /* field[1] = case_id */
+  6,   /* field[6] = completed_milestone_ids */
+  0,   /* field[0] = id */
+  3,   /* field[3] = percent */
+  8,   /* field[8] = recorded_at */
+  7,   /* field[7] = reported_by */
+  5,   /* field[5] = reported_on */
+  2,   /* field[2] = text */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__progress_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__progress_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ProgressReport",
+  "ProgressReport",
+  "Tongxin__Supervision__V1__ProgressReport",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ProgressReport),
+  9,
+  tongxin__supervision__v1__progress_report__field_descriptors,
+  tongxin__supervision__v1__progress_report__field_indices_by_name,
+  1,  tongxin__supervision__v1__progress_report__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__progress_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__report_progress_request__field_descriptors[6] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "percent",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachments",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, n_attachments),
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, attachments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reported_on",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, reported_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_milestone_ids",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, n_completed_milestone_ids),
+    offsetof(Tongxin__Supervision__V1__ReportProgressRequest, completed_milestone_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__report_progress_request__field_indices_by_name[] = {
+  3,   /* field[3] = attachments */
+  0,   /* field[0] = case_id */
+  5,   /* field[5] = completed_milestone_ids */
+  2,   /* field[2] = percent */
+  4,   /* field[4] = reported_on */
+  1,   /* field[1] = text */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__report_progress_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__report_progress_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ReportProgressRequest",
+  "ReportProgressRequest",
+  "Tongxin__Supervision__V1__ReportProgressRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ReportProgressRequest),
+  6,
+  tongxin__supervision__v1__report_progress_request__field_descriptors,
+  tongxin__supervision__v1__report_progress_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__report_progress_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__report_progress_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__supervision_check__field_descriptors[7] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, outcome),
+    &tongxin__supervision__v1__check_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "findings",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, findings),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_on",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, checked_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_by",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, checked_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SupervisionCheck, recorded_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__supervision_check__field_indices_by_name[] = {
+  1,   /* field[1] = case_id */
+  5,   /* field[5] = checked_by */
+  4,   /* field[4] = checked_on */
+  3,   /* field[3] = findings */
+  0,   /* field[0] = id */
+  2,   /* field[2] = outcome */
+  6,   /* field[6] = recorded_at */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__supervision_check__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__supervision_check__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.SupervisionCheck",
+  "SupervisionCheck",
+  "Tongxin__Supervision__V1__SupervisionCheck",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__SupervisionCheck),
+  7,
+  tongxin__supervision__v1__supervision_check__field_descriptors,
+  tongxin__supervision__v1__supervision_check__field_indices_by_name,
+  1,  tongxin__supervision__v1__supervision_check__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__supervision_check__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__record_check_request__field_descriptors[4] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordCheckRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordCheckRequest, outcome),
+    &tongxin__supervision__v1__check_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "findings",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordCheckRequest, findings),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_on",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordCheckRequest, checked_on),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__record_check_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  3,   /* field[3] = checked_on */
+  2,   /* field[2] = findings */
+  1,   /* field[1] = outcome */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__record_check_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__record_check_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.RecordCheckRequest",
+  "RecordCheckRequest",
+  "Tongxin__Supervision__V1__RecordCheckRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__RecordCheckRequest),
+  4,
+  tongxin__supervision__v1__record_check_request__field_descriptors,
+  tongxin__supervision__v1__record_check_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__record_check_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__record_check_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__resident_report__field_descriptors[8] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachments",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ResidentReport, n_attachments),
+    offsetof(Tongxin__Supervision__V1__ResidentReport, attachments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_by",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, published_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, published_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_title",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ResidentReport, case_title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__resident_report__field_indices_by_name[] = {
+  4,   /* field[4] = attachments */
+  1,   /* field[1] = case_id */
+  7,   /* field[7] = case_title */
+  0,   /* field[0] = id */
+  6,   /* field[6] = published_at */
+  5,   /* field[5] = published_by */
+  3,   /* field[3] = text */
+  2,   /* field[2] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__resident_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__resident_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ResidentReport",
+  "ResidentReport",
+  "Tongxin__Supervision__V1__ResidentReport",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ResidentReport),
+  8,
+  tongxin__supervision__v1__resident_report__field_descriptors,
+  tongxin__supervision__v1__resident_report__field_indices_by_name,
+  1,  tongxin__supervision__v1__resident_report__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__resident_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__publish_report_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__PublishReportRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__PublishReportRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachments",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__PublishReportRequest, n_attachments),
+    offsetof(Tongxin__Supervision__V1__PublishReportRequest, attachments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__publish_report_request__field_indices_by_name[] = {
+  2,   /* field[2] = attachments */
+  0,   /* field[0] = case_id */
+  1,   /* field[1] = text */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__publish_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__publish_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.PublishReportRequest",
+  "PublishReportRequest",
+  "Tongxin__Supervision__V1__PublishReportRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__PublishReportRequest),
+  3,
+  tongxin__supervision__v1__publish_report_request__field_descriptors,
+  tongxin__supervision__v1__publish_report_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__publish_report_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__publish_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__list_reports_request__field_descriptors[2] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListReportsRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListReportsRequest, page),
+    &tongxin__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__list_reports_request__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__list_reports_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__list_reports_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ListReportsRequest",
+  "ListReportsRequest",
+  "Tongxin__Supervision__V1__ListReportsRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ListReportsRequest),
+  2,
+  tongxin__supervision__v1__list_reports_request__field_descriptors,
+  tongxin__supervision__v1__list_reports_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__list_reports_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__list_reports_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__list_reports_response__field_descriptors[2] =
+{
+  {
+    "reports",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__ListReportsResponse, n_reports),
+    offsetof(Tongxin__Supervision__V1__ListReportsResponse, reports),
+    &tongxin__supervision__v1__resident_report__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ListReportsResponse, page),
+    &tongxin__common__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__list_reports_response__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = reports */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__list_reports_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__list_reports_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ListReportsResponse",
+  "ListReportsResponse",
+  "Tongxin__Supervision__V1__ListReportsResponse",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ListReportsResponse),
+  2,
+  tongxin__supervision__v1__list_reports_response__field_descriptors,
+  tongxin__supervision__v1__list_reports_response__field_indices_by_name,
+  1,  tongxin__supervision__v1__list_reports_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__list_reports_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__invite_feedback_request__field_descriptors[2] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__InviteFeedbackRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "residents",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__InviteFeedbackRequest, n_residents),
+    offsetof(Tongxin__Supervision__V1__InviteFeedbackRequest, residents),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__invite_feedback_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  1,   /* field[1] = residents */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__invite_feedback_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__invite_feedback_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.InviteFeedbackRequest",
+  "InviteFeedbackRequest",
+  "Tongxin__Supervision__V1__InviteFeedbackRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__InviteFeedbackRequest),
+  2,
+  tongxin__supervision__v1__invite_feedback_request__field_descriptors,
+  tongxin__supervision__v1__invite_feedback_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__invite_feedback_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__invite_feedback_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__invite_feedback_response__field_descriptors[1] =
+{
+  {
+    "recipients",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__InviteFeedbackResponse, n_recipients),
+    offsetof(Tongxin__Supervision__V1__InviteFeedbackResponse, recipients),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__invite_feedback_response__field_indices_by_name[] = {
+  0,   /* field[0] = recipients */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__invite_feedback_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__invite_feedback_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.InviteFeedbackResponse",
+  "InviteFeedbackResponse",
+  "Tongxin__Supervision__V1__InviteFeedbackResponse",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__InviteFeedbackResponse),
+  1,
+  tongxin__supervision__v1__invite_feedback_response__field_descriptors,
+  tongxin__supervision__v1__invite_feedback_response__field_indices_by_name,
+  1,  tongxin__supervision__v1__invite_feedback_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__invite_feedback_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__feedback__field_descriptors[6] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resident",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, resident),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rating",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, rating),
+    &tongxin__supervision__v1__rating__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "comment",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, comment),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "submitted_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Feedback, submitted_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__feedback__field_indices_by_name[] = {
+  1,   /* field[1] = case_id */
+  4,   /* field[4] = comment */
+  0,   /* field[0] = id */
+  3,   /* field[3] = rating */
+  2,   /* field[2] = resident */
+  5,   /* field[5] = submitted_at */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__feedback__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__feedback__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Feedback",
+  "Feedback",
+  "Tongxin__Supervision__V1__Feedback",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__Feedback),
+  6,
+  tongxin__supervision__v1__feedback__field_descriptors,
+  tongxin__supervision__v1__feedback__field_indices_by_name,
+  1,  tongxin__supervision__v1__feedback__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__feedback__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__submit_feedback_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SubmitFeedbackRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rating",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SubmitFeedbackRequest, rating),
+    &tongxin__supervision__v1__rating__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "comment",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__SubmitFeedbackRequest, comment),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__submit_feedback_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  2,   /* field[2] = comment */
+  1,   /* field[1] = rating */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__submit_feedback_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__submit_feedback_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.SubmitFeedbackRequest",
+  "SubmitFeedbackRequest",
+  "Tongxin__Supervision__V1__SubmitFeedbackRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__SubmitFeedbackRequest),
+  3,
+  tongxin__supervision__v1__submit_feedback_request__field_descriptors,
+  tongxin__supervision__v1__submit_feedback_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__submit_feedback_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__submit_feedback_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__close_case_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CloseCaseRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "application",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CloseCaseRequest, application),
+    &tongxin__supervision__v1__application__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CloseCaseRequest, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__close_case_request__field_indices_by_name[] = {
+  1,   /* field[1] = application */
+  0,   /* field[0] = case_id */
+  2,   /* field[2] = note */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__close_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__close_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CloseCaseRequest",
+  "CloseCaseRequest",
+  "Tongxin__Supervision__V1__CloseCaseRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CloseCaseRequest),
+  3,
+  tongxin__supervision__v1__close_case_request__field_descriptors,
+  tongxin__supervision__v1__close_case_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__close_case_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__close_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__case_file__field_descriptors[6] =
+{
+  {
+    "case",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CaseFile, case_),
+    &tongxin__supervision__v1__implementation_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "progress",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CaseFile, n_progress),
+    offsetof(Tongxin__Supervision__V1__CaseFile, progress),
+    &tongxin__supervision__v1__progress_report__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checks",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CaseFile, n_checks),
+    offsetof(Tongxin__Supervision__V1__CaseFile, checks),
+    &tongxin__supervision__v1__supervision_check__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reports",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CaseFile, n_reports),
+    offsetof(Tongxin__Supervision__V1__CaseFile, reports),
+    &tongxin__supervision__v1__resident_report__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "feedback",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CaseFile, n_feedback),
+    offsetof(Tongxin__Supervision__V1__CaseFile, feedback),
+    &tongxin__supervision__v1__feedback__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "feedback_recipients",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__CaseFile, n_feedback_recipients),
+    offsetof(Tongxin__Supervision__V1__CaseFile, feedback_recipients),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__case_file__field_indices_by_name[] = {
+  0,   /* field[0] = case */
+  2,   /* field[2] = checks */
+  4,   /* field[4] = feedback */
+  5,   /* field[5] = feedback_recipients */
+  1,   /* field[1] = progress */
+  3,   /* field[3] = reports */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__case_file__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__case_file__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CaseFile",
+  "CaseFile",
+  "Tongxin__Supervision__V1__CaseFile",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CaseFile),
+  6,
+  tongxin__supervision__v1__case_file__field_descriptors,
+  tongxin__supervision__v1__case_file__field_indices_by_name,
+  1,  tongxin__supervision__v1__case_file__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__case_file__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__zero_measure__field_descriptors[6] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, title),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counted",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, counted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaking",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, breaking),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "met",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, met),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaking_case_ids",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, n_breaking_case_ids),
+    offsetof(Tongxin__Supervision__V1__ZeroMeasure, breaking_case_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__zero_measure__field_indices_by_name[] = {
+  3,   /* field[3] = breaking */
+  5,   /* field[5] = breaking_case_ids */
+  2,   /* field[2] = counted */
+  4,   /* field[4] = met */
+  0,   /* field[0] = name */
+  1,   /* field[1] = title */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__zero_measure__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__zero_measure__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ZeroMeasure",
+  "ZeroMeasure",
+  "Tongxin__Supervision__V1__ZeroMeasure",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ZeroMeasure),
+  6,
+  tongxin__supervision__v1__zero_measure__field_descriptors,
+  tongxin__supervision__v1__zero_measure__field_indices_by_name,
+  1,  tongxin__supervision__v1__zero_measure__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__zero_measure__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_three_zeros_request__field_descriptors[1] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetThreeZerosRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_three_zeros_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_three_zeros_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_three_zeros_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetThreeZerosRequest",
+  "GetThreeZerosRequest",
+  "Tongxin__Supervision__V1__GetThreeZerosRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetThreeZerosRequest),
+  1,
+  tongxin__supervision__v1__get_three_zeros_request__field_descriptors,
+  tongxin__supervision__v1__get_three_zeros_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_three_zeros_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_three_zeros_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__three_zeros__field_descriptors[3] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ThreeZeros, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "measures",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__ThreeZeros, n_measures),
+    offsetof(Tongxin__Supervision__V1__ThreeZeros, measures),
+    &tongxin__supervision__v1__zero_measure__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "all_met",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ThreeZeros, all_met),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__three_zeros__field_indices_by_name[] = {
+  2,   /* field[2] = all_met */
+  1,   /* field[1] = measures */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__three_zeros__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__three_zeros__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ThreeZeros",
+  "ThreeZeros",
+  "Tongxin__Supervision__V1__ThreeZeros",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ThreeZeros),
+  3,
+  tongxin__supervision__v1__three_zeros__field_descriptors,
+  tongxin__supervision__v1__three_zeros__field_indices_by_name,
+  1,  tongxin__supervision__v1__three_zeros__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__three_zeros__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__level_counts__field_descriptors[3] =
+{
+  {
+    "green",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__LevelCounts, green),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "yellow",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__LevelCounts, yellow),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "red",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__LevelCounts, red),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__level_counts__field_indices_by_name[] = {
+  0,   /* field[0] = green */
+  2,   /* field[2] = red */
+  1,   /* field[1] = yellow */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__level_counts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__level_counts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.LevelCounts",
+  "LevelCounts",
+  "Tongxin__Supervision__V1__LevelCounts",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__LevelCounts),
+  3,
+  tongxin__supervision__v1__level_counts__field_descriptors,
+  tongxin__supervision__v1__level_counts__field_indices_by_name,
+  1,  tongxin__supervision__v1__level_counts__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__level_counts__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__attention_case__field_descriptors[7] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_level",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, previous_level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reasons",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__AttentionCase, n_reasons),
+    offsetof(Tongxin__Supervision__V1__AttentionCase, reasons),
+    &tongxin__supervision__v1__warning_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deadline",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__AttentionCase, deadline),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__attention_case__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  6,   /* field[6] = deadline */
+  3,   /* field[3] = level */
+  4,   /* field[4] = previous_level */
+  5,   /* field[5] = reasons */
+  2,   /* field[2] = title */
+  1,   /* field[1] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__attention_case__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__attention_case__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.AttentionCase",
+  "AttentionCase",
+  "Tongxin__Supervision__V1__AttentionCase",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__AttentionCase),
+  7,
+  tongxin__supervision__v1__attention_case__field_descriptors,
+  tongxin__supervision__v1__attention_case__field_indices_by_name,
+  1,  tongxin__supervision__v1__attention_case__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__attention_case__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__unit_level__field_descriptors[3] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__UnitLevel, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__UnitLevel, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__UnitLevel, counts),
+    &tongxin__supervision__v1__level_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__unit_level__field_indices_by_name[] = {
+  2,   /* field[2] = counts */
+  1,   /* field[1] = level */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__unit_level__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__unit_level__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.UnitLevel",
+  "UnitLevel",
+  "Tongxin__Supervision__V1__UnitLevel",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__UnitLevel),
+  3,
+  tongxin__supervision__v1__unit_level__field_descriptors,
+  tongxin__supervision__v1__unit_level__field_indices_by_name,
+  1,  tongxin__supervision__v1__unit_level__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__unit_level__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_warning_ledger_request__field_descriptors[1] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetWarningLedgerRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_warning_ledger_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_warning_ledger_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_warning_ledger_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetWarningLedgerRequest",
+  "GetWarningLedgerRequest",
+  "Tongxin__Supervision__V1__GetWarningLedgerRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetWarningLedgerRequest),
+  1,
+  tongxin__supervision__v1__get_warning_ledger_request__field_descriptors,
+  tongxin__supervision__v1__get_warning_ledger_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_warning_ledger_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_warning_ledger_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__warning_ledger__field_descriptors[5] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningLedger, unit),
+    &tongxin__supervision__v1__unit_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "children",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__WarningLedger, n_children),
+    offsetof(Tongxin__Supervision__V1__WarningLedger, children),
+    &tongxin__supervision__v1__unit_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attention",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__WarningLedger, n_attention),
+    offsetof(Tongxin__Supervision__V1__WarningLedger, attention),
+    &tongxin__supervision__v1__attention_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attention_total",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningLedger, attention_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "as_of",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__WarningLedger, as_of),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__warning_ledger__field_indices_by_name[] = {
+  4,   /* field[4] = as_of */
+  2,   /* field[2] = attention */
+  3,   /* field[3] = attention_total */
+  1,   /* field[1] = children */
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__warning_ledger__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__warning_ledger__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.WarningLedger",
+  "WarningLedger",
+  "Tongxin__Supervision__V1__WarningLedger",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__WarningLedger),
+  5,
+  tongxin__supervision__v1__warning_ledger__field_descriptors,
+  tongxin__supervision__v1__warning_ledger__field_indices_by_name,
+  1,  tongxin__supervision__v1__warning_ledger__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__warning_ledger__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_quarterly_report_request__field_descriptors[3] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetQuarterlyReportRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetQuarterlyReportRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quarter",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetQuarterlyReportRequest, quarter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_quarterly_report_request__field_indices_by_name[] = {
+  2,   /* field[2] = quarter */
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_quarterly_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_quarterly_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetQuarterlyReportRequest",
+  "GetQuarterlyReportRequest",
+  "Tongxin__Supervision__V1__GetQuarterlyReportRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetQuarterlyReportRequest),
+  3,
+  tongxin__supervision__v1__get_quarterly_report_request__field_descriptors,
+  tongxin__supervision__v1__get_quarterly_report_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_quarterly_report_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_quarterly_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__town_quarter__field_descriptors[11] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_level",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, previous_level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, counts),
+    &tongxin__supervision__v1__level_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_counts",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, previous_counts),
+    &tongxin__supervision__v1__level_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "worsened",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, worsened),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "improved",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, improved),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opened",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, opened),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attention",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__TownQuarter, n_attention),
+    offsetof(Tongxin__Supervision__V1__TownQuarter, attention),
+    &tongxin__supervision__v1__attention_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attention_total",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, attention_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advice",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__TownQuarter, advice),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__town_quarter__field_indices_by_name[] = {
+  10,   /* field[10] = advice */
+  8,   /* field[8] = attention */
+  9,   /* field[9] = attention_total */
+  3,   /* field[3] = counts */
+  6,   /* field[6] = improved */
+  1,   /* field[1] = level */
+  7,   /* field[7] = opened */
+  4,   /* field[4] = previous_counts */
+  2,   /* field[2] = previous_level */
+  0,   /* field[0] = unit_path */
+  5,   /* field[5] = worsened */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__town_quarter__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__town_quarter__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.TownQuarter",
+  "TownQuarter",
+  "Tongxin__Supervision__V1__TownQuarter",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__TownQuarter),
+  11,
+  tongxin__supervision__v1__town_quarter__field_descriptors,
+  tongxin__supervision__v1__town_quarter__field_indices_by_name,
+  1,  tongxin__supervision__v1__town_quarter__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__town_quarter__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__quarterly_report__field_descriptors[7] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quarter",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, quarter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "as_of",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, as_of),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_as_of",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, previous_as_of),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, counts),
+    &tongxin__supervision__v1__level_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "towns",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, n_towns),
+    offsetof(Tongxin__Supervision__V1__QuarterlyReport, towns),
+    &tongxin__supervision__v1__town_quarter__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__quarterly_report__field_indices_by_name[] = {
+  3,   /* field[3] = as_of */
+  5,   /* field[5] = counts */
+  4,   /* field[4] = previous_as_of */
+  2,   /* field[2] = quarter */
+  6,   /* field[6] = towns */
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__quarterly_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__quarterly_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.QuarterlyReport",
+  "QuarterlyReport",
+  "Tongxin__Supervision__V1__QuarterlyReport",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__QuarterlyReport),
+  7,
+  tongxin__supervision__v1__quarterly_report__field_descriptors,
+  tongxin__supervision__v1__quarterly_report__field_indices_by_name,
+  1,  tongxin__supervision__v1__quarterly_report__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__quarterly_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__indicator_score__field_descriptors[6] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, name),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, source),
+    &tongxin__supervision__v1__indicator_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "basis",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndicatorScore, basis),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__indicator_score__field_indices_by_name[] = {
+  5,   /* field[5] = basis */
+  0,   /* field[0] = id */
+  1,   /* field[1] = name */
+  4,   /* field[4] = score */
+  2,   /* field[2] = source */
+  3,   /* field[3] = weight */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__indicator_score__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__indicator_score__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.IndicatorScore",
+  "IndicatorScore",
+  "Tongxin__Supervision__V1__IndicatorScore",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__IndicatorScore),
+  6,
+  tongxin__supervision__v1__indicator_score__field_descriptors,
+  tongxin__supervision__v1__indicator_score__field_indices_by_name,
+  1,  tongxin__supervision__v1__indicator_score__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__indicator_score__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__category_score__field_descriptors[5] =
+{
+  {
+    "category",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CategoryScore, category),
+    &tongxin__supervision__v1__index_category__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CategoryScore, name),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CategoryScore, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CategoryScore, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "indicators",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CategoryScore, n_indicators),
+    offsetof(Tongxin__Supervision__V1__CategoryScore, indicators),
+    &tongxin__supervision__v1__indicator_score__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__category_score__field_indices_by_name[] = {
+  0,   /* field[0] = category */
+  4,   /* field[4] = indicators */
+  1,   /* field[1] = name */
+  3,   /* field[3] = score */
+  2,   /* field[2] = weight */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__category_score__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__category_score__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CategoryScore",
+  "CategoryScore",
+  "Tongxin__Supervision__V1__CategoryScore",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CategoryScore),
+  5,
+  tongxin__supervision__v1__category_score__field_descriptors,
+  tongxin__supervision__v1__category_score__field_indices_by_name,
+  1,  tongxin__supervision__v1__category_score__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__category_score__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__index_score__field_descriptors[4] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndexScore, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndexScore, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__IndexScore, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "categories",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__IndexScore, n_categories),
+    offsetof(Tongxin__Supervision__V1__IndexScore, categories),
+    &tongxin__supervision__v1__category_score__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__index_score__field_indices_by_name[] = {
+  3,   /* field[3] = categories */
+  2,   /* field[2] = score */
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__index_score__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__index_score__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.IndexScore",
+  "IndexScore",
+  "Tongxin__Supervision__V1__IndexScore",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__IndexScore),
+  4,
+  tongxin__supervision__v1__index_score__field_descriptors,
+  tongxin__supervision__v1__index_score__field_indices_by_name,
+  1,  tongxin__supervision__v1__index_score__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__index_score__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_index_request__field_descriptors[2] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetIndexRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetIndexRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_index_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_index_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_index_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetIndexRequest",
+  "GetIndexRequest",
+  "Tongxin__Supervision__V1__GetIndexRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetIndexRequest),
+  2,
+  tongxin__supervision__v1__get_index_request__field_descriptors,
+  tongxin__supervision__v1__get_index_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_index_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_index_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__compare_index_request__field_descriptors[2] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CompareIndexRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__CompareIndexRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__compare_index_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__compare_index_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__compare_index_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CompareIndexRequest",
+  "CompareIndexRequest",
+  "Tongxin__Supervision__V1__CompareIndexRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CompareIndexRequest),
+  2,
+  tongxin__supervision__v1__compare_index_request__field_descriptors,
+  tongxin__supervision__v1__compare_index_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__compare_index_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__compare_index_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__compare_index_response__field_descriptors[1] =
+{
+  {
+    "units",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__CompareIndexResponse, n_units),
+    offsetof(Tongxin__Supervision__V1__CompareIndexResponse, units),
+    &tongxin__supervision__v1__index_score__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__compare_index_response__field_indices_by_name[] = {
+  0,   /* field[0] = units */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__compare_index_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__compare_index_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CompareIndexResponse",
+  "CompareIndexResponse",
+  "Tongxin__Supervision__V1__CompareIndexResponse",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__CompareIndexResponse),
+  1,
+  tongxin__supervision__v1__compare_index_response__field_descriptors,
+  tongxin__supervision__v1__compare_index_response__field_indices_by_name,
+  1,  tongxin__supervision__v1__compare_index_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__compare_index_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__record_assessment_request__field_descriptors[5] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordAssessmentRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordAssessmentRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "indicator_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordAssessmentRequest, indicator_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordAssessmentRequest, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__RecordAssessmentRequest, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__record_assessment_request__field_indices_by_name[] = {
+  2,   /* field[2] = indicator_id */
+  4,   /* field[4] = note */
+  3,   /* field[3] = score */
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__record_assessment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__record_assessment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.RecordAssessmentRequest",
+  "RecordAssessmentRequest",
+  "Tongxin__Supervision__V1__RecordAssessmentRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__RecordAssessmentRequest),
+  5,
+  tongxin__supervision__v1__record_assessment_request__field_descriptors,
+  tongxin__supervision__v1__record_assessment_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__record_assessment_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__record_assessment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__assessment__field_descriptors[7] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "indicator_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, indicator_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assessor",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, assessor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Assessment, recorded_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__assessment__field_indices_by_name[] = {
+  5,   /* field[5] = assessor */
+  2,   /* field[2] = indicator_id */
+  4,   /* field[4] = note */
+  6,   /* field[6] = recorded_at */
+  3,   /* field[3] = score */
+  0,   /* field[0] = unit_path */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__assessment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__assessment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Assessment",
+  "Assessment",
+  "Tongxin__Supervision__V1__Assessment",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__Assessment),
+  7,
+  tongxin__supervision__v1__assessment__field_descriptors,
+  tongxin__supervision__v1__assessment__field_indices_by_name,
+  1,  tongxin__supervision__v1__assessment__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__assessment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__dossier_field__field_descriptors[2] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierField, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierField, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__dossier_field__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier_field__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_field__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.DossierField",
+  "DossierField",
+  "Tongxin__Supervision__V1__DossierField",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__DossierField),
+  2,
+  tongxin__supervision__v1__dossier_field__field_descriptors,
+  tongxin__supervision__v1__dossier_field__field_indices_by_name,
+  1,  tongxin__supervision__v1__dossier_field__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__dossier_field__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__dossier_entry__field_descriptors[4] =
+{
+  {
+    "at",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierEntry, at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierEntry, kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierEntry, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fields",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__DossierEntry, n_fields),
+    offsetof(Tongxin__Supervision__V1__DossierEntry, fields),
+    &tongxin__supervision__v1__dossier_field__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__dossier_entry__field_indices_by_name[] = {
+  0,   /* field[0] = at */
+  3,   /* field[3] = fields */
+  1,   /* field[1] = kind */
+  2,   /* field[2] = summary */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.DossierEntry",
+  "DossierEntry",
+  "Tongxin__Supervision__V1__DossierEntry",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__DossierEntry),
+  4,
+  tongxin__supervision__v1__dossier_entry__field_descriptors,
+  tongxin__supervision__v1__dossier_entry__field_indices_by_name,
+  1,  tongxin__supervision__v1__dossier_entry__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__dossier_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__dossier_section__field_descriptors[6] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierSection, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierSection, title),
+    &tongxin__common__v1__localized_text__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierSection, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierSection, status),
+    &tongxin__supervision__v1__section_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unavailable_reason",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierSection, unavailable_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__DossierSection, n_entries),
+    offsetof(Tongxin__Supervision__V1__DossierSection, entries),
+    &tongxin__supervision__v1__dossier_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__dossier_section__field_indices_by_name[] = {
+  5,   /* field[5] = entries */
+  0,   /* field[0] = key */
+  2,   /* field[2] = source */
+  3,   /* field[3] = status */
+  1,   /* field[1] = title */
+  4,   /* field[4] = unavailable_reason */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier_section__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_section__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.DossierSection",
+  "DossierSection",
+  "Tongxin__Supervision__V1__DossierSection",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__DossierSection),
+  6,
+  tongxin__supervision__v1__dossier_section__field_descriptors,
+  tongxin__supervision__v1__dossier_section__field_indices_by_name,
+  1,  tongxin__supervision__v1__dossier_section__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__dossier_section__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__dossier__field_descriptors[8] =
+{
+  {
+    "topic_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "case_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Supervision__V1__Dossier, n_case_ids),
+    offsetof(Tongxin__Supervision__V1__Dossier, case_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sections",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Supervision__V1__Dossier, n_sections),
+    offsetof(Tongxin__Supervision__V1__Dossier, sections),
+    &tongxin__supervision__v1__dossier_section__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assembled_at",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, assembled_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frozen",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, frozen),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_hash",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, content_hash),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hash_verified",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__Dossier, hash_verified),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__dossier__field_indices_by_name[] = {
+  4,   /* field[4] = assembled_at */
+  2,   /* field[2] = case_ids */
+  6,   /* field[6] = content_hash */
+  5,   /* field[5] = frozen */
+  7,   /* field[7] = hash_verified */
+  3,   /* field[3] = sections */
+  1,   /* field[1] = title */
+  0,   /* field[0] = topic_id */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Dossier",
+  "Dossier",
+  "Tongxin__Supervision__V1__Dossier",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__Dossier),
+  8,
+  tongxin__supervision__v1__dossier__field_descriptors,
+  tongxin__supervision__v1__dossier__field_indices_by_name,
+  1,  tongxin__supervision__v1__dossier__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__dossier__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__get_dossier_request__field_descriptors[1] =
+{
+  {
+    "topic_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__GetDossierRequest, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__get_dossier_request__field_indices_by_name[] = {
+  0,   /* field[0] = topic_id */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__get_dossier_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__get_dossier_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.GetDossierRequest",
+  "GetDossierRequest",
+  "Tongxin__Supervision__V1__GetDossierRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__GetDossierRequest),
+  1,
+  tongxin__supervision__v1__get_dossier_request__field_descriptors,
+  tongxin__supervision__v1__get_dossier_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__get_dossier_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__get_dossier_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__export_dossier_request__field_descriptors[2] =
+{
+  {
+    "topic_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ExportDossierRequest, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "format",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__ExportDossierRequest, format),
+    &tongxin__supervision__v1__dossier_format__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__export_dossier_request__field_indices_by_name[] = {
+  1,   /* field[1] = format */
+  0,   /* field[0] = topic_id */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__export_dossier_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__export_dossier_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.ExportDossierRequest",
+  "ExportDossierRequest",
+  "Tongxin__Supervision__V1__ExportDossierRequest",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__ExportDossierRequest),
+  2,
+  tongxin__supervision__v1__export_dossier_request__field_descriptors,
+  tongxin__supervision__v1__export_dossier_request__field_indices_by_name,
+  1,  tongxin__supervision__v1__export_dossier_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__export_dossier_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__supervision__v1__dossier_document__field_descriptors[4] =
+{
+  {
+    "content_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierDocument, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierDocument, content),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_hash",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierDocument, content_hash),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frozen",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Supervision__V1__DossierDocument, frozen),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__supervision__v1__dossier_document__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  2,   /* field[2] = content_hash */
+  0,   /* field[0] = content_type */
+  3,   /* field[3] = frozen */
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier_document__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_document__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.DossierDocument",
+  "DossierDocument",
+  "Tongxin__Supervision__V1__DossierDocument",
+  "tongxin.supervision.v1",
+  sizeof(Tongxin__Supervision__V1__DossierDocument),
+  4,
+  tongxin__supervision__v1__dossier_document__field_descriptors,
+  tongxin__supervision__v1__dossier_document__field_indices_by_name,
+  1,  tongxin__supervision__v1__dossier_document__number_ranges,
+  (ProtobufCMessageInit) tongxin__supervision__v1__dossier_document__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__case_state__enum_values_by_number[5] =
+{
+  { "CASE_STATE_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_UNSPECIFIED", 0 },
+  { "CASE_STATE_OPEN", "TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_OPEN", 1 },
+  { "CASE_STATE_IN_PROGRESS", "TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_IN_PROGRESS", 2 },
+  { "CASE_STATE_COMPLETED", "TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_COMPLETED", 3 },
+  { "CASE_STATE_CLOSED", "TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_CLOSED", 4 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__case_state__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__case_state__enum_values_by_name[5] =
+{
+  { "CASE_STATE_CLOSED", 4 },
+  { "CASE_STATE_COMPLETED", 3 },
+  { "CASE_STATE_IN_PROGRESS", 2 },
+  { "CASE_STATE_OPEN", 1 },
+  { "CASE_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__case_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CaseState",
+  "CaseState",
+  "Tongxin__Supervision__V1__CaseState",
+  "tongxin.supervision.v1",
+  5,
+  tongxin__supervision__v1__case_state__enum_values_by_number,
+  5,
+  tongxin__supervision__v1__case_state__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__case_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__warning_level__enum_values_by_number[4] =
+{
+  { "WARNING_LEVEL_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED", 0 },
+  { "WARNING_LEVEL_GREEN", "TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_GREEN", 1 },
+  { "WARNING_LEVEL_YELLOW", "TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_YELLOW", 2 },
+  { "WARNING_LEVEL_RED", "TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_RED", 3 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__warning_level__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__warning_level__enum_values_by_name[4] =
+{
+  { "WARNING_LEVEL_GREEN", 1 },
+  { "WARNING_LEVEL_RED", 3 },
+  { "WARNING_LEVEL_UNSPECIFIED", 0 },
+  { "WARNING_LEVEL_YELLOW", 2 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__warning_level__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.WarningLevel",
+  "WarningLevel",
+  "Tongxin__Supervision__V1__WarningLevel",
+  "tongxin.supervision.v1",
+  4,
+  tongxin__supervision__v1__warning_level__enum_values_by_number,
+  4,
+  tongxin__supervision__v1__warning_level__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__warning_level__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__check_outcome__enum_values_by_number[4] =
+{
+  { "CHECK_OUTCOME_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_UNSPECIFIED", 0 },
+  { "CHECK_OUTCOME_ON_TRACK", "TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_ON_TRACK", 1 },
+  { "CHECK_OUTCOME_DELAYED", "TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_DELAYED", 2 },
+  { "CHECK_OUTCOME_PROBLEM", "TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_PROBLEM", 3 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__check_outcome__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__check_outcome__enum_values_by_name[4] =
+{
+  { "CHECK_OUTCOME_DELAYED", 2 },
+  { "CHECK_OUTCOME_ON_TRACK", 1 },
+  { "CHECK_OUTCOME_PROBLEM", 3 },
+  { "CHECK_OUTCOME_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__check_outcome__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.CheckOutcome",
+  "CheckOutcome",
+  "Tongxin__Supervision__V1__CheckOutcome",
+  "tongxin.supervision.v1",
+  4,
+  tongxin__supervision__v1__check_outcome__enum_values_by_number,
+  4,
+  tongxin__supervision__v1__check_outcome__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__check_outcome__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__rating__enum_values_by_number[4] =
+{
+  { "RATING_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__RATING__RATING_UNSPECIFIED", 0 },
+  { "RATING_SATISFIED", "TONGXIN__SUPERVISION__V1__RATING__RATING_SATISFIED", 1 },
+  { "RATING_BASICALLY_SATISFIED", "TONGXIN__SUPERVISION__V1__RATING__RATING_BASICALLY_SATISFIED", 2 },
+  { "RATING_DISSATISFIED", "TONGXIN__SUPERVISION__V1__RATING__RATING_DISSATISFIED", 3 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__rating__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__rating__enum_values_by_name[4] =
+{
+  { "RATING_BASICALLY_SATISFIED", 2 },
+  { "RATING_DISSATISFIED", 3 },
+  { "RATING_SATISFIED", 1 },
+  { "RATING_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__rating__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Rating",
+  "Rating",
+  "Tongxin__Supervision__V1__Rating",
+  "tongxin.supervision.v1",
+  4,
+  tongxin__supervision__v1__rating__enum_values_by_number,
+  4,
+  tongxin__supervision__v1__rating__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__rating__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__application__enum_values_by_number[4] =
+{
+  { "APPLICATION_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_UNSPECIFIED", 0 },
+  { "APPLICATION_FULL", "TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_FULL", 1 },
+  { "APPLICATION_PARTIAL", "TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_PARTIAL", 2 },
+  { "APPLICATION_NONE", "TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_NONE", 3 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__application__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__application__enum_values_by_name[4] =
+{
+  { "APPLICATION_FULL", 1 },
+  { "APPLICATION_NONE", 3 },
+  { "APPLICATION_PARTIAL", 2 },
+  { "APPLICATION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__application__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.Application",
+  "Application",
+  "Tongxin__Supervision__V1__Application",
+  "tongxin.supervision.v1",
+  4,
+  tongxin__supervision__v1__application__enum_values_by_number,
+  4,
+  tongxin__supervision__v1__application__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__application__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__index_category__enum_values_by_number[8] =
+{
+  { "INDEX_CATEGORY_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_UNSPECIFIED", 0 },
+  { "INDEX_CATEGORY_SUBJECTS", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_SUBJECTS", 1 },
+  { "INDEX_CATEGORY_OBJECTS", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_OBJECTS", 2 },
+  { "INDEX_CATEGORY_FORMS", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_FORMS", 3 },
+  { "INDEX_CATEGORY_MECHANISMS", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_MECHANISMS", 4 },
+  { "INDEX_CATEGORY_EFFECTS", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_EFFECTS", 5 },
+  { "INDEX_CATEGORY_VENUES", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_VENUES", 6 },
+  { "INDEX_CATEGORY_GUARANTEES", "TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_GUARANTEES", 7 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__index_category__value_ranges[] = {
+{0, 0},{0, 8}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__index_category__enum_values_by_name[8] =
+{
+  { "INDEX_CATEGORY_EFFECTS", 5 },
+  { "INDEX_CATEGORY_FORMS", 3 },
+  { "INDEX_CATEGORY_GUARANTEES", 7 },
+  { "INDEX_CATEGORY_MECHANISMS", 4 },
+  { "INDEX_CATEGORY_OBJECTS", 2 },
+  { "INDEX_CATEGORY_SUBJECTS", 1 },
+  { "INDEX_CATEGORY_UNSPECIFIED", 0 },
+  { "INDEX_CATEGORY_VENUES", 6 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__index_category__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.IndexCategory",
+  "IndexCategory",
+  "Tongxin__Supervision__V1__IndexCategory",
+  "tongxin.supervision.v1",
+  8,
+  tongxin__supervision__v1__index_category__enum_values_by_number,
+  8,
+  tongxin__supervision__v1__index_category__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__index_category__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__indicator_source__enum_values_by_number[4] =
+{
+  { "INDICATOR_SOURCE_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_UNSPECIFIED", 0 },
+  { "INDICATOR_SOURCE_COMPUTED", "TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_COMPUTED", 1 },
+  { "INDICATOR_SOURCE_ASSESSED", "TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_ASSESSED", 2 },
+  { "INDICATOR_SOURCE_MISSING", "TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_MISSING", 3 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__indicator_source__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__indicator_source__enum_values_by_name[4] =
+{
+  { "INDICATOR_SOURCE_ASSESSED", 2 },
+  { "INDICATOR_SOURCE_COMPUTED", 1 },
+  { "INDICATOR_SOURCE_MISSING", 3 },
+  { "INDICATOR_SOURCE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__indicator_source__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.IndicatorSource",
+  "IndicatorSource",
+  "Tongxin__Supervision__V1__IndicatorSource",
+  "tongxin.supervision.v1",
+  4,
+  tongxin__supervision__v1__indicator_source__enum_values_by_number,
+  4,
+  tongxin__supervision__v1__indicator_source__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__indicator_source__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__section_status__enum_values_by_number[3] =
+{
+  { "SECTION_STATUS_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_UNSPECIFIED", 0 },
+  { "SECTION_STATUS_AVAILABLE", "TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_AVAILABLE", 1 },
+  { "SECTION_STATUS_UNAVAILABLE", "TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_UNAVAILABLE", 2 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__section_status__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__section_status__enum_values_by_name[3] =
+{
+  { "SECTION_STATUS_AVAILABLE", 1 },
+  { "SECTION_STATUS_UNAVAILABLE", 2 },
+  { "SECTION_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__section_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.SectionStatus",
+  "SectionStatus",
+  "Tongxin__Supervision__V1__SectionStatus",
+  "tongxin.supervision.v1",
+  3,
+  tongxin__supervision__v1__section_status__enum_values_by_number,
+  3,
+  tongxin__supervision__v1__section_status__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__section_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__supervision__v1__dossier_format__enum_values_by_number[3] =
+{
+  { "DOSSIER_FORMAT_UNSPECIFIED", "TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_UNSPECIFIED", 0 },
+  { "DOSSIER_FORMAT_JSON", "TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_JSON", 1 },
+  { "DOSSIER_FORMAT_MARKDOWN", "TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_MARKDOWN", 2 },
+};
+static const ProtobufCIntRange tongxin__supervision__v1__dossier_format__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__supervision__v1__dossier_format__enum_values_by_name[3] =
+{
+  { "DOSSIER_FORMAT_JSON", 1 },
+  { "DOSSIER_FORMAT_MARKDOWN", 2 },
+  { "DOSSIER_FORMAT_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__supervision__v1__dossier_format__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.supervision.v1.DossierFormat",
+  "DossierFormat",
+  "Tongxin__Supervision__V1__DossierFormat",
+  "tongxin.supervision.v1",
+  3,
+  tongxin__supervision__v1__dossier_format__enum_values_by_number,
+  3,
+  tongxin__supervision__v1__dossier_format__enum_values_by_name,
+  1,
+  tongxin__supervision__v1__dossier_format__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor tongxin__supervision__v1__supervision__method_descriptors[20] =
 {
   { "OpenCase", &tongxin__supervision__v1__open_case_request__descriptor, &tongxin__supervision__v1__implementation_case__descriptor },
+  { "AssignCase", &tongxin__supervision__v1__assign_case_request__descriptor, &tongxin__supervision__v1__implementation_case__descriptor },
+  { "GetCase", &tongxin__supervision__v1__get_case_request__descriptor, &tongxin__supervision__v1__implementation_case__descriptor },
+  { "ListCases", &tongxin__supervision__v1__list_cases_request__descriptor, &tongxin__supervision__v1__list_cases_response__descriptor },
+  { "GetCaseFile", &tongxin__supervision__v1__get_case_request__descriptor, &tongxin__supervision__v1__case_file__descriptor },
+  { "ReportProgress", &tongxin__supervision__v1__report_progress_request__descriptor, &tongxin__supervision__v1__progress_report__descriptor },
+  { "RecordCheck", &tongxin__supervision__v1__record_check_request__descriptor, &tongxin__supervision__v1__supervision_check__descriptor },
+  { "PublishReport", &tongxin__supervision__v1__publish_report_request__descriptor, &tongxin__supervision__v1__resident_report__descriptor },
+  { "ListReports", &tongxin__supervision__v1__list_reports_request__descriptor, &tongxin__supervision__v1__list_reports_response__descriptor },
+  { "InviteFeedback", &tongxin__supervision__v1__invite_feedback_request__descriptor, &tongxin__supervision__v1__invite_feedback_response__descriptor },
+  { "SubmitFeedback", &tongxin__supervision__v1__submit_feedback_request__descriptor, &tongxin__supervision__v1__feedback__descriptor },
+  { "CloseCase", &tongxin__supervision__v1__close_case_request__descriptor, &tongxin__supervision__v1__implementation_case__descriptor },
+  { "GetThreeZeros", &tongxin__supervision__v1__get_three_zeros_request__descriptor, &tongxin__supervision__v1__three_zeros__descriptor },
+  { "GetWarningLedger", &tongxin__supervision__v1__get_warning_ledger_request__descriptor, &tongxin__supervision__v1__warning_ledger__descriptor },
+  { "GetQuarterlyReport", &tongxin__supervision__v1__get_quarterly_report_request__descriptor, &tongxin__supervision__v1__quarterly_report__descriptor },
+  { "GetIndex", &tongxin__supervision__v1__get_index_request__descriptor, &tongxin__supervision__v1__index_score__descriptor },
+  { "CompareIndex", &tongxin__supervision__v1__compare_index_request__descriptor, &tongxin__supervision__v1__compare_index_response__descriptor },
+  { "RecordAssessment", &tongxin__supervision__v1__record_assessment_request__descriptor, &tongxin__supervision__v1__assessment__descriptor },
+  { "GetDossier", &tongxin__supervision__v1__get_dossier_request__descriptor, &tongxin__supervision__v1__dossier__descriptor },
+  { "ExportDossier", &tongxin__supervision__v1__export_dossier_request__descriptor, &tongxin__supervision__v1__dossier_document__descriptor },
 };
 const unsigned tongxin__supervision__v1__supervision__method_indices_by_name[] = {
-  0         /* OpenCase */
+  1,        /* AssignCase */
+  11,        /* CloseCase */
+  16,        /* CompareIndex */
+  19,        /* ExportDossier */
+  2,        /* GetCase */
+  4,        /* GetCaseFile */
+  18,        /* GetDossier */
+  15,        /* GetIndex */
+  14,        /* GetQuarterlyReport */
+  12,        /* GetThreeZeros */
+  13,        /* GetWarningLedger */
+  9,        /* InviteFeedback */
+  3,        /* ListCases */
+  8,        /* ListReports */
+  0,        /* OpenCase */
+  7,        /* PublishReport */
+  17,        /* RecordAssessment */
+  6,        /* RecordCheck */
+  5,        /* ReportProgress */
+  10         /* SubmitFeedback */
 };
 const ProtobufCServiceDescriptor tongxin__supervision__v1__supervision__descriptor =
 {
@@ -395,7 +6843,7 @@ const ProtobufCServiceDescriptor tongxin__supervision__v1__supervision__descript
   "Supervision",
   "Tongxin__Supervision__V1__Supervision",
   "tongxin.supervision.v1",
-  1,
+  20,
   tongxin__supervision__v1__supervision__method_descriptors,
   tongxin__supervision__v1__supervision__method_indices_by_name
 };
@@ -406,6 +6854,158 @@ void tongxin__supervision__v1__supervision__open_case(ProtobufCService *service,
 {
   assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__assign_case(ProtobufCService *service,
+                                                        const Tongxin__Supervision__V1__AssignCaseRequest *input,
+                                                        Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_case(ProtobufCService *service,
+                                                     const Tongxin__Supervision__V1__GetCaseRequest *input,
+                                                     Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__list_cases(ProtobufCService *service,
+                                                       const Tongxin__Supervision__V1__ListCasesRequest *input,
+                                                       Tongxin__Supervision__V1__ListCasesResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_case_file(ProtobufCService *service,
+                                                          const Tongxin__Supervision__V1__GetCaseRequest *input,
+                                                          Tongxin__Supervision__V1__CaseFile_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__report_progress(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__ReportProgressRequest *input,
+                                                            Tongxin__Supervision__V1__ProgressReport_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__record_check(ProtobufCService *service,
+                                                         const Tongxin__Supervision__V1__RecordCheckRequest *input,
+                                                         Tongxin__Supervision__V1__SupervisionCheck_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__publish_report(ProtobufCService *service,
+                                                           const Tongxin__Supervision__V1__PublishReportRequest *input,
+                                                           Tongxin__Supervision__V1__ResidentReport_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__list_reports(ProtobufCService *service,
+                                                         const Tongxin__Supervision__V1__ListReportsRequest *input,
+                                                         Tongxin__Supervision__V1__ListReportsResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__invite_feedback(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__InviteFeedbackRequest *input,
+                                                            Tongxin__Supervision__V1__InviteFeedbackResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__submit_feedback(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__SubmitFeedbackRequest *input,
+                                                            Tongxin__Supervision__V1__Feedback_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__close_case(ProtobufCService *service,
+                                                       const Tongxin__Supervision__V1__CloseCaseRequest *input,
+                                                       Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_three_zeros(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__GetThreeZerosRequest *input,
+                                                            Tongxin__Supervision__V1__ThreeZeros_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_warning_ledger(ProtobufCService *service,
+                                                               const Tongxin__Supervision__V1__GetWarningLedgerRequest *input,
+                                                               Tongxin__Supervision__V1__WarningLedger_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_quarterly_report(ProtobufCService *service,
+                                                                 const Tongxin__Supervision__V1__GetQuarterlyReportRequest *input,
+                                                                 Tongxin__Supervision__V1__QuarterlyReport_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_index(ProtobufCService *service,
+                                                      const Tongxin__Supervision__V1__GetIndexRequest *input,
+                                                      Tongxin__Supervision__V1__IndexScore_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__compare_index(ProtobufCService *service,
+                                                          const Tongxin__Supervision__V1__CompareIndexRequest *input,
+                                                          Tongxin__Supervision__V1__CompareIndexResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__record_assessment(ProtobufCService *service,
+                                                              const Tongxin__Supervision__V1__RecordAssessmentRequest *input,
+                                                              Tongxin__Supervision__V1__Assessment_Closure closure,
+                                                              void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__get_dossier(ProtobufCService *service,
+                                                        const Tongxin__Supervision__V1__GetDossierRequest *input,
+                                                        Tongxin__Supervision__V1__Dossier_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__supervision__v1__supervision__export_dossier(ProtobufCService *service,
+                                                           const Tongxin__Supervision__V1__ExportDossierRequest *input,
+                                                           Tongxin__Supervision__V1__DossierDocument_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &tongxin__supervision__v1__supervision__descriptor);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__supervision__v1__supervision__init (Tongxin__Supervision__V1__Supervision_Service *service,
                                                   Tongxin__Supervision__V1__Supervision_ServiceDestroy destroy)

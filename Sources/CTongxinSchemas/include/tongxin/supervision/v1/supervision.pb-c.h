@@ -17,11 +17,200 @@ PROTOBUF_C__BEGIN_DECLS
 #include "tongxin/common/v1/common.pb-c.h"
 
 typedef struct Tongxin__Supervision__V1__OpenCaseRequest Tongxin__Supervision__V1__OpenCaseRequest;
+typedef struct Tongxin__Supervision__V1__Milestone Tongxin__Supervision__V1__Milestone;
+typedef struct Tongxin__Supervision__V1__MilestoneSpec Tongxin__Supervision__V1__MilestoneSpec;
+typedef struct Tongxin__Supervision__V1__CommitteeDecision Tongxin__Supervision__V1__CommitteeDecision;
+typedef struct Tongxin__Supervision__V1__WarningReason Tongxin__Supervision__V1__WarningReason;
 typedef struct Tongxin__Supervision__V1__ImplementationCase Tongxin__Supervision__V1__ImplementationCase;
+typedef struct Tongxin__Supervision__V1__AssignCaseRequest Tongxin__Supervision__V1__AssignCaseRequest;
+typedef struct Tongxin__Supervision__V1__GetCaseRequest Tongxin__Supervision__V1__GetCaseRequest;
+typedef struct Tongxin__Supervision__V1__ListCasesRequest Tongxin__Supervision__V1__ListCasesRequest;
+typedef struct Tongxin__Supervision__V1__ListCasesResponse Tongxin__Supervision__V1__ListCasesResponse;
+typedef struct Tongxin__Supervision__V1__ProgressReport Tongxin__Supervision__V1__ProgressReport;
+typedef struct Tongxin__Supervision__V1__ReportProgressRequest Tongxin__Supervision__V1__ReportProgressRequest;
+typedef struct Tongxin__Supervision__V1__SupervisionCheck Tongxin__Supervision__V1__SupervisionCheck;
+typedef struct Tongxin__Supervision__V1__RecordCheckRequest Tongxin__Supervision__V1__RecordCheckRequest;
+typedef struct Tongxin__Supervision__V1__ResidentReport Tongxin__Supervision__V1__ResidentReport;
+typedef struct Tongxin__Supervision__V1__PublishReportRequest Tongxin__Supervision__V1__PublishReportRequest;
+typedef struct Tongxin__Supervision__V1__ListReportsRequest Tongxin__Supervision__V1__ListReportsRequest;
+typedef struct Tongxin__Supervision__V1__ListReportsResponse Tongxin__Supervision__V1__ListReportsResponse;
+typedef struct Tongxin__Supervision__V1__InviteFeedbackRequest Tongxin__Supervision__V1__InviteFeedbackRequest;
+typedef struct Tongxin__Supervision__V1__InviteFeedbackResponse Tongxin__Supervision__V1__InviteFeedbackResponse;
+typedef struct Tongxin__Supervision__V1__Feedback Tongxin__Supervision__V1__Feedback;
+typedef struct Tongxin__Supervision__V1__SubmitFeedbackRequest Tongxin__Supervision__V1__SubmitFeedbackRequest;
+typedef struct Tongxin__Supervision__V1__CloseCaseRequest Tongxin__Supervision__V1__CloseCaseRequest;
+typedef struct Tongxin__Supervision__V1__CaseFile Tongxin__Supervision__V1__CaseFile;
+typedef struct Tongxin__Supervision__V1__ZeroMeasure Tongxin__Supervision__V1__ZeroMeasure;
+typedef struct Tongxin__Supervision__V1__GetThreeZerosRequest Tongxin__Supervision__V1__GetThreeZerosRequest;
+typedef struct Tongxin__Supervision__V1__ThreeZeros Tongxin__Supervision__V1__ThreeZeros;
+typedef struct Tongxin__Supervision__V1__LevelCounts Tongxin__Supervision__V1__LevelCounts;
+typedef struct Tongxin__Supervision__V1__AttentionCase Tongxin__Supervision__V1__AttentionCase;
+typedef struct Tongxin__Supervision__V1__UnitLevel Tongxin__Supervision__V1__UnitLevel;
+typedef struct Tongxin__Supervision__V1__GetWarningLedgerRequest Tongxin__Supervision__V1__GetWarningLedgerRequest;
+typedef struct Tongxin__Supervision__V1__WarningLedger Tongxin__Supervision__V1__WarningLedger;
+typedef struct Tongxin__Supervision__V1__GetQuarterlyReportRequest Tongxin__Supervision__V1__GetQuarterlyReportRequest;
+typedef struct Tongxin__Supervision__V1__TownQuarter Tongxin__Supervision__V1__TownQuarter;
+typedef struct Tongxin__Supervision__V1__QuarterlyReport Tongxin__Supervision__V1__QuarterlyReport;
+typedef struct Tongxin__Supervision__V1__IndicatorScore Tongxin__Supervision__V1__IndicatorScore;
+typedef struct Tongxin__Supervision__V1__CategoryScore Tongxin__Supervision__V1__CategoryScore;
+typedef struct Tongxin__Supervision__V1__IndexScore Tongxin__Supervision__V1__IndexScore;
+typedef struct Tongxin__Supervision__V1__GetIndexRequest Tongxin__Supervision__V1__GetIndexRequest;
+typedef struct Tongxin__Supervision__V1__CompareIndexRequest Tongxin__Supervision__V1__CompareIndexRequest;
+typedef struct Tongxin__Supervision__V1__CompareIndexResponse Tongxin__Supervision__V1__CompareIndexResponse;
+typedef struct Tongxin__Supervision__V1__RecordAssessmentRequest Tongxin__Supervision__V1__RecordAssessmentRequest;
+typedef struct Tongxin__Supervision__V1__Assessment Tongxin__Supervision__V1__Assessment;
+typedef struct Tongxin__Supervision__V1__DossierField Tongxin__Supervision__V1__DossierField;
+typedef struct Tongxin__Supervision__V1__DossierEntry Tongxin__Supervision__V1__DossierEntry;
+typedef struct Tongxin__Supervision__V1__DossierSection Tongxin__Supervision__V1__DossierSection;
+typedef struct Tongxin__Supervision__V1__Dossier Tongxin__Supervision__V1__Dossier;
+typedef struct Tongxin__Supervision__V1__GetDossierRequest Tongxin__Supervision__V1__GetDossierRequest;
+typedef struct Tongxin__Supervision__V1__ExportDossierRequest Tongxin__Supervision__V1__ExportDossierRequest;
+typedef struct Tongxin__Supervision__V1__DossierDocument Tongxin__Supervision__V1__DossierDocument;
 
 
 /* --- enums --- */
 
+/*
+ * 落实状态 — where an implementation case stands. OPEN (opened from a filing, nobody named
+ * yet) → IN_PROGRESS (the two committees named a responsible person: AssignCase) →
+ * COMPLETED (the responsible person reported 100%) → CLOSED (办结: closed after feedback,
+ * the dossier frozen). SupervisionRules' CaseLifecycle is the only state machine.
+ */
+typedef enum _Tongxin__Supervision__V1__CaseState {
+  TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_UNSPECIFIED = 0,
+  TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_OPEN = 1,
+  TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_IN_PROGRESS = 2,
+  TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_COMPLETED = 3,
+  TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_CLOSED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__CASE_STATE)
+} Tongxin__Supervision__V1__CaseState;
+/*
+ * 红黄绿三级预警 (002).
+ */
+typedef enum _Tongxin__Supervision__V1__WarningLevel {
+  TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED = 0,
+  TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_GREEN = 1,
+  TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_YELLOW = 2,
+  TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_RED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__WARNING_LEVEL)
+} Tongxin__Supervision__V1__WarningLevel;
+/*
+ * 监督检查结论 — a supervision check's finding.
+ */
+typedef enum _Tongxin__Supervision__V1__CheckOutcome {
+  TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_UNSPECIFIED = 0,
+  /*
+   * 按期推进
+   */
+  TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_ON_TRACK = 1,
+  /*
+   * 进度滞后
+   */
+  TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_DELAYED = 2,
+  /*
+   * 存在问题
+   */
+  TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_PROBLEM = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__CHECK_OUTCOME)
+} Tongxin__Supervision__V1__CheckOutcome;
+/*
+ * 邀群众评事 — a resident's rating of a finished case.
+ */
+typedef enum _Tongxin__Supervision__V1__Rating {
+  TONGXIN__SUPERVISION__V1__RATING__RATING_UNSPECIFIED = 0,
+  /*
+   * 满意
+   */
+  TONGXIN__SUPERVISION__V1__RATING__RATING_SATISFIED = 1,
+  /*
+   * 基本满意
+   */
+  TONGXIN__SUPERVISION__V1__RATING__RATING_BASICALLY_SATISFIED = 2,
+  /*
+   * 不满意
+   */
+  TONGXIN__SUPERVISION__V1__RATING__RATING_DISSATISFIED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__RATING)
+} Tongxin__Supervision__V1__Rating;
+/*
+ * 成果转化 — how far the result was applied when the case closed ("三零": zero discount).
+ */
+typedef enum _Tongxin__Supervision__V1__Application {
+  TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_UNSPECIFIED = 0,
+  TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_FULL = 1,
+  TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_PARTIAL = 2,
+  TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_NONE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__APPLICATION)
+} Tongxin__Supervision__V1__Application;
+/*
+ * 协商指数的七类 (003).
+ */
+typedef enum _Tongxin__Supervision__V1__IndexCategory {
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_UNSPECIFIED = 0,
+  /*
+   * 协商主体
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_SUBJECTS = 1,
+  /*
+   * 协商客体
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_OBJECTS = 2,
+  /*
+   * 协商形式
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_FORMS = 3,
+  /*
+   * 协商机制
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_MECHANISMS = 4,
+  /*
+   * 协商成效
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_EFFECTS = 5,
+  /*
+   * 协商场域
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_VENUES = 6,
+  /*
+   * 协商保障
+   */
+  TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_GUARANTEES = 7
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__INDEX_CATEGORY)
+} Tongxin__Supervision__V1__IndexCategory;
+typedef enum _Tongxin__Supervision__V1__IndicatorSource {
+  TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_UNSPECIFIED = 0,
+  /*
+   * Computed from recorded facts.
+   */
+  TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_COMPUTED = 1,
+  /*
+   * Entered by an assessor.
+   */
+  TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_ASSESSED = 2,
+  /*
+   * Neither computed nor assessed yet: scores 0, and says so.
+   */
+  TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_MISSING = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE)
+} Tongxin__Supervision__V1__IndicatorSource;
+typedef enum _Tongxin__Supervision__V1__SectionStatus {
+  TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_UNSPECIFIED = 0,
+  TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_AVAILABLE = 1,
+  /*
+   * The source could not be read: `unavailable_reason` says why (never silently empty).
+   */
+  TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_UNAVAILABLE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__SECTION_STATUS)
+} Tongxin__Supervision__V1__SectionStatus;
+typedef enum _Tongxin__Supervision__V1__DossierFormat {
+  TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_UNSPECIFIED = 0,
+  TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_JSON = 1,
+  /*
+   * A printable document.
+   */
+  TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_MARKDOWN = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT)
+} Tongxin__Supervision__V1__DossierFormat;
 
 /* --- messages --- */
 
@@ -66,6 +255,70 @@ struct  Tongxin__Supervision__V1__OpenCaseRequest
 
 
 /*
+ * 节点 — a milestone with its due date; done when a progress report completed it.
+ */
+struct  Tongxin__Supervision__V1__Milestone
+{
+  ProtobufCMessage base;
+  char *id;
+  char *title;
+  Tongxin__Common__V1__Date *due_on;
+  /*
+   * Absent until a progress report completes it.
+   */
+  Tongxin__Common__V1__Date *done_on;
+};
+#define TONGXIN__SUPERVISION__V1__MILESTONE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__milestone__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+struct  Tongxin__Supervision__V1__MilestoneSpec
+{
+  ProtobufCMessage base;
+  char *title;
+  Tongxin__Common__V1__Date *due_on;
+};
+#define TONGXIN__SUPERVISION__V1__MILESTONE_SPEC__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__milestone_spec__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * 两委会决定 — the two-committee meeting on the filed result that named the responsible
+ * person and organised implementation (004 组织实施).
+ */
+struct  Tongxin__Supervision__V1__CommitteeDecision
+{
+  ProtobufCMessage base;
+  Tongxin__Common__V1__Date *decided_on;
+  char *summary;
+  /*
+   * Where the minutes are (a document reference).
+   */
+  char *minutes_ref;
+};
+#define TONGXIN__SUPERVISION__V1__COMMITTEE_DECISION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__committee_decision__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A rule that set a case's warning level, with its reason in Chinese and English.
+ */
+struct  Tongxin__Supervision__V1__WarningReason
+{
+  ProtobufCMessage base;
+  char *rule;
+  Tongxin__Supervision__V1__WarningLevel level;
+  Tongxin__Common__V1__LocalizedText *text;
+};
+#define TONGXIN__SUPERVISION__V1__WARNING_REASON__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__warning_reason__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, NULL }
+
+
+/*
  * 落实事项 — the implementation of one filed result.
  */
 struct  Tongxin__Supervision__V1__ImplementationCase
@@ -81,10 +334,765 @@ struct  Tongxin__Supervision__V1__ImplementationCase
   char *result_text;
   Tongxin__Common__V1__Timestamp *filed_at;
   Tongxin__Common__V1__Timestamp *opened_at;
+  Tongxin__Supervision__V1__CaseState state;
+  /*
+   * 责任人 (a person id: the principal of their token) and 责任单位 (ltree path).
+   */
+  char *responsible_person;
+  char *responsible_unit_path;
+  Tongxin__Common__V1__Date *deadline;
+  size_t n_milestones;
+  Tongxin__Supervision__V1__Milestone **milestones;
+  char *budget_note;
+  Tongxin__Supervision__V1__CommitteeDecision *decision;
+  /*
+   * The latest progress report's percentage and date.
+   */
+  int32_t percent;
+  Tongxin__Common__V1__Date *last_progress_on;
+  /*
+   * The level now, by the deployment's warning rules, and the rules that set it.
+   */
+  Tongxin__Supervision__V1__WarningLevel level;
+  size_t n_reasons;
+  Tongxin__Supervision__V1__WarningReason **reasons;
+  Tongxin__Common__V1__Timestamp *completed_at;
+  Tongxin__Common__V1__Timestamp *closed_at;
+  Tongxin__Supervision__V1__Application application;
+  char *closing_note;
 };
 #define TONGXIN__SUPERVISION__V1__IMPLEMENTATION_CASE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__implementation_case__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, TONGXIN__SUPERVISION__V1__CASE_STATE__CASE_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL, 0, NULL, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, 0,NULL, NULL, NULL, TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__AssignCaseRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  char *responsible_person;
+  /*
+   * Empty: the case's own unit.
+   */
+  char *responsible_unit_path;
+  Tongxin__Common__V1__Date *deadline;
+  /*
+   * Replace the milestones not yet done.
+   */
+  size_t n_milestones;
+  Tongxin__Supervision__V1__MilestoneSpec **milestones;
+  char *budget_note;
+  Tongxin__Supervision__V1__CommitteeDecision *decision;
+};
+#define TONGXIN__SUPERVISION__V1__ASSIGN_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__assign_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__GetCaseRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+};
+#define TONGXIN__SUPERVISION__V1__GET_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__ListCasesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty: the caller's scope.
+   */
+  char *unit_path;
+  size_t n_states;
+  Tongxin__Supervision__V1__CaseState *states;
+  char *topic_id;
+  Tongxin__Common__V1__PageRequest *page;
+};
+#define TONGXIN__SUPERVISION__V1__LIST_CASES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__list_cases_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__ListCasesResponse
+{
+  ProtobufCMessage base;
+  size_t n_cases;
+  Tongxin__Supervision__V1__ImplementationCase **cases;
+  Tongxin__Common__V1__PageInfo *page;
+};
+#define TONGXIN__SUPERVISION__V1__LIST_CASES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__list_cases_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
+ * 进展 — reported by the responsible person only.
+ */
+struct  Tongxin__Supervision__V1__ProgressReport
+{
+  ProtobufCMessage base;
+  char *id;
+  char *case_id;
+  char *text;
+  int32_t percent;
+  size_t n_attachments;
+  char **attachments;
+  Tongxin__Common__V1__Date *reported_on;
+  size_t n_completed_milestone_ids;
+  char **completed_milestone_ids;
+  char *reported_by;
+  Tongxin__Common__V1__Timestamp *recorded_at;
+};
+#define TONGXIN__SUPERVISION__V1__PROGRESS_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__progress_report__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__ReportProgressRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  char *text;
+  /*
+   * 0–100; 100 completes the case.
+   */
+  int32_t percent;
+  /*
+   * Document references, not contents.
+   */
+  size_t n_attachments;
+  char **attachments;
+  /*
+   * Absent: today.
+   */
+  Tongxin__Common__V1__Date *reported_on;
+  size_t n_completed_milestone_ids;
+  char **completed_milestone_ids;
+};
+#define TONGXIN__SUPERVISION__V1__REPORT_PROGRESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__report_progress_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, NULL, 0,NULL }
+
+
+/*
+ * 监督检查 — by the supervision committee (村务监督委员会 / 监督组).
+ */
+struct  Tongxin__Supervision__V1__SupervisionCheck
+{
+  ProtobufCMessage base;
+  char *id;
+  char *case_id;
+  Tongxin__Supervision__V1__CheckOutcome outcome;
+  char *findings;
+  Tongxin__Common__V1__Date *checked_on;
+  char *checked_by;
+  Tongxin__Common__V1__Timestamp *recorded_at;
+};
+#define TONGXIN__SUPERVISION__V1__SUPERVISION_CHECK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__supervision_check__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__RecordCheckRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  Tongxin__Supervision__V1__CheckOutcome outcome;
+  char *findings;
+  /*
+   * Absent: today.
+   */
+  Tongxin__Common__V1__Date *checked_on;
+};
+#define TONGXIN__SUPERVISION__V1__RECORD_CHECK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__record_check_request__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__CHECK_OUTCOME__CHECK_OUTCOME_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * 向群众晒事 — a report to the residents, published to the case's unit.
+ */
+struct  Tongxin__Supervision__V1__ResidentReport
+{
+  ProtobufCMessage base;
+  char *id;
+  char *case_id;
+  char *unit_path;
+  char *text;
+  size_t n_attachments;
+  char **attachments;
+  char *published_by;
+  Tongxin__Common__V1__Timestamp *published_at;
+  char *case_title;
+};
+#define TONGXIN__SUPERVISION__V1__RESIDENT_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__resident_report__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__PublishReportRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  char *text;
+  size_t n_attachments;
+  char **attachments;
+};
+#define TONGXIN__SUPERVISION__V1__PUBLISH_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__publish_report_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__ListReportsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty: the caller's scope. Reports of the unit and every unit under it.
+   */
+  char *unit_path;
+  Tongxin__Common__V1__PageRequest *page;
+};
+#define TONGXIN__SUPERVISION__V1__LIST_REPORTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__list_reports_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__ListReportsResponse
+{
+  ProtobufCMessage base;
+  size_t n_reports;
+  Tongxin__Supervision__V1__ResidentReport **reports;
+  Tongxin__Common__V1__PageInfo *page;
+};
+#define TONGXIN__SUPERVISION__V1__LIST_REPORTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__list_reports_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+struct  Tongxin__Supervision__V1__InviteFeedbackRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  /*
+   * The residents (person ids) asked to rate the case: the feedback recipients of "三零".
+   */
+  size_t n_residents;
+  char **residents;
+};
+#define TONGXIN__SUPERVISION__V1__INVITE_FEEDBACK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__invite_feedback_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__InviteFeedbackResponse
+{
+  ProtobufCMessage base;
+  size_t n_recipients;
+  char **recipients;
+};
+#define TONGXIN__SUPERVISION__V1__INVITE_FEEDBACK_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__invite_feedback_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__Feedback
+{
+  ProtobufCMessage base;
+  char *id;
+  char *case_id;
+  char *resident;
+  Tongxin__Supervision__V1__Rating rating;
+  char *comment;
+  Tongxin__Common__V1__Timestamp *submitted_at;
+};
+#define TONGXIN__SUPERVISION__V1__FEEDBACK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__feedback__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__RATING__RATING_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * The resident is the caller (the token's principal); a second rating is ALREADY_EXISTS.
+ */
+struct  Tongxin__Supervision__V1__SubmitFeedbackRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  Tongxin__Supervision__V1__Rating rating;
+  char *comment;
+};
+#define TONGXIN__SUPERVISION__V1__SUBMIT_FEEDBACK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__submit_feedback_request__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__RATING__RATING_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__CloseCaseRequest
+{
+  ProtobufCMessage base;
+  char *case_id;
+  Tongxin__Supervision__V1__Application application;
+  char *note;
+};
+#define TONGXIN__SUPERVISION__V1__CLOSE_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__close_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__APPLICATION__APPLICATION_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Everything recorded about one case, in order.
+ */
+struct  Tongxin__Supervision__V1__CaseFile
+{
+  ProtobufCMessage base;
+  Tongxin__Supervision__V1__ImplementationCase *case_;
+  size_t n_progress;
+  Tongxin__Supervision__V1__ProgressReport **progress;
+  size_t n_checks;
+  Tongxin__Supervision__V1__SupervisionCheck **checks;
+  size_t n_reports;
+  Tongxin__Supervision__V1__ResidentReport **reports;
+  size_t n_feedback;
+  Tongxin__Supervision__V1__Feedback **feedback;
+  size_t n_feedback_recipients;
+  char **feedback_recipients;
+};
+#define TONGXIN__SUPERVISION__V1__CASE_FILE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__case_file__descriptor) \
+    , NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * 三零 (002): 反馈对象零遗漏, 监督范围零死角, 转化利用零克扣.
+ */
+struct  Tongxin__Supervision__V1__ZeroMeasure
+{
+  ProtobufCMessage base;
+  /*
+   * "feedback_recipients", "supervision", "application"
+   */
+  char *name;
+  Tongxin__Common__V1__LocalizedText *title;
+  /*
+   * What is counted, and how many of them break the measure.
+   */
+  int64_t counted;
+  int64_t breaking;
+  protobuf_c_boolean met;
+  /*
+   * The cases that break it (at most 50).
+   */
+  size_t n_breaking_case_ids;
+  char **breaking_case_ids;
+};
+#define TONGXIN__SUPERVISION__V1__ZERO_MEASURE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__zero_measure__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__GetThreeZerosRequest
+{
+  ProtobufCMessage base;
+  char *unit_path;
+};
+#define TONGXIN__SUPERVISION__V1__GET_THREE_ZEROS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_three_zeros_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__ThreeZeros
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  size_t n_measures;
+  Tongxin__Supervision__V1__ZeroMeasure **measures;
+  protobuf_c_boolean all_met;
+};
+#define TONGXIN__SUPERVISION__V1__THREE_ZEROS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__three_zeros__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
+struct  Tongxin__Supervision__V1__LevelCounts
+{
+  ProtobufCMessage base;
+  int64_t green;
+  int64_t yellow;
+  int64_t red;
+};
+#define TONGXIN__SUPERVISION__V1__LEVEL_COUNTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__level_counts__descriptor) \
+    , 0, 0, 0 }
+
+
+/*
+ * A case that needs attention: its level now and why.
+ */
+struct  Tongxin__Supervision__V1__AttentionCase
+{
+  ProtobufCMessage base;
+  char *case_id;
+  char *unit_path;
+  char *title;
+  Tongxin__Supervision__V1__WarningLevel level;
+  Tongxin__Supervision__V1__WarningLevel previous_level;
+  size_t n_reasons;
+  Tongxin__Supervision__V1__WarningReason **reasons;
+  Tongxin__Common__V1__Date *deadline;
+};
+#define TONGXIN__SUPERVISION__V1__ATTENTION_CASE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__attention_case__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, 0,NULL, NULL }
+
+
+/*
+ * A unit's level rolled up from its subtree (the worst case in it; green with no case).
+ */
+struct  Tongxin__Supervision__V1__UnitLevel
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  Tongxin__Supervision__V1__WarningLevel level;
+  Tongxin__Supervision__V1__LevelCounts *counts;
+};
+#define TONGXIN__SUPERVISION__V1__UNIT_LEVEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__unit_level__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, NULL }
+
+
+struct  Tongxin__Supervision__V1__GetWarningLedgerRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty: the caller's scope.
+   */
+  char *unit_path;
+};
+#define TONGXIN__SUPERVISION__V1__GET_WARNING_LEDGER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_warning_ledger_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * 红黄绿三级预警台账 of a unit: its own roll-up, each child unit's, and the red and yellow
+ * cases of the subtree (at most 200, red first).
+ */
+struct  Tongxin__Supervision__V1__WarningLedger
+{
+  ProtobufCMessage base;
+  Tongxin__Supervision__V1__UnitLevel *unit;
+  size_t n_children;
+  Tongxin__Supervision__V1__UnitLevel **children;
+  size_t n_attention;
+  Tongxin__Supervision__V1__AttentionCase **attention;
+  int64_t attention_total;
+  Tongxin__Common__V1__Timestamp *as_of;
+};
+#define TONGXIN__SUPERVISION__V1__WARNING_LEDGER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__warning_ledger__descriptor) \
+    , NULL, 0,NULL, 0,NULL, 0, NULL }
+
+
+struct  Tongxin__Supervision__V1__GetQuarterlyReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The county (or any unit): its children are the towns reported on.
+   */
+  char *unit_path;
+  int32_t year;
+  int32_t quarter;
+};
+#define TONGXIN__SUPERVISION__V1__GET_QUARTERLY_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_quarterly_report_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * One town's quarter: counts by level at the quarter's end (or now, for the current
+ * quarter) and at the end of the quarter before, what moved, and what needs attention.
+ */
+struct  Tongxin__Supervision__V1__TownQuarter
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  Tongxin__Supervision__V1__WarningLevel level;
+  Tongxin__Supervision__V1__WarningLevel previous_level;
+  Tongxin__Supervision__V1__LevelCounts *counts;
+  Tongxin__Supervision__V1__LevelCounts *previous_counts;
+  /*
+   * Cases whose level rose or fell since the previous quarter's end, and cases opened in it.
+   */
+  int64_t worsened;
+  int64_t improved;
+  int64_t opened;
+  /*
+   * Red and yellow cases, red first (at most 20 a town), and how many there are.
+   */
+  size_t n_attention;
+  Tongxin__Supervision__V1__AttentionCase **attention;
+  int64_t attention_total;
+  /*
+   * 下阶段建议 — advice for the next stage (002: reported each quarter with advice).
+   */
+  Tongxin__Common__V1__LocalizedText *advice;
+};
+#define TONGXIN__SUPERVISION__V1__TOWN_QUARTER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__town_quarter__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, NULL, NULL, 0, 0, 0, 0,NULL, 0, NULL }
+
+
+struct  Tongxin__Supervision__V1__QuarterlyReport
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  int32_t year;
+  int32_t quarter;
+  Tongxin__Common__V1__Timestamp *as_of;
+  Tongxin__Common__V1__Timestamp *previous_as_of;
+  Tongxin__Supervision__V1__LevelCounts *counts;
+  size_t n_towns;
+  Tongxin__Supervision__V1__TownQuarter **towns;
+};
+#define TONGXIN__SUPERVISION__V1__QUARTERLY_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__quarterly_report__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, NULL, NULL, NULL, 0,NULL }
+
+
+/*
+ * One element indicator's score (scores in hundredths: 0–10000 is 0.00–100.00).
+ */
+struct  Tongxin__Supervision__V1__IndicatorScore
+{
+  ProtobufCMessage base;
+  char *id;
+  Tongxin__Common__V1__LocalizedText *name;
+  Tongxin__Supervision__V1__IndicatorSource source;
+  int32_t weight;
+  int32_t score;
+  /*
+   * The figures behind a computed score ("12/20", "34 days"), or the assessor's note.
+   */
+  char *basis;
+};
+#define TONGXIN__SUPERVISION__V1__INDICATOR_SCORE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__indicator_score__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, TONGXIN__SUPERVISION__V1__INDICATOR_SOURCE__INDICATOR_SOURCE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__CategoryScore
+{
+  ProtobufCMessage base;
+  Tongxin__Supervision__V1__IndexCategory category;
+  Tongxin__Common__V1__LocalizedText *name;
+  int32_t weight;
+  int32_t score;
+  size_t n_indicators;
+  Tongxin__Supervision__V1__IndicatorScore **indicators;
+};
+#define TONGXIN__SUPERVISION__V1__CATEGORY_SCORE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__category_score__descriptor) \
+    , TONGXIN__SUPERVISION__V1__INDEX_CATEGORY__INDEX_CATEGORY_UNSPECIFIED, NULL, 0, 0, 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__IndexScore
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  int32_t year;
+  /*
+   * Hundredths: 0–10000.
+   */
+  int32_t score;
+  size_t n_categories;
+  Tongxin__Supervision__V1__CategoryScore **categories;
+};
+#define TONGXIN__SUPERVISION__V1__INDEX_SCORE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__index_score__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__GetIndexRequest
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  int32_t year;
+};
+#define TONGXIN__SUPERVISION__V1__GET_INDEX_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_index_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Tongxin__Supervision__V1__CompareIndexRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The units compared are this unit's children (a county's towns).
+   */
+  char *unit_path;
+  int32_t year;
+};
+#define TONGXIN__SUPERVISION__V1__COMPARE_INDEX_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__compare_index_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Tongxin__Supervision__V1__CompareIndexResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Highest score first.
+   */
+  size_t n_units;
+  Tongxin__Supervision__V1__IndexScore **units;
+};
+#define TONGXIN__SUPERVISION__V1__COMPARE_INDEX_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__compare_index_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Tongxin__Supervision__V1__RecordAssessmentRequest
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  int32_t year;
+  char *indicator_id;
+  /*
+   * Hundredths: 0–10000.
+   */
+  int32_t score;
+  char *note;
+};
+#define TONGXIN__SUPERVISION__V1__RECORD_ASSESSMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__record_assessment_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__Assessment
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  int32_t year;
+  char *indicator_id;
+  int32_t score;
+  char *note;
+  char *assessor;
+  Tongxin__Common__V1__Timestamp *recorded_at;
+};
+#define TONGXIN__SUPERVISION__V1__ASSESSMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__assessment__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Tongxin__Supervision__V1__DossierField
+{
+  ProtobufCMessage base;
+  char *name;
+  char *value;
+};
+#define TONGXIN__SUPERVISION__V1__DOSSIER_FIELD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__dossier_field__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__DossierEntry
+{
+  ProtobufCMessage base;
+  Tongxin__Common__V1__Timestamp *at;
+  char *kind;
+  char *summary;
+  size_t n_fields;
+  Tongxin__Supervision__V1__DossierField **fields;
+};
+#define TONGXIN__SUPERVISION__V1__DOSSIER_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__dossier_entry__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One step of the path, from one source service.
+ */
+struct  Tongxin__Supervision__V1__DossierSection
+{
+  ProtobufCMessage base;
+  /*
+   * "ledger", "topic", "approval", "research", "meeting_plan", "meetings", …, "feedback"
+   */
+  char *key;
+  Tongxin__Common__V1__LocalizedText *title;
+  /*
+   * The service it was read from.
+   */
+  char *source;
+  Tongxin__Supervision__V1__SectionStatus status;
+  char *unavailable_reason;
+  size_t n_entries;
+  Tongxin__Supervision__V1__DossierEntry **entries;
+};
+#define TONGXIN__SUPERVISION__V1__DOSSIER_SECTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__dossier_section__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__SECTION_STATUS__SECTION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * 一事一档 — one matter's whole path, in order.
+ */
+struct  Tongxin__Supervision__V1__Dossier
+{
+  ProtobufCMessage base;
+  char *topic_id;
+  char *title;
+  size_t n_case_ids;
+  char **case_ids;
+  size_t n_sections;
+  Tongxin__Supervision__V1__DossierSection **sections;
+  Tongxin__Common__V1__Timestamp *assembled_at;
+  /*
+   * Frozen when the case closed: the sections as they were then, and the SHA-256 of their
+   * canonical JSON; `hash_verified` says the stored copy still matches it.
+   */
+  protobuf_c_boolean frozen;
+  char *content_hash;
+  protobuf_c_boolean hash_verified;
+};
+#define TONGXIN__SUPERVISION__V1__DOSSIER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__dossier__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, NULL, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Tongxin__Supervision__V1__GetDossierRequest
+{
+  ProtobufCMessage base;
+  char *topic_id;
+};
+#define TONGXIN__SUPERVISION__V1__GET_DOSSIER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__get_dossier_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Supervision__V1__ExportDossierRequest
+{
+  ProtobufCMessage base;
+  char *topic_id;
+  Tongxin__Supervision__V1__DossierFormat format;
+};
+#define TONGXIN__SUPERVISION__V1__EXPORT_DOSSIER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__export_dossier_request__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__SUPERVISION__V1__DOSSIER_FORMAT__DOSSIER_FORMAT_UNSPECIFIED }
+
+
+struct  Tongxin__Supervision__V1__DossierDocument
+{
+  ProtobufCMessage base;
+  char *content_type;
+  char *content;
+  char *content_hash;
+  protobuf_c_boolean frozen;
+};
+#define TONGXIN__SUPERVISION__V1__DOSSIER_DOCUMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__supervision__v1__dossier_document__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Tongxin__Supervision__V1__OpenCaseRequest methods */
@@ -106,6 +1114,82 @@ Tongxin__Supervision__V1__OpenCaseRequest *
 void   tongxin__supervision__v1__open_case_request__free_unpacked
                      (Tongxin__Supervision__V1__OpenCaseRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__Milestone methods */
+void   tongxin__supervision__v1__milestone__init
+                     (Tongxin__Supervision__V1__Milestone         *message);
+size_t tongxin__supervision__v1__milestone__get_packed_size
+                     (const Tongxin__Supervision__V1__Milestone   *message);
+size_t tongxin__supervision__v1__milestone__pack
+                     (const Tongxin__Supervision__V1__Milestone   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__milestone__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Milestone   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__Milestone *
+       tongxin__supervision__v1__milestone__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__milestone__free_unpacked
+                     (Tongxin__Supervision__V1__Milestone *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__MilestoneSpec methods */
+void   tongxin__supervision__v1__milestone_spec__init
+                     (Tongxin__Supervision__V1__MilestoneSpec         *message);
+size_t tongxin__supervision__v1__milestone_spec__get_packed_size
+                     (const Tongxin__Supervision__V1__MilestoneSpec   *message);
+size_t tongxin__supervision__v1__milestone_spec__pack
+                     (const Tongxin__Supervision__V1__MilestoneSpec   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__milestone_spec__pack_to_buffer
+                     (const Tongxin__Supervision__V1__MilestoneSpec   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__MilestoneSpec *
+       tongxin__supervision__v1__milestone_spec__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__milestone_spec__free_unpacked
+                     (Tongxin__Supervision__V1__MilestoneSpec *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CommitteeDecision methods */
+void   tongxin__supervision__v1__committee_decision__init
+                     (Tongxin__Supervision__V1__CommitteeDecision         *message);
+size_t tongxin__supervision__v1__committee_decision__get_packed_size
+                     (const Tongxin__Supervision__V1__CommitteeDecision   *message);
+size_t tongxin__supervision__v1__committee_decision__pack
+                     (const Tongxin__Supervision__V1__CommitteeDecision   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__committee_decision__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CommitteeDecision   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CommitteeDecision *
+       tongxin__supervision__v1__committee_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__committee_decision__free_unpacked
+                     (Tongxin__Supervision__V1__CommitteeDecision *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__WarningReason methods */
+void   tongxin__supervision__v1__warning_reason__init
+                     (Tongxin__Supervision__V1__WarningReason         *message);
+size_t tongxin__supervision__v1__warning_reason__get_packed_size
+                     (const Tongxin__Supervision__V1__WarningReason   *message);
+size_t tongxin__supervision__v1__warning_reason__pack
+                     (const Tongxin__Supervision__V1__WarningReason   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__warning_reason__pack_to_buffer
+                     (const Tongxin__Supervision__V1__WarningReason   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__WarningReason *
+       tongxin__supervision__v1__warning_reason__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__warning_reason__free_unpacked
+                     (Tongxin__Supervision__V1__WarningReason *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Supervision__V1__ImplementationCase methods */
 void   tongxin__supervision__v1__implementation_case__init
                      (Tongxin__Supervision__V1__ImplementationCase         *message);
@@ -125,13 +1209,993 @@ Tongxin__Supervision__V1__ImplementationCase *
 void   tongxin__supervision__v1__implementation_case__free_unpacked
                      (Tongxin__Supervision__V1__ImplementationCase *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__AssignCaseRequest methods */
+void   tongxin__supervision__v1__assign_case_request__init
+                     (Tongxin__Supervision__V1__AssignCaseRequest         *message);
+size_t tongxin__supervision__v1__assign_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__AssignCaseRequest   *message);
+size_t tongxin__supervision__v1__assign_case_request__pack
+                     (const Tongxin__Supervision__V1__AssignCaseRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__assign_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__AssignCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__AssignCaseRequest *
+       tongxin__supervision__v1__assign_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__assign_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__AssignCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetCaseRequest methods */
+void   tongxin__supervision__v1__get_case_request__init
+                     (Tongxin__Supervision__V1__GetCaseRequest         *message);
+size_t tongxin__supervision__v1__get_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetCaseRequest   *message);
+size_t tongxin__supervision__v1__get_case_request__pack
+                     (const Tongxin__Supervision__V1__GetCaseRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetCaseRequest *
+       tongxin__supervision__v1__get_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ListCasesRequest methods */
+void   tongxin__supervision__v1__list_cases_request__init
+                     (Tongxin__Supervision__V1__ListCasesRequest         *message);
+size_t tongxin__supervision__v1__list_cases_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ListCasesRequest   *message);
+size_t tongxin__supervision__v1__list_cases_request__pack
+                     (const Tongxin__Supervision__V1__ListCasesRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__list_cases_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListCasesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ListCasesRequest *
+       tongxin__supervision__v1__list_cases_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__list_cases_request__free_unpacked
+                     (Tongxin__Supervision__V1__ListCasesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ListCasesResponse methods */
+void   tongxin__supervision__v1__list_cases_response__init
+                     (Tongxin__Supervision__V1__ListCasesResponse         *message);
+size_t tongxin__supervision__v1__list_cases_response__get_packed_size
+                     (const Tongxin__Supervision__V1__ListCasesResponse   *message);
+size_t tongxin__supervision__v1__list_cases_response__pack
+                     (const Tongxin__Supervision__V1__ListCasesResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__list_cases_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListCasesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ListCasesResponse *
+       tongxin__supervision__v1__list_cases_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__list_cases_response__free_unpacked
+                     (Tongxin__Supervision__V1__ListCasesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ProgressReport methods */
+void   tongxin__supervision__v1__progress_report__init
+                     (Tongxin__Supervision__V1__ProgressReport         *message);
+size_t tongxin__supervision__v1__progress_report__get_packed_size
+                     (const Tongxin__Supervision__V1__ProgressReport   *message);
+size_t tongxin__supervision__v1__progress_report__pack
+                     (const Tongxin__Supervision__V1__ProgressReport   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__progress_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ProgressReport   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ProgressReport *
+       tongxin__supervision__v1__progress_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__progress_report__free_unpacked
+                     (Tongxin__Supervision__V1__ProgressReport *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ReportProgressRequest methods */
+void   tongxin__supervision__v1__report_progress_request__init
+                     (Tongxin__Supervision__V1__ReportProgressRequest         *message);
+size_t tongxin__supervision__v1__report_progress_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ReportProgressRequest   *message);
+size_t tongxin__supervision__v1__report_progress_request__pack
+                     (const Tongxin__Supervision__V1__ReportProgressRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__report_progress_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ReportProgressRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ReportProgressRequest *
+       tongxin__supervision__v1__report_progress_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__report_progress_request__free_unpacked
+                     (Tongxin__Supervision__V1__ReportProgressRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__SupervisionCheck methods */
+void   tongxin__supervision__v1__supervision_check__init
+                     (Tongxin__Supervision__V1__SupervisionCheck         *message);
+size_t tongxin__supervision__v1__supervision_check__get_packed_size
+                     (const Tongxin__Supervision__V1__SupervisionCheck   *message);
+size_t tongxin__supervision__v1__supervision_check__pack
+                     (const Tongxin__Supervision__V1__SupervisionCheck   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__supervision_check__pack_to_buffer
+                     (const Tongxin__Supervision__V1__SupervisionCheck   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__SupervisionCheck *
+       tongxin__supervision__v1__supervision_check__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__supervision_check__free_unpacked
+                     (Tongxin__Supervision__V1__SupervisionCheck *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__RecordCheckRequest methods */
+void   tongxin__supervision__v1__record_check_request__init
+                     (Tongxin__Supervision__V1__RecordCheckRequest         *message);
+size_t tongxin__supervision__v1__record_check_request__get_packed_size
+                     (const Tongxin__Supervision__V1__RecordCheckRequest   *message);
+size_t tongxin__supervision__v1__record_check_request__pack
+                     (const Tongxin__Supervision__V1__RecordCheckRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__record_check_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__RecordCheckRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__RecordCheckRequest *
+       tongxin__supervision__v1__record_check_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__record_check_request__free_unpacked
+                     (Tongxin__Supervision__V1__RecordCheckRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ResidentReport methods */
+void   tongxin__supervision__v1__resident_report__init
+                     (Tongxin__Supervision__V1__ResidentReport         *message);
+size_t tongxin__supervision__v1__resident_report__get_packed_size
+                     (const Tongxin__Supervision__V1__ResidentReport   *message);
+size_t tongxin__supervision__v1__resident_report__pack
+                     (const Tongxin__Supervision__V1__ResidentReport   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__resident_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ResidentReport   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ResidentReport *
+       tongxin__supervision__v1__resident_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__resident_report__free_unpacked
+                     (Tongxin__Supervision__V1__ResidentReport *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__PublishReportRequest methods */
+void   tongxin__supervision__v1__publish_report_request__init
+                     (Tongxin__Supervision__V1__PublishReportRequest         *message);
+size_t tongxin__supervision__v1__publish_report_request__get_packed_size
+                     (const Tongxin__Supervision__V1__PublishReportRequest   *message);
+size_t tongxin__supervision__v1__publish_report_request__pack
+                     (const Tongxin__Supervision__V1__PublishReportRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__publish_report_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__PublishReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__PublishReportRequest *
+       tongxin__supervision__v1__publish_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__publish_report_request__free_unpacked
+                     (Tongxin__Supervision__V1__PublishReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ListReportsRequest methods */
+void   tongxin__supervision__v1__list_reports_request__init
+                     (Tongxin__Supervision__V1__ListReportsRequest         *message);
+size_t tongxin__supervision__v1__list_reports_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ListReportsRequest   *message);
+size_t tongxin__supervision__v1__list_reports_request__pack
+                     (const Tongxin__Supervision__V1__ListReportsRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__list_reports_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListReportsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ListReportsRequest *
+       tongxin__supervision__v1__list_reports_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__list_reports_request__free_unpacked
+                     (Tongxin__Supervision__V1__ListReportsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ListReportsResponse methods */
+void   tongxin__supervision__v1__list_reports_response__init
+                     (Tongxin__Supervision__V1__ListReportsResponse         *message);
+size_t tongxin__supervision__v1__list_reports_response__get_packed_size
+                     (const Tongxin__Supervision__V1__ListReportsResponse   *message);
+size_t tongxin__supervision__v1__list_reports_response__pack
+                     (const Tongxin__Supervision__V1__ListReportsResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__list_reports_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ListReportsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ListReportsResponse *
+       tongxin__supervision__v1__list_reports_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__list_reports_response__free_unpacked
+                     (Tongxin__Supervision__V1__ListReportsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__InviteFeedbackRequest methods */
+void   tongxin__supervision__v1__invite_feedback_request__init
+                     (Tongxin__Supervision__V1__InviteFeedbackRequest         *message);
+size_t tongxin__supervision__v1__invite_feedback_request__get_packed_size
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest   *message);
+size_t tongxin__supervision__v1__invite_feedback_request__pack
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__invite_feedback_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__InviteFeedbackRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__InviteFeedbackRequest *
+       tongxin__supervision__v1__invite_feedback_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__invite_feedback_request__free_unpacked
+                     (Tongxin__Supervision__V1__InviteFeedbackRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__InviteFeedbackResponse methods */
+void   tongxin__supervision__v1__invite_feedback_response__init
+                     (Tongxin__Supervision__V1__InviteFeedbackResponse         *message);
+size_t tongxin__supervision__v1__invite_feedback_response__get_packed_size
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse   *message);
+size_t tongxin__supervision__v1__invite_feedback_response__pack
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__invite_feedback_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__InviteFeedbackResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__InviteFeedbackResponse *
+       tongxin__supervision__v1__invite_feedback_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__invite_feedback_response__free_unpacked
+                     (Tongxin__Supervision__V1__InviteFeedbackResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__Feedback methods */
+void   tongxin__supervision__v1__feedback__init
+                     (Tongxin__Supervision__V1__Feedback         *message);
+size_t tongxin__supervision__v1__feedback__get_packed_size
+                     (const Tongxin__Supervision__V1__Feedback   *message);
+size_t tongxin__supervision__v1__feedback__pack
+                     (const Tongxin__Supervision__V1__Feedback   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__feedback__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Feedback   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__Feedback *
+       tongxin__supervision__v1__feedback__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__feedback__free_unpacked
+                     (Tongxin__Supervision__V1__Feedback *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__SubmitFeedbackRequest methods */
+void   tongxin__supervision__v1__submit_feedback_request__init
+                     (Tongxin__Supervision__V1__SubmitFeedbackRequest         *message);
+size_t tongxin__supervision__v1__submit_feedback_request__get_packed_size
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest   *message);
+size_t tongxin__supervision__v1__submit_feedback_request__pack
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__submit_feedback_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__SubmitFeedbackRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__SubmitFeedbackRequest *
+       tongxin__supervision__v1__submit_feedback_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__submit_feedback_request__free_unpacked
+                     (Tongxin__Supervision__V1__SubmitFeedbackRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CloseCaseRequest methods */
+void   tongxin__supervision__v1__close_case_request__init
+                     (Tongxin__Supervision__V1__CloseCaseRequest         *message);
+size_t tongxin__supervision__v1__close_case_request__get_packed_size
+                     (const Tongxin__Supervision__V1__CloseCaseRequest   *message);
+size_t tongxin__supervision__v1__close_case_request__pack
+                     (const Tongxin__Supervision__V1__CloseCaseRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__close_case_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CloseCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CloseCaseRequest *
+       tongxin__supervision__v1__close_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__close_case_request__free_unpacked
+                     (Tongxin__Supervision__V1__CloseCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CaseFile methods */
+void   tongxin__supervision__v1__case_file__init
+                     (Tongxin__Supervision__V1__CaseFile         *message);
+size_t tongxin__supervision__v1__case_file__get_packed_size
+                     (const Tongxin__Supervision__V1__CaseFile   *message);
+size_t tongxin__supervision__v1__case_file__pack
+                     (const Tongxin__Supervision__V1__CaseFile   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__case_file__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CaseFile   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CaseFile *
+       tongxin__supervision__v1__case_file__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__case_file__free_unpacked
+                     (Tongxin__Supervision__V1__CaseFile *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ZeroMeasure methods */
+void   tongxin__supervision__v1__zero_measure__init
+                     (Tongxin__Supervision__V1__ZeroMeasure         *message);
+size_t tongxin__supervision__v1__zero_measure__get_packed_size
+                     (const Tongxin__Supervision__V1__ZeroMeasure   *message);
+size_t tongxin__supervision__v1__zero_measure__pack
+                     (const Tongxin__Supervision__V1__ZeroMeasure   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__zero_measure__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ZeroMeasure   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ZeroMeasure *
+       tongxin__supervision__v1__zero_measure__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__zero_measure__free_unpacked
+                     (Tongxin__Supervision__V1__ZeroMeasure *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetThreeZerosRequest methods */
+void   tongxin__supervision__v1__get_three_zeros_request__init
+                     (Tongxin__Supervision__V1__GetThreeZerosRequest         *message);
+size_t tongxin__supervision__v1__get_three_zeros_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest   *message);
+size_t tongxin__supervision__v1__get_three_zeros_request__pack
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_three_zeros_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetThreeZerosRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetThreeZerosRequest *
+       tongxin__supervision__v1__get_three_zeros_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_three_zeros_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetThreeZerosRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ThreeZeros methods */
+void   tongxin__supervision__v1__three_zeros__init
+                     (Tongxin__Supervision__V1__ThreeZeros         *message);
+size_t tongxin__supervision__v1__three_zeros__get_packed_size
+                     (const Tongxin__Supervision__V1__ThreeZeros   *message);
+size_t tongxin__supervision__v1__three_zeros__pack
+                     (const Tongxin__Supervision__V1__ThreeZeros   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__three_zeros__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ThreeZeros   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ThreeZeros *
+       tongxin__supervision__v1__three_zeros__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__three_zeros__free_unpacked
+                     (Tongxin__Supervision__V1__ThreeZeros *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__LevelCounts methods */
+void   tongxin__supervision__v1__level_counts__init
+                     (Tongxin__Supervision__V1__LevelCounts         *message);
+size_t tongxin__supervision__v1__level_counts__get_packed_size
+                     (const Tongxin__Supervision__V1__LevelCounts   *message);
+size_t tongxin__supervision__v1__level_counts__pack
+                     (const Tongxin__Supervision__V1__LevelCounts   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__level_counts__pack_to_buffer
+                     (const Tongxin__Supervision__V1__LevelCounts   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__LevelCounts *
+       tongxin__supervision__v1__level_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__level_counts__free_unpacked
+                     (Tongxin__Supervision__V1__LevelCounts *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__AttentionCase methods */
+void   tongxin__supervision__v1__attention_case__init
+                     (Tongxin__Supervision__V1__AttentionCase         *message);
+size_t tongxin__supervision__v1__attention_case__get_packed_size
+                     (const Tongxin__Supervision__V1__AttentionCase   *message);
+size_t tongxin__supervision__v1__attention_case__pack
+                     (const Tongxin__Supervision__V1__AttentionCase   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__attention_case__pack_to_buffer
+                     (const Tongxin__Supervision__V1__AttentionCase   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__AttentionCase *
+       tongxin__supervision__v1__attention_case__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__attention_case__free_unpacked
+                     (Tongxin__Supervision__V1__AttentionCase *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__UnitLevel methods */
+void   tongxin__supervision__v1__unit_level__init
+                     (Tongxin__Supervision__V1__UnitLevel         *message);
+size_t tongxin__supervision__v1__unit_level__get_packed_size
+                     (const Tongxin__Supervision__V1__UnitLevel   *message);
+size_t tongxin__supervision__v1__unit_level__pack
+                     (const Tongxin__Supervision__V1__UnitLevel   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__unit_level__pack_to_buffer
+                     (const Tongxin__Supervision__V1__UnitLevel   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__UnitLevel *
+       tongxin__supervision__v1__unit_level__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__unit_level__free_unpacked
+                     (Tongxin__Supervision__V1__UnitLevel *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetWarningLedgerRequest methods */
+void   tongxin__supervision__v1__get_warning_ledger_request__init
+                     (Tongxin__Supervision__V1__GetWarningLedgerRequest         *message);
+size_t tongxin__supervision__v1__get_warning_ledger_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest   *message);
+size_t tongxin__supervision__v1__get_warning_ledger_request__pack
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_warning_ledger_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetWarningLedgerRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetWarningLedgerRequest *
+       tongxin__supervision__v1__get_warning_ledger_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_warning_ledger_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetWarningLedgerRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__WarningLedger methods */
+void   tongxin__supervision__v1__warning_ledger__init
+                     (Tongxin__Supervision__V1__WarningLedger         *message);
+size_t tongxin__supervision__v1__warning_ledger__get_packed_size
+                     (const Tongxin__Supervision__V1__WarningLedger   *message);
+size_t tongxin__supervision__v1__warning_ledger__pack
+                     (const Tongxin__Supervision__V1__WarningLedger   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__warning_ledger__pack_to_buffer
+                     (const Tongxin__Supervision__V1__WarningLedger   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__WarningLedger *
+       tongxin__supervision__v1__warning_ledger__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__warning_ledger__free_unpacked
+                     (Tongxin__Supervision__V1__WarningLedger *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetQuarterlyReportRequest methods */
+void   tongxin__supervision__v1__get_quarterly_report_request__init
+                     (Tongxin__Supervision__V1__GetQuarterlyReportRequest         *message);
+size_t tongxin__supervision__v1__get_quarterly_report_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest   *message);
+size_t tongxin__supervision__v1__get_quarterly_report_request__pack
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_quarterly_report_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetQuarterlyReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetQuarterlyReportRequest *
+       tongxin__supervision__v1__get_quarterly_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_quarterly_report_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetQuarterlyReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__TownQuarter methods */
+void   tongxin__supervision__v1__town_quarter__init
+                     (Tongxin__Supervision__V1__TownQuarter         *message);
+size_t tongxin__supervision__v1__town_quarter__get_packed_size
+                     (const Tongxin__Supervision__V1__TownQuarter   *message);
+size_t tongxin__supervision__v1__town_quarter__pack
+                     (const Tongxin__Supervision__V1__TownQuarter   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__town_quarter__pack_to_buffer
+                     (const Tongxin__Supervision__V1__TownQuarter   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__TownQuarter *
+       tongxin__supervision__v1__town_quarter__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__town_quarter__free_unpacked
+                     (Tongxin__Supervision__V1__TownQuarter *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__QuarterlyReport methods */
+void   tongxin__supervision__v1__quarterly_report__init
+                     (Tongxin__Supervision__V1__QuarterlyReport         *message);
+size_t tongxin__supervision__v1__quarterly_report__get_packed_size
+                     (const Tongxin__Supervision__V1__QuarterlyReport   *message);
+size_t tongxin__supervision__v1__quarterly_report__pack
+                     (const Tongxin__Supervision__V1__QuarterlyReport   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__quarterly_report__pack_to_buffer
+                     (const Tongxin__Supervision__V1__QuarterlyReport   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__QuarterlyReport *
+       tongxin__supervision__v1__quarterly_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__quarterly_report__free_unpacked
+                     (Tongxin__Supervision__V1__QuarterlyReport *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__IndicatorScore methods */
+void   tongxin__supervision__v1__indicator_score__init
+                     (Tongxin__Supervision__V1__IndicatorScore         *message);
+size_t tongxin__supervision__v1__indicator_score__get_packed_size
+                     (const Tongxin__Supervision__V1__IndicatorScore   *message);
+size_t tongxin__supervision__v1__indicator_score__pack
+                     (const Tongxin__Supervision__V1__IndicatorScore   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__indicator_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__IndicatorScore   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__IndicatorScore *
+       tongxin__supervision__v1__indicator_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__indicator_score__free_unpacked
+                     (Tongxin__Supervision__V1__IndicatorScore *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CategoryScore methods */
+void   tongxin__supervision__v1__category_score__init
+                     (Tongxin__Supervision__V1__CategoryScore         *message);
+size_t tongxin__supervision__v1__category_score__get_packed_size
+                     (const Tongxin__Supervision__V1__CategoryScore   *message);
+size_t tongxin__supervision__v1__category_score__pack
+                     (const Tongxin__Supervision__V1__CategoryScore   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__category_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CategoryScore   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CategoryScore *
+       tongxin__supervision__v1__category_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__category_score__free_unpacked
+                     (Tongxin__Supervision__V1__CategoryScore *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__IndexScore methods */
+void   tongxin__supervision__v1__index_score__init
+                     (Tongxin__Supervision__V1__IndexScore         *message);
+size_t tongxin__supervision__v1__index_score__get_packed_size
+                     (const Tongxin__Supervision__V1__IndexScore   *message);
+size_t tongxin__supervision__v1__index_score__pack
+                     (const Tongxin__Supervision__V1__IndexScore   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__index_score__pack_to_buffer
+                     (const Tongxin__Supervision__V1__IndexScore   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__IndexScore *
+       tongxin__supervision__v1__index_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__index_score__free_unpacked
+                     (Tongxin__Supervision__V1__IndexScore *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetIndexRequest methods */
+void   tongxin__supervision__v1__get_index_request__init
+                     (Tongxin__Supervision__V1__GetIndexRequest         *message);
+size_t tongxin__supervision__v1__get_index_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetIndexRequest   *message);
+size_t tongxin__supervision__v1__get_index_request__pack
+                     (const Tongxin__Supervision__V1__GetIndexRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_index_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetIndexRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetIndexRequest *
+       tongxin__supervision__v1__get_index_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_index_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetIndexRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CompareIndexRequest methods */
+void   tongxin__supervision__v1__compare_index_request__init
+                     (Tongxin__Supervision__V1__CompareIndexRequest         *message);
+size_t tongxin__supervision__v1__compare_index_request__get_packed_size
+                     (const Tongxin__Supervision__V1__CompareIndexRequest   *message);
+size_t tongxin__supervision__v1__compare_index_request__pack
+                     (const Tongxin__Supervision__V1__CompareIndexRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__compare_index_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CompareIndexRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CompareIndexRequest *
+       tongxin__supervision__v1__compare_index_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__compare_index_request__free_unpacked
+                     (Tongxin__Supervision__V1__CompareIndexRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__CompareIndexResponse methods */
+void   tongxin__supervision__v1__compare_index_response__init
+                     (Tongxin__Supervision__V1__CompareIndexResponse         *message);
+size_t tongxin__supervision__v1__compare_index_response__get_packed_size
+                     (const Tongxin__Supervision__V1__CompareIndexResponse   *message);
+size_t tongxin__supervision__v1__compare_index_response__pack
+                     (const Tongxin__Supervision__V1__CompareIndexResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__compare_index_response__pack_to_buffer
+                     (const Tongxin__Supervision__V1__CompareIndexResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__CompareIndexResponse *
+       tongxin__supervision__v1__compare_index_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__compare_index_response__free_unpacked
+                     (Tongxin__Supervision__V1__CompareIndexResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__RecordAssessmentRequest methods */
+void   tongxin__supervision__v1__record_assessment_request__init
+                     (Tongxin__Supervision__V1__RecordAssessmentRequest         *message);
+size_t tongxin__supervision__v1__record_assessment_request__get_packed_size
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest   *message);
+size_t tongxin__supervision__v1__record_assessment_request__pack
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__record_assessment_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__RecordAssessmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__RecordAssessmentRequest *
+       tongxin__supervision__v1__record_assessment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__record_assessment_request__free_unpacked
+                     (Tongxin__Supervision__V1__RecordAssessmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__Assessment methods */
+void   tongxin__supervision__v1__assessment__init
+                     (Tongxin__Supervision__V1__Assessment         *message);
+size_t tongxin__supervision__v1__assessment__get_packed_size
+                     (const Tongxin__Supervision__V1__Assessment   *message);
+size_t tongxin__supervision__v1__assessment__pack
+                     (const Tongxin__Supervision__V1__Assessment   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__assessment__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Assessment   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__Assessment *
+       tongxin__supervision__v1__assessment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__assessment__free_unpacked
+                     (Tongxin__Supervision__V1__Assessment *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__DossierField methods */
+void   tongxin__supervision__v1__dossier_field__init
+                     (Tongxin__Supervision__V1__DossierField         *message);
+size_t tongxin__supervision__v1__dossier_field__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierField   *message);
+size_t tongxin__supervision__v1__dossier_field__pack
+                     (const Tongxin__Supervision__V1__DossierField   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__dossier_field__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierField   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__DossierField *
+       tongxin__supervision__v1__dossier_field__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__dossier_field__free_unpacked
+                     (Tongxin__Supervision__V1__DossierField *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__DossierEntry methods */
+void   tongxin__supervision__v1__dossier_entry__init
+                     (Tongxin__Supervision__V1__DossierEntry         *message);
+size_t tongxin__supervision__v1__dossier_entry__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierEntry   *message);
+size_t tongxin__supervision__v1__dossier_entry__pack
+                     (const Tongxin__Supervision__V1__DossierEntry   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__dossier_entry__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__DossierEntry *
+       tongxin__supervision__v1__dossier_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__dossier_entry__free_unpacked
+                     (Tongxin__Supervision__V1__DossierEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__DossierSection methods */
+void   tongxin__supervision__v1__dossier_section__init
+                     (Tongxin__Supervision__V1__DossierSection         *message);
+size_t tongxin__supervision__v1__dossier_section__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierSection   *message);
+size_t tongxin__supervision__v1__dossier_section__pack
+                     (const Tongxin__Supervision__V1__DossierSection   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__dossier_section__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierSection   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__DossierSection *
+       tongxin__supervision__v1__dossier_section__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__dossier_section__free_unpacked
+                     (Tongxin__Supervision__V1__DossierSection *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__Dossier methods */
+void   tongxin__supervision__v1__dossier__init
+                     (Tongxin__Supervision__V1__Dossier         *message);
+size_t tongxin__supervision__v1__dossier__get_packed_size
+                     (const Tongxin__Supervision__V1__Dossier   *message);
+size_t tongxin__supervision__v1__dossier__pack
+                     (const Tongxin__Supervision__V1__Dossier   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__dossier__pack_to_buffer
+                     (const Tongxin__Supervision__V1__Dossier   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__Dossier *
+       tongxin__supervision__v1__dossier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__dossier__free_unpacked
+                     (Tongxin__Supervision__V1__Dossier *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__GetDossierRequest methods */
+void   tongxin__supervision__v1__get_dossier_request__init
+                     (Tongxin__Supervision__V1__GetDossierRequest         *message);
+size_t tongxin__supervision__v1__get_dossier_request__get_packed_size
+                     (const Tongxin__Supervision__V1__GetDossierRequest   *message);
+size_t tongxin__supervision__v1__get_dossier_request__pack
+                     (const Tongxin__Supervision__V1__GetDossierRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__get_dossier_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__GetDossierRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__GetDossierRequest *
+       tongxin__supervision__v1__get_dossier_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__get_dossier_request__free_unpacked
+                     (Tongxin__Supervision__V1__GetDossierRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__ExportDossierRequest methods */
+void   tongxin__supervision__v1__export_dossier_request__init
+                     (Tongxin__Supervision__V1__ExportDossierRequest         *message);
+size_t tongxin__supervision__v1__export_dossier_request__get_packed_size
+                     (const Tongxin__Supervision__V1__ExportDossierRequest   *message);
+size_t tongxin__supervision__v1__export_dossier_request__pack
+                     (const Tongxin__Supervision__V1__ExportDossierRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__export_dossier_request__pack_to_buffer
+                     (const Tongxin__Supervision__V1__ExportDossierRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__ExportDossierRequest *
+       tongxin__supervision__v1__export_dossier_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__export_dossier_request__free_unpacked
+                     (Tongxin__Supervision__V1__ExportDossierRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Supervision__V1__DossierDocument methods */
+void   tongxin__supervision__v1__dossier_document__init
+                     (Tongxin__Supervision__V1__DossierDocument         *message);
+size_t tongxin__supervision__v1__dossier_document__get_packed_size
+                     (const Tongxin__Supervision__V1__DossierDocument   *message);
+size_t tongxin__supervision__v1__dossier_document__pack
+                     (const Tongxin__Supervision__V1__DossierDocument   *message,
+                      uint8_t             *out);
+size_t tongxin__supervision__v1__dossier_document__pack_to_buffer
+                     (const Tongxin__Supervision__V1__DossierDocument   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Supervision__V1__DossierDocument *
+       tongxin__supervision__v1__dossier_document__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__supervision__v1__dossier_document__free_unpacked
+                     (Tongxin__Supervision__V1__DossierDocument *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tongxin__Supervision__V1__OpenCaseRequest_Closure)
                  (const Tongxin__Supervision__V1__OpenCaseRequest *message,
                   void *closure_data);
+typedef void (*Tongxin__Supervision__V1__Milestone_Closure)
+                 (const Tongxin__Supervision__V1__Milestone *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__MilestoneSpec_Closure)
+                 (const Tongxin__Supervision__V1__MilestoneSpec *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CommitteeDecision_Closure)
+                 (const Tongxin__Supervision__V1__CommitteeDecision *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__WarningReason_Closure)
+                 (const Tongxin__Supervision__V1__WarningReason *message,
+                  void *closure_data);
 typedef void (*Tongxin__Supervision__V1__ImplementationCase_Closure)
                  (const Tongxin__Supervision__V1__ImplementationCase *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__AssignCaseRequest_Closure)
+                 (const Tongxin__Supervision__V1__AssignCaseRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetCaseRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetCaseRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ListCasesRequest_Closure)
+                 (const Tongxin__Supervision__V1__ListCasesRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ListCasesResponse_Closure)
+                 (const Tongxin__Supervision__V1__ListCasesResponse *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ProgressReport_Closure)
+                 (const Tongxin__Supervision__V1__ProgressReport *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ReportProgressRequest_Closure)
+                 (const Tongxin__Supervision__V1__ReportProgressRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__SupervisionCheck_Closure)
+                 (const Tongxin__Supervision__V1__SupervisionCheck *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__RecordCheckRequest_Closure)
+                 (const Tongxin__Supervision__V1__RecordCheckRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ResidentReport_Closure)
+                 (const Tongxin__Supervision__V1__ResidentReport *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__PublishReportRequest_Closure)
+                 (const Tongxin__Supervision__V1__PublishReportRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ListReportsRequest_Closure)
+                 (const Tongxin__Supervision__V1__ListReportsRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ListReportsResponse_Closure)
+                 (const Tongxin__Supervision__V1__ListReportsResponse *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__InviteFeedbackRequest_Closure)
+                 (const Tongxin__Supervision__V1__InviteFeedbackRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__InviteFeedbackResponse_Closure)
+                 (const Tongxin__Supervision__V1__InviteFeedbackResponse *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__Feedback_Closure)
+                 (const Tongxin__Supervision__V1__Feedback *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__SubmitFeedbackRequest_Closure)
+                 (const Tongxin__Supervision__V1__SubmitFeedbackRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CloseCaseRequest_Closure)
+                 (const Tongxin__Supervision__V1__CloseCaseRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CaseFile_Closure)
+                 (const Tongxin__Supervision__V1__CaseFile *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ZeroMeasure_Closure)
+                 (const Tongxin__Supervision__V1__ZeroMeasure *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetThreeZerosRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetThreeZerosRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ThreeZeros_Closure)
+                 (const Tongxin__Supervision__V1__ThreeZeros *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__LevelCounts_Closure)
+                 (const Tongxin__Supervision__V1__LevelCounts *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__AttentionCase_Closure)
+                 (const Tongxin__Supervision__V1__AttentionCase *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__UnitLevel_Closure)
+                 (const Tongxin__Supervision__V1__UnitLevel *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetWarningLedgerRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetWarningLedgerRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__WarningLedger_Closure)
+                 (const Tongxin__Supervision__V1__WarningLedger *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetQuarterlyReportRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetQuarterlyReportRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__TownQuarter_Closure)
+                 (const Tongxin__Supervision__V1__TownQuarter *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__QuarterlyReport_Closure)
+                 (const Tongxin__Supervision__V1__QuarterlyReport *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__IndicatorScore_Closure)
+                 (const Tongxin__Supervision__V1__IndicatorScore *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CategoryScore_Closure)
+                 (const Tongxin__Supervision__V1__CategoryScore *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__IndexScore_Closure)
+                 (const Tongxin__Supervision__V1__IndexScore *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetIndexRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetIndexRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CompareIndexRequest_Closure)
+                 (const Tongxin__Supervision__V1__CompareIndexRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__CompareIndexResponse_Closure)
+                 (const Tongxin__Supervision__V1__CompareIndexResponse *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__RecordAssessmentRequest_Closure)
+                 (const Tongxin__Supervision__V1__RecordAssessmentRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__Assessment_Closure)
+                 (const Tongxin__Supervision__V1__Assessment *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__DossierField_Closure)
+                 (const Tongxin__Supervision__V1__DossierField *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__DossierEntry_Closure)
+                 (const Tongxin__Supervision__V1__DossierEntry *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__DossierSection_Closure)
+                 (const Tongxin__Supervision__V1__DossierSection *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__Dossier_Closure)
+                 (const Tongxin__Supervision__V1__Dossier *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__GetDossierRequest_Closure)
+                 (const Tongxin__Supervision__V1__GetDossierRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__ExportDossierRequest_Closure)
+                 (const Tongxin__Supervision__V1__ExportDossierRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Supervision__V1__DossierDocument_Closure)
+                 (const Tongxin__Supervision__V1__DossierDocument *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -144,6 +2208,82 @@ struct Tongxin__Supervision__V1__Supervision_Service
                     const Tongxin__Supervision__V1__OpenCaseRequest *input,
                     Tongxin__Supervision__V1__ImplementationCase_Closure closure,
                     void *closure_data);
+  void (*assign_case)(Tongxin__Supervision__V1__Supervision_Service *service,
+                      const Tongxin__Supervision__V1__AssignCaseRequest *input,
+                      Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                      void *closure_data);
+  void (*get_case)(Tongxin__Supervision__V1__Supervision_Service *service,
+                   const Tongxin__Supervision__V1__GetCaseRequest *input,
+                   Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                   void *closure_data);
+  void (*list_cases)(Tongxin__Supervision__V1__Supervision_Service *service,
+                     const Tongxin__Supervision__V1__ListCasesRequest *input,
+                     Tongxin__Supervision__V1__ListCasesResponse_Closure closure,
+                     void *closure_data);
+  void (*get_case_file)(Tongxin__Supervision__V1__Supervision_Service *service,
+                        const Tongxin__Supervision__V1__GetCaseRequest *input,
+                        Tongxin__Supervision__V1__CaseFile_Closure closure,
+                        void *closure_data);
+  void (*report_progress)(Tongxin__Supervision__V1__Supervision_Service *service,
+                          const Tongxin__Supervision__V1__ReportProgressRequest *input,
+                          Tongxin__Supervision__V1__ProgressReport_Closure closure,
+                          void *closure_data);
+  void (*record_check)(Tongxin__Supervision__V1__Supervision_Service *service,
+                       const Tongxin__Supervision__V1__RecordCheckRequest *input,
+                       Tongxin__Supervision__V1__SupervisionCheck_Closure closure,
+                       void *closure_data);
+  void (*publish_report)(Tongxin__Supervision__V1__Supervision_Service *service,
+                         const Tongxin__Supervision__V1__PublishReportRequest *input,
+                         Tongxin__Supervision__V1__ResidentReport_Closure closure,
+                         void *closure_data);
+  void (*list_reports)(Tongxin__Supervision__V1__Supervision_Service *service,
+                       const Tongxin__Supervision__V1__ListReportsRequest *input,
+                       Tongxin__Supervision__V1__ListReportsResponse_Closure closure,
+                       void *closure_data);
+  void (*invite_feedback)(Tongxin__Supervision__V1__Supervision_Service *service,
+                          const Tongxin__Supervision__V1__InviteFeedbackRequest *input,
+                          Tongxin__Supervision__V1__InviteFeedbackResponse_Closure closure,
+                          void *closure_data);
+  void (*submit_feedback)(Tongxin__Supervision__V1__Supervision_Service *service,
+                          const Tongxin__Supervision__V1__SubmitFeedbackRequest *input,
+                          Tongxin__Supervision__V1__Feedback_Closure closure,
+                          void *closure_data);
+  void (*close_case)(Tongxin__Supervision__V1__Supervision_Service *service,
+                     const Tongxin__Supervision__V1__CloseCaseRequest *input,
+                     Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                     void *closure_data);
+  void (*get_three_zeros)(Tongxin__Supervision__V1__Supervision_Service *service,
+                          const Tongxin__Supervision__V1__GetThreeZerosRequest *input,
+                          Tongxin__Supervision__V1__ThreeZeros_Closure closure,
+                          void *closure_data);
+  void (*get_warning_ledger)(Tongxin__Supervision__V1__Supervision_Service *service,
+                             const Tongxin__Supervision__V1__GetWarningLedgerRequest *input,
+                             Tongxin__Supervision__V1__WarningLedger_Closure closure,
+                             void *closure_data);
+  void (*get_quarterly_report)(Tongxin__Supervision__V1__Supervision_Service *service,
+                               const Tongxin__Supervision__V1__GetQuarterlyReportRequest *input,
+                               Tongxin__Supervision__V1__QuarterlyReport_Closure closure,
+                               void *closure_data);
+  void (*get_index)(Tongxin__Supervision__V1__Supervision_Service *service,
+                    const Tongxin__Supervision__V1__GetIndexRequest *input,
+                    Tongxin__Supervision__V1__IndexScore_Closure closure,
+                    void *closure_data);
+  void (*compare_index)(Tongxin__Supervision__V1__Supervision_Service *service,
+                        const Tongxin__Supervision__V1__CompareIndexRequest *input,
+                        Tongxin__Supervision__V1__CompareIndexResponse_Closure closure,
+                        void *closure_data);
+  void (*record_assessment)(Tongxin__Supervision__V1__Supervision_Service *service,
+                            const Tongxin__Supervision__V1__RecordAssessmentRequest *input,
+                            Tongxin__Supervision__V1__Assessment_Closure closure,
+                            void *closure_data);
+  void (*get_dossier)(Tongxin__Supervision__V1__Supervision_Service *service,
+                      const Tongxin__Supervision__V1__GetDossierRequest *input,
+                      Tongxin__Supervision__V1__Dossier_Closure closure,
+                      void *closure_data);
+  void (*export_dossier)(Tongxin__Supervision__V1__Supervision_Service *service,
+                         const Tongxin__Supervision__V1__ExportDossierRequest *input,
+                         Tongxin__Supervision__V1__DossierDocument_Closure closure,
+                         void *closure_data);
 };
 typedef void (*Tongxin__Supervision__V1__Supervision_ServiceDestroy)(Tongxin__Supervision__V1__Supervision_Service *);
 void tongxin__supervision__v1__supervision__init (Tongxin__Supervision__V1__Supervision_Service *service,
@@ -152,16 +2292,168 @@ void tongxin__supervision__v1__supervision__init (Tongxin__Supervision__V1__Supe
     { &tongxin__supervision__v1__supervision__descriptor, protobuf_c_service_invoke_internal, NULL }
 #define TONGXIN__SUPERVISION__V1__SUPERVISION__INIT(function_prefix__) \
     { TONGXIN__SUPERVISION__V1__SUPERVISION__BASE_INIT,\
-      function_prefix__ ## open_case  }
+      function_prefix__ ## open_case,\
+      function_prefix__ ## assign_case,\
+      function_prefix__ ## get_case,\
+      function_prefix__ ## list_cases,\
+      function_prefix__ ## get_case_file,\
+      function_prefix__ ## report_progress,\
+      function_prefix__ ## record_check,\
+      function_prefix__ ## publish_report,\
+      function_prefix__ ## list_reports,\
+      function_prefix__ ## invite_feedback,\
+      function_prefix__ ## submit_feedback,\
+      function_prefix__ ## close_case,\
+      function_prefix__ ## get_three_zeros,\
+      function_prefix__ ## get_warning_ledger,\
+      function_prefix__ ## get_quarterly_report,\
+      function_prefix__ ## get_index,\
+      function_prefix__ ## compare_index,\
+      function_prefix__ ## record_assessment,\
+      function_prefix__ ## get_dossier,\
+      function_prefix__ ## export_dossier  }
 void tongxin__supervision__v1__supervision__open_case(ProtobufCService *service,
                                                       const Tongxin__Supervision__V1__OpenCaseRequest *input,
                                                       Tongxin__Supervision__V1__ImplementationCase_Closure closure,
                                                       void *closure_data);
+void tongxin__supervision__v1__supervision__assign_case(ProtobufCService *service,
+                                                        const Tongxin__Supervision__V1__AssignCaseRequest *input,
+                                                        Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                        void *closure_data);
+void tongxin__supervision__v1__supervision__get_case(ProtobufCService *service,
+                                                     const Tongxin__Supervision__V1__GetCaseRequest *input,
+                                                     Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                     void *closure_data);
+void tongxin__supervision__v1__supervision__list_cases(ProtobufCService *service,
+                                                       const Tongxin__Supervision__V1__ListCasesRequest *input,
+                                                       Tongxin__Supervision__V1__ListCasesResponse_Closure closure,
+                                                       void *closure_data);
+void tongxin__supervision__v1__supervision__get_case_file(ProtobufCService *service,
+                                                          const Tongxin__Supervision__V1__GetCaseRequest *input,
+                                                          Tongxin__Supervision__V1__CaseFile_Closure closure,
+                                                          void *closure_data);
+void tongxin__supervision__v1__supervision__report_progress(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__ReportProgressRequest *input,
+                                                            Tongxin__Supervision__V1__ProgressReport_Closure closure,
+                                                            void *closure_data);
+void tongxin__supervision__v1__supervision__record_check(ProtobufCService *service,
+                                                         const Tongxin__Supervision__V1__RecordCheckRequest *input,
+                                                         Tongxin__Supervision__V1__SupervisionCheck_Closure closure,
+                                                         void *closure_data);
+void tongxin__supervision__v1__supervision__publish_report(ProtobufCService *service,
+                                                           const Tongxin__Supervision__V1__PublishReportRequest *input,
+                                                           Tongxin__Supervision__V1__ResidentReport_Closure closure,
+                                                           void *closure_data);
+void tongxin__supervision__v1__supervision__list_reports(ProtobufCService *service,
+                                                         const Tongxin__Supervision__V1__ListReportsRequest *input,
+                                                         Tongxin__Supervision__V1__ListReportsResponse_Closure closure,
+                                                         void *closure_data);
+void tongxin__supervision__v1__supervision__invite_feedback(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__InviteFeedbackRequest *input,
+                                                            Tongxin__Supervision__V1__InviteFeedbackResponse_Closure closure,
+                                                            void *closure_data);
+void tongxin__supervision__v1__supervision__submit_feedback(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__SubmitFeedbackRequest *input,
+                                                            Tongxin__Supervision__V1__Feedback_Closure closure,
+                                                            void *closure_data);
+void tongxin__supervision__v1__supervision__close_case(ProtobufCService *service,
+                                                       const Tongxin__Supervision__V1__CloseCaseRequest *input,
+                                                       Tongxin__Supervision__V1__ImplementationCase_Closure closure,
+                                                       void *closure_data);
+void tongxin__supervision__v1__supervision__get_three_zeros(ProtobufCService *service,
+                                                            const Tongxin__Supervision__V1__GetThreeZerosRequest *input,
+                                                            Tongxin__Supervision__V1__ThreeZeros_Closure closure,
+                                                            void *closure_data);
+void tongxin__supervision__v1__supervision__get_warning_ledger(ProtobufCService *service,
+                                                               const Tongxin__Supervision__V1__GetWarningLedgerRequest *input,
+                                                               Tongxin__Supervision__V1__WarningLedger_Closure closure,
+                                                               void *closure_data);
+void tongxin__supervision__v1__supervision__get_quarterly_report(ProtobufCService *service,
+                                                                 const Tongxin__Supervision__V1__GetQuarterlyReportRequest *input,
+                                                                 Tongxin__Supervision__V1__QuarterlyReport_Closure closure,
+                                                                 void *closure_data);
+void tongxin__supervision__v1__supervision__get_index(ProtobufCService *service,
+                                                      const Tongxin__Supervision__V1__GetIndexRequest *input,
+                                                      Tongxin__Supervision__V1__IndexScore_Closure closure,
+                                                      void *closure_data);
+void tongxin__supervision__v1__supervision__compare_index(ProtobufCService *service,
+                                                          const Tongxin__Supervision__V1__CompareIndexRequest *input,
+                                                          Tongxin__Supervision__V1__CompareIndexResponse_Closure closure,
+                                                          void *closure_data);
+void tongxin__supervision__v1__supervision__record_assessment(ProtobufCService *service,
+                                                              const Tongxin__Supervision__V1__RecordAssessmentRequest *input,
+                                                              Tongxin__Supervision__V1__Assessment_Closure closure,
+                                                              void *closure_data);
+void tongxin__supervision__v1__supervision__get_dossier(ProtobufCService *service,
+                                                        const Tongxin__Supervision__V1__GetDossierRequest *input,
+                                                        Tongxin__Supervision__V1__Dossier_Closure closure,
+                                                        void *closure_data);
+void tongxin__supervision__v1__supervision__export_dossier(ProtobufCService *service,
+                                                           const Tongxin__Supervision__V1__ExportDossierRequest *input,
+                                                           Tongxin__Supervision__V1__DossierDocument_Closure closure,
+                                                           void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__case_state__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__warning_level__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__check_outcome__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__rating__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__application__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__index_category__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__indicator_source__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__section_status__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__supervision__v1__dossier_format__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__supervision__v1__open_case_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__milestone__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__milestone_spec__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__committee_decision__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__warning_reason__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__supervision__v1__implementation_case__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__assign_case_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_case_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__list_cases_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__list_cases_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__progress_report__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__report_progress_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__supervision_check__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__record_check_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__resident_report__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__publish_report_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__list_reports_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__list_reports_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__invite_feedback_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__invite_feedback_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__feedback__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__submit_feedback_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__close_case_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__case_file__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__zero_measure__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_three_zeros_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__three_zeros__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__level_counts__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__attention_case__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__unit_level__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_warning_ledger_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__warning_ledger__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_quarterly_report_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__town_quarter__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__quarterly_report__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__indicator_score__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__category_score__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__index_score__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_index_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__compare_index_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__compare_index_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__record_assessment_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__assessment__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_field__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_entry__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_section__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__get_dossier_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__export_dossier_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__supervision__v1__dossier_document__descriptor;
 extern const ProtobufCServiceDescriptor tongxin__supervision__v1__supervision__descriptor;
 
 PROTOBUF_C__END_DECLS
