@@ -6,13 +6,14 @@ struct RolesTests {
     @Test("each role maps to the permissions the services declare")
     func table() {
         let agenda: Set<String> = ["agenda.read", "agenda.write", "agenda.rules", "agenda.advance"]
-        #expect(Role.countyAdmin.permissions == agenda.union(["membership.read", "membership.write", "membership.rules", "people.search", "pii.read"]))
-        #expect(Role.townAdmin.permissions == agenda.union(["membership.read", "membership.write", "people.search", "pii.read"]))
-        #expect(Role.villageClerk.permissions == ["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write"])
-        #expect(Role.councilChair.permissions == ["membership.read", "membership.write", "agenda.read", "agenda.advance"])
-        #expect(Role.supervisor.permissions == ["membership.read", "people.search", "agenda.read", "agenda.advance"])
-        #expect(Role.assessor.permissions == ["membership.read", "agenda.read"])
-        #expect(Role.integrationClient.permissions == ["membership.read", "agenda.read", "agenda.write"])
+        let integration: Set<String> = ["appeals.read", "changes.read", "public.read"]
+        #expect(Role.countyAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "membership.rules", "people.search", "pii.read"]))
+        #expect(Role.townAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "people.search", "pii.read"]))
+        #expect(Role.villageClerk.permissions == integration.union(["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write"]))
+        #expect(Role.councilChair.permissions == ["membership.read", "membership.write", "agenda.read", "agenda.advance", "public.read"])
+        #expect(Role.supervisor.permissions == integration.union(["membership.read", "people.search", "agenda.read", "agenda.advance"]))
+        #expect(Role.assessor.permissions == ["membership.read", "agenda.read", "changes.read", "public.read"])
+        #expect(Role.integrationClient.permissions == integration.union(["membership.read", "agenda.read", "agenda.write", "appeals.submit"]))
         #expect(Role.systemAdmin.permissions == ["gateway.accounts", "pii.rotate"])
         #expect(Role.securityAdmin.permissions == ["gateway.grants"])
         #expect(Role.auditAdmin.permissions == ["audit.verify", "audit.read"])
