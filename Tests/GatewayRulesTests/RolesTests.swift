@@ -105,6 +105,22 @@ struct TenantBudgetTests {
         #expect(budget.admit(now: 0.1) == nil)
     }
 
+    @Test("callers refused one after another are told to come back one token apart, not all at the next token")
+    func spreadRetries() {
+        var budget = TenantBudget(rate: 10, burst: 1, maxInFlight: 100, now: 0)
+        #expect(budget.admit(now: 0) == nil)
+        budget.finish()
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.1))
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.2))
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.3))
+        // The first told to come back at 0.1 s gets the token of 0.1 s.
+        #expect(budget.admit(now: 0.1) == nil)
+        budget.finish()
+        // One who did not wait is put behind the two still told to come back.
+        #expect(budget.admit(now: 0.1) == .rate(retryAfter: 0.3))
+        #expect(budget.admit(now: 0.2) == nil)
+    }
+
     @Test("calls in flight are capped until one finishes")
     func inFlight() {
         var budget = TenantBudget(rate: 1000, burst: 1000, maxInFlight: 2, now: 0)
