@@ -150,6 +150,10 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__file_objection_request__descriptor,
     &tongxin__membership__v1__resolve_objection_request__descriptor,
     &tongxin__membership__v1__confirm_notice_request__descriptor,
+    &tongxin__membership__v1__public_notice__descriptor,
+    &tongxin__membership__v1__public_nominee__descriptor,
+    &tongxin__membership__v1__list_public_notices_request__descriptor,
+    &tongxin__membership__v1__list_public_notices_response__descriptor,
     &tongxin__membership__v1__candidate_votes__descriptor,
     &tongxin__membership__v1__record_election_request__descriptor,
     &tongxin__membership__v1__candidate_result__descriptor,
@@ -179,10 +183,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 165; }
+size_t tongxin_message_descriptor_count(void) { return 169; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 165 ? messages[index] : NULL;
+    return index < 169 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 7; }

@@ -16,8 +16,8 @@ import TongxinService
 /// A target no grant covers is NOT_FOUND for a read-only method (existence does not leak)
 /// and PERMISSION_DENIED for any other; a covered target without the method's permission is
 /// PERMISSION_DENIED. A call without credentials holds only ``GatewayPermission/anonymous``
-/// (Login, and public reads — no membership method is public): anything else is
-/// UNAUTHENTICATED. Health is open.
+/// (Login, and public reads: the open-data export), counted against one shared `anonymous`
+/// budget: anything else is UNAUTHENTICATED. Health is open.
 public struct GatewayInterceptor: ServerInterceptor {
     public let credentials: Credentials
     public let limiter: TenantLimiter?
@@ -46,7 +46,9 @@ public struct GatewayInterceptor: ServerInterceptor {
             guard let permission, GatewayPermission.anonymous.contains(permission) else {
                 throw RPCError(code: .unauthenticated, message: AuthenticationFailure.missing.description)
             }
-            return try await next(request, context)
+            // Anonymous readers of open data share one budget, like a town.
+            guard let limiter else { return try await next(request, context) }
+            return try await limiter.within("anonymous") { try await next(request, context) }
         }
         let target: UnitPath
         if let named = context.metadata.tenantUnit {
