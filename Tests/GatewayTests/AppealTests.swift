@@ -196,6 +196,23 @@ struct AppealTests {
     }
 }
 
+@Suite(.gateway("gw_appeal_schema"))
+struct AppealSchemaTests {
+    @Test("the appeal tables and the change feed are tenant tables: forced row-level security, the county leading every key")
+    func distributable() async throws {
+        let superuser = try GatewayHarness.current.membership.superuser
+        try await assertDistributable(schema: "gateway", on: superuser)
+        try await assertDistributable(schema: "kit", on: superuser)
+        let rows = try await superuser.query(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE (n.nspname, c.relname) IN (('gateway', 'appeals'), ('gateway', 'appeal_events'), ('kit', 'changes'))
+               AND c.relrowsecurity AND c.relforcerowsecurity
+            """)
+        #expect(rows.count == 3)
+    }
+}
+
 /// Expects `body` to fail with `code` and, when given, the error detail's `rule`.
 func expectRule<T>(_ code: Status.Code, _ rule: String?, sourceLocation: SourceLocation = #_sourceLocation,
                    _ body: () async throws -> T) async {
