@@ -75,7 +75,7 @@ public enum GatewayAssembly {
         let limiter = options.tenantLimits.map { TenantLimiter(rate: $0.rate, burst: $0.burst, maxInFlight: $0.inFlight) }
         return ServiceRunner.Setup(
             services: services,
-            authInterceptor: GatewayInterceptor(credentials: credentials, limiter: limiter),
+            authInterceptor: GatewayInterceptor(credentials: credentials, limiter: limiter, units: environment.units),
             background: [HealthChecker(upstreams: upstreams, interval: options.healthInterval)])
     }
 }
