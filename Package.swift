@@ -65,12 +65,13 @@ let package = Package(
         .target(name: "SupervisionAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Supervision", swiftSettings: swiftSettings),
         .target(name: "GatewayAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Gateway", swiftSettings: swiftSettings),
         .target(name: "AuditAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Audit", swiftSettings: swiftSettings),
+        .target(name: "ChangesAPI", dependencies: ["TongxinRPC", "TongxinSchemas"], path: "Sources/API/Changes", swiftSettings: swiftSettings),
         // libpq: pool, queries, transactions, tenant scope, migrations.
         .target(name: "TongxinPostgres", dependencies: ["CLibPQ", logging] + nio, swiftSettings: swiftSettings),
         // Shared bootstrap of every service: configuration, logs, metrics, health, lifecycle, audit.
         .target(
             name: "TongxinService",
-            dependencies: ["TongxinRPC", "HealthAPI", "AuditAPI", "TongxinPostgres", "TongxinRules", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
+            dependencies: ["TongxinRPC", "HealthAPI", "AuditAPI", "ChangesAPI", "TongxinPostgres", "TongxinRules", "TongxinSchemas", "TongxinWire", logging, lifecycle] + nio + [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -195,7 +196,7 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "GatewayRules", "GatewayAPI", "MembershipAPI", "AgendaAPI", "HealthAPI", "AuditAPI", "TongxinService", "TongxinSchemas",
+                "GatewayRules", "GatewayAPI", "MembershipAPI", "AgendaAPI", "HealthAPI", "AuditAPI", "ChangesAPI", "TongxinService", "TongxinSchemas",
                 "TongxinRPC", "TongxinPostgres", "TongxinWire", logging, lifecycle,
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -223,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "TongxinServiceTests",
             dependencies: [
-                "TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "AuditAPI", "TongxinSchemas",
+                "TongxinService", "TongxinTesting", "TongxinPostgres", "TongxinRPC", "HealthAPI", "AuditAPI", "ChangesAPI", "TongxinSchemas",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -267,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "HealthAPI", "TongxinService",
+                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "AgendaAPI", "ChangesAPI",
+                "HealthAPI", "TongxinService",
                 "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

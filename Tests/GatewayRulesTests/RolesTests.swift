@@ -6,13 +6,14 @@ struct RolesTests {
     @Test("each role maps to the permissions the services declare")
     func table() {
         let agenda: Set<String> = ["agenda.read", "agenda.write", "agenda.rules", "agenda.advance"]
-        #expect(Role.countyAdmin.permissions == agenda.union(["membership.read", "membership.write", "membership.rules", "people.search", "pii.read"]))
-        #expect(Role.townAdmin.permissions == agenda.union(["membership.read", "membership.write", "people.search", "pii.read"]))
-        #expect(Role.villageClerk.permissions == ["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write"])
-        #expect(Role.councilChair.permissions == ["membership.read", "membership.write", "agenda.read", "agenda.advance"])
-        #expect(Role.supervisor.permissions == ["membership.read", "people.search", "agenda.read", "agenda.advance"])
-        #expect(Role.assessor.permissions == ["membership.read", "agenda.read"])
-        #expect(Role.integrationClient.permissions == ["membership.read", "agenda.read", "agenda.write"])
+        let integration: Set<String> = ["appeals.read", "changes.read", "public.read"]
+        #expect(Role.countyAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "membership.rules", "people.search", "pii.read"]))
+        #expect(Role.townAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "people.search", "pii.read"]))
+        #expect(Role.villageClerk.permissions == integration.union(["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write"]))
+        #expect(Role.councilChair.permissions == ["membership.read", "membership.write", "agenda.read", "agenda.advance", "public.read"])
+        #expect(Role.supervisor.permissions == integration.union(["membership.read", "people.search", "agenda.read", "agenda.advance"]))
+        #expect(Role.assessor.permissions == ["membership.read", "agenda.read", "changes.read", "public.read"])
+        #expect(Role.integrationClient.permissions == integration.union(["membership.read", "agenda.read", "agenda.write", "appeals.submit"]))
         #expect(Role.systemAdmin.permissions == ["gateway.accounts", "pii.rotate"])
         #expect(Role.securityAdmin.permissions == ["gateway.grants"])
         #expect(Role.auditAdmin.permissions == ["audit.verify", "audit.read"])
@@ -102,6 +103,22 @@ struct TenantBudgetTests {
         }
         #expect(budget.admit(now: 0) == .rate(retryAfter: 0.1))
         #expect(budget.admit(now: 0.1) == nil)
+    }
+
+    @Test("callers refused one after another are told to come back one token apart, not all at the next token")
+    func spreadRetries() {
+        var budget = TenantBudget(rate: 10, burst: 1, maxInFlight: 100, now: 0)
+        #expect(budget.admit(now: 0) == nil)
+        budget.finish()
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.1))
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.2))
+        #expect(budget.admit(now: 0) == .rate(retryAfter: 0.3))
+        // The first told to come back at 0.1 s gets the token of 0.1 s.
+        #expect(budget.admit(now: 0.1) == nil)
+        budget.finish()
+        // One who did not wait is put behind the two still told to come back.
+        #expect(budget.admit(now: 0.1) == .rate(retryAfter: 0.3))
+        #expect(budget.admit(now: 0.2) == nil)
     }
 
     @Test("calls in flight are capped until one finishes")

@@ -1,5 +1,7 @@
 @preconcurrency import Crypto
 import Foundation
+import AgendaAPI
+import AgendaCore
 import GatewayAPI
 import GatewayCore
 import GatewayRules
@@ -14,10 +16,11 @@ import TongxinSchemas
 import TongxinService
 import TongxinTesting
 
-/// The gateway in front of a real membership service: one fresh database with both
-/// schemas, membership on ``ServiceHarness`` (verifying the gateway's Ed25519 key as well as
-/// the test HS256 secret), and the gateway as `gateway_svc` behind a real `RPCServer` with
-/// its production interceptor on loopback, its sessions and lockouts on a ``ManualClock``.
+/// The gateway in front of real membership and agenda services: one fresh database with the
+/// three schemas, membership on ``ServiceHarness`` and agenda beside it on the same database
+/// (both verifying the gateway's Ed25519 key as well as the test HS256 secret), and the
+/// gateway as `gateway_svc` behind a real `RPCServer` with its production interceptor on
+/// loopback, its sessions and lockouts on a ``ManualClock`` that agenda's handlers read too.
 /// Each test takes a county of its own (``county()``).
 final class GatewayHarness: SuiteHarness {
     static let keyID = "gw-test"
@@ -29,16 +32,28 @@ final class GatewayHarness: SuiteHarness {
     static let startOfTime = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01
 
     let membership: ServiceHarness
+    let agenda: TestServer
+    let agendaPool: PostgresPool
     let gatewayPool: PostgresPool
     let clock: ManualClock
     let gateway: GatewayServer
     private let counties = Atomic<Int>(0)
 
-    private init(membership: ServiceHarness, gatewayPool: PostgresPool, clock: ManualClock, gateway: GatewayServer) {
+    private init(membership: ServiceHarness, agenda: TestServer, agendaPool: PostgresPool, gatewayPool: PostgresPool, clock: ManualClock,
+                 gateway: GatewayServer) {
         self.membership = membership
+        self.agenda = agenda
+        self.agendaPool = agendaPool
         self.gatewayPool = gatewayPool
         self.clock = clock
         self.gateway = gateway
+    }
+
+    static let vault = PIIVault(encryptionKey: Array(repeating: 0x5A, count: 32), hashKey: Array(repeating: 0xA5, count: 32))
+
+    /// The routes of a gateway in front of this harness's services.
+    var routes: [String: [(host: String, port: Int)]] {
+        ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]]
     }
 
     static func start(prefix: String) async throws -> GatewayHarness {
@@ -51,15 +66,24 @@ final class GatewayHarness: SuiteHarness {
         }
         try await SharedMigrations.apply(
             try GatewayMigrations.all(), schema: "gateway", ownerURL: membership.database.url(role: "gateway_owner"), logger: TestDatabase.logger)
+        try await SharedMigrations.apply(
+            try AgendaMigrations.all(), schema: "agenda", ownerURL: membership.database.url(role: "agenda_owner"), logger: TestDatabase.logger)
         let pool = try membership.database.pool(role: "gateway_svc")
         let clock = ManualClock(startOfTime)
+        let agendaPool = try membership.database.pool(role: "agenda_svc")
+        let agenda = try await TestServer.start(
+            services: [AgendaService(environment: AgendaEnvironment(pool: agendaPool, vault: vault, clock: clock, logger: TestDatabase.logger))],
+            serviceName: "agenda", pool: agendaPool, authority: membershipAuthority, clock: clock, authClock: SystemClock())
         let gateway = try await GatewayServer.start(
-            pool: pool, clock: clock, routes: ["membership": [("127.0.0.1", membership.server.port)]])
-        return GatewayHarness(membership: membership, gatewayPool: pool, clock: clock, gateway: gateway)
+            pool: pool, clock: clock,
+            routes: ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]])
+        return GatewayHarness(membership: membership, agenda: agenda, agendaPool: agendaPool, gatewayPool: pool, clock: clock, gateway: gateway)
     }
 
     func close() async {
         await gateway.shutdown()
+        await agenda.shutdown()
+        await agendaPool.close()
         await gatewayPool.close()
         await membership.close()
     }
@@ -112,6 +136,18 @@ final class GatewayHarness: SuiteHarness {
             options: tool(at: county.path, [GatewayPermission.accounts]))
     }
 
+    /// An integration client `name` (a 12345 hotline) with the integration client role at
+    /// `unit` (the county when nil), calling with an API key.
+    func integration(_ name: String, county: TestCounty, at unit: String? = nil) async throws -> CallOptions {
+        let admin = tool(at: county.path, [GatewayPermission.accounts])
+        _ = try await gateway.api.createAccount(
+            .init(name: name, displayName: "12345热线", kind: .integration, homeUnitPath: county.path), options: admin)
+        _ = try await gateway.api.grantRole(.init(account: name, role: Role.integrationClient.rawValue, unitPath: unit ?? county.path),
+                                            options: tool(at: county.path, [GatewayPermission.grants]))
+        let key = try await gateway.api.createAPIKey(.init(account: name), options: admin)
+        return CallOptions(timeout: .seconds(20), metadata: [Metadata.Keys.authorization: "Bearer " + key.key])
+    }
+
     func login(_ name: String, password: String = GatewayHarness.password) async throws -> CallOptions {
         let session = try await gateway.api.login(.init(account: name, password: password), options: CallOptions(timeout: .seconds(10)))
         return CallOptions(timeout: .seconds(10), metadata: [Metadata.Keys.authorization: "Bearer " + session.sessionToken])
@@ -155,6 +191,7 @@ final class GatewayServer: Sendable {
 
     var api: GatewayV1.Gateway.Client { GatewayV1.Gateway.Client(client) }
     var membership: MembershipV1.Membership.Client { MembershipV1.Membership.Client(client) }
+    var agenda: AgendaV1.Agenda.Client { AgendaV1.Agenda.Client(client) }
 
     private init(server: RPCServer, client: RPCClient, port: Int, task: Task<Void, any Error>, background: Task<Void, any Error>) {
         self.server = server
@@ -177,7 +214,8 @@ final class GatewayServer: Sendable {
             configuration: RPCServer.Configuration(
                 host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5),
                 defaultTimeout: .seconds(30), maxTimeout: .seconds(300)),
-            services: setup.services + [HealthService(serviceName: "gateway", pool: pool), AuditService(pool: pool, checkpointKey: nil)],
+            services: setup.services + [HealthService(serviceName: "gateway", pool: pool), AuditService(pool: pool, checkpointKey: nil),
+                                        ChangesService(pool: pool)],
             interceptors: [setup.authInterceptor!],
             logger: TestServer.quietLogger)
         let task = Task { try await server.run() }

@@ -44,6 +44,27 @@ struct TenancyTests {
         } == .invalidArgument)
     }
 
+    @Test("x-tenant-unit may name the unit by its division code, inside the caller's grants only")
+    func divisionCodeTarget() async throws {
+        let harness = try GatewayHarness.current
+        let county = try await harness.county()
+        let town = try await harness.session("code-\(county.number)", .townAdmin, at: county.townPath(1), county: county)
+        let who = try await harness.gateway.api.whoAmI(.init(), options: with(town, unit: county.villageCode(1)))
+        #expect(who.unitPath == county.villagePath(1))
+        _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(1))),
+                                                         options: with(town, unit: county.villageCode(1)))
+        #expect(await statusOf {
+            _ = try await harness.gateway.membership.getUnit(.init(unit: .init(divisionCode: county.villageCode(2))), options: with(town, unit: county.villageCode(2)))
+        } == .notFound)
+        #expect(await statusOf {
+            _ = try await harness.gateway.membership.createPerson(.init(unit: .init(divisionCode: county.villageCode(2)), name: "甲"),
+                                                                  options: with(town, unit: county.villageCode(2)))
+        } == .permissionDenied)
+        #expect(await statusOf {
+            _ = try await harness.gateway.api.whoAmI(.init(), options: with(town, unit: "33200100100x"))
+        } == .invalidArgument)
+    }
+
     @Test("a tooling token (HS256 for the gateway, as tongxinctl and the bench on the server) acts at its unit only")
     func toolingToken() async throws {
         let harness = try GatewayHarness.current

@@ -20,13 +20,14 @@ struct PermissionTests {
         RPCMethod(service: method.service, name: method.name, idempotent: false)
     }
 
-    @Test("the schema declares a permission for every method: reads membership.read, rule overrides membership.rules, other mutations membership.write")
+    @Test("the schema declares a permission for every method: reads membership.read (public notices public.read), rule overrides membership.rules, other mutations membership.write")
     func declarations() {
         let methods = MembershipV1.Membership.allMethods
         let described = SchemaRegistry.services.first { $0.name == MembershipV1.Membership.serviceName }?.methods
         #expect(methods.map(\.name) == described, "allMethods lists every method protoc-c describes, in order")
         for method in methods {
-            let expected = method.readOnly ? Permissions.read
+            let expected = method.name == "ListPublicNotices" ? "public.read"
+                : method.readOnly ? Permissions.read
                 : ["SetCompositionRule", "ResetCompositionRule"].contains(method.name) ? Permissions.rules
                 : method.name == "RotatePIIKey" ? Permissions.rotatePII : Permissions.write
             #expect(method.permission == expected, "\(method)")

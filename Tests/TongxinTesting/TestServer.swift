@@ -46,8 +46,8 @@ public final class TestServer: Sendable {
         self.task = task
     }
 
-    /// Starts `services` (plus `HealthService` named `serviceName`, and `AuditService` when
-    /// there is a `pool`) and connects a client. The deadlines default to production's
+    /// Starts `services` (plus `HealthService` named `serviceName`, and `AuditService` and
+    /// `ChangesService` when there is a `pool`) and connects a client. The deadlines default to production's
     /// (`TONGXIN_DEFAULT_DEADLINE_SECONDS` 30, `TONGXIN_MAX_DEADLINE_SECONDS` 300).
     /// Tokens are verified (and minted by ``token(principal:unitPath:permissions:expiresAt:)``)
     /// against `authClock`, `clock` unless given: a suite whose tests move a shared
@@ -67,9 +67,9 @@ public final class TestServer: Sendable {
     ) async throws -> TestServer {
         let clock = authClock ?? clock
         let metrics = MetricsRegistry()
-        // Like ServiceRunner: Health, and Audit (VerifyAuditChain) when there is a database.
+        // Like ServiceRunner: Health, and Audit (VerifyAuditChain) and Changes (the change feed) when there is a database.
         let shared: [any RPCService] = [HealthService(serviceName: serviceName, pool: pool)]
-            + (pool.map { [AuditService(pool: $0, checkpointKey: auditCheckpointKey)] } ?? [])
+            + (pool.map { [AuditService(pool: $0, checkpointKey: auditCheckpointKey), ChangesService(pool: $0)] } ?? [])
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: "127.0.0.1", port: 0, idleTimeout: nil, keepAliveInterval: nil, drainTimeout: .seconds(5),

@@ -38,26 +38,32 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         case .countyAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.membershipRules,
              GatewayPermission.peopleSearch, GatewayPermission.piiRead,
-             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance]
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .townAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
              GatewayPermission.piiRead,
-             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance]
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .villageClerk:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
-             GatewayPermission.agendaRead, GatewayPermission.agendaWrite]
+             GatewayPermission.agendaRead, GatewayPermission.agendaWrite,
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .councilChair:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite,
-             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance]
+             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance, GatewayPermission.publicRead]
         case .supervisor:
             [GatewayPermission.membershipRead, GatewayPermission.peopleSearch,
-             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance]
+             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance,
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .assessor:
-            [GatewayPermission.membershipRead, GatewayPermission.agendaRead]
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .integrationClient:
-            // A government system pushes its work orders into the ledger (RecordItem with an
-            // external reference) and reads their progress.
-            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.agendaWrite]
+            // A government system pushes its work orders (SubmitAppeal, or RecordItem with an
+            // external reference), records its own acts on them (督办, 办结, 回访, 评价), follows
+            // the change feed and exports open data.
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.agendaWrite,
+             GatewayPermission.appealsSubmit, GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .systemAdmin:
             [GatewayPermission.accounts, GatewayPermission.piiRotate]
         case .securityAdmin:
@@ -91,6 +97,12 @@ public enum GatewayPermission {
     public static let piiRotate = "pii.rotate"
     public static let auditVerify = "audit.verify"
     public static let auditRead = "audit.read"
+    /// Push work orders and record the government system's acts on them (SubmitAppeal, RecordAppealEvent).
+    public static let appealsSubmit = "appeals.submit"
+    /// Read an appeal's closed-loop status (GetAppeal).
+    public static let appealsRead = "appeals.read"
+    /// Read the change feed (the gateway's merged ListChanges and every service's kit feed).
+    public static let changesRead = "changes.read"
     /// Log in: the only permission of an anonymous caller besides public reads.
     public static let login = "gateway.login"
     /// Every authenticated caller: log out, ask who it is.
@@ -99,8 +111,8 @@ public enum GatewayPermission {
     public static let accounts = "gateway.accounts"
     /// Grant and revoke roles.
     public static let grants = "gateway.grants"
-    /// Published results and public notices (公开): what an anonymous caller may read.
-    /// No method of membership declares it (nothing of membership is public yet).
+    /// Published results and public notices (公开): what an anonymous caller may read —
+    /// the open-data export (ExportOpenData) and membership's ListPublicNotices.
     public static let publicRead = "public.read"
 
     /// What a caller without credentials holds.

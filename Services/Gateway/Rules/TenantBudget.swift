@@ -11,6 +11,11 @@ public struct TenantBudget: Sendable, Hashable {
 
     public private(set) var tokens: Double
     public private(set) var inFlight: Int = 0
+    /// Callers refused for the rate and told to come back, as a queue that drains at `rate`
+    /// (one per token that arrives). A refusal's hint puts its caller behind them, so a town whose thirty callers all hammer at once is told to come back
+    /// spread over the next thirty tokens — not all at the next one (which would refuse
+    /// twenty-nine again, and a flood of refusals is load too).
+    public private(set) var waiting: Double = 0
     private var updated: Double
 
     public init(rate: Double, burst: Double, maxInFlight: Int, now: Double) {
@@ -29,10 +34,16 @@ public struct TenantBudget: Sendable, Hashable {
 
     /// Admits a call at `now` (taking a token and a place in flight) or says why not.
     public mutating func admit(now: Double) -> Refusal? {
-        tokens = min(burst, tokens + max(0, now - updated) * rate)
+        let refill = max(0, now - updated) * rate
+        tokens = min(burst, tokens + refill)
+        waiting = max(0, waiting - refill)
         updated = now
         guard inFlight < maxInFlight else { return .inFlight(retryAfter: 0.05) }
-        guard tokens >= 1 else { return .rate(retryAfter: (1 - tokens) / rate) }
+        guard tokens >= 1 else {
+            let retryAfter = (1 - tokens + waiting) / rate
+            waiting = min(waiting + 1, max(burst, rate) * 10)
+            return .rate(retryAfter: retryAfter)
+        }
         tokens -= 1
         inFlight += 1
         return nil

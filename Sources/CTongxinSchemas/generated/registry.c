@@ -59,6 +59,10 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__audit__v1__verify_audit_chain_request__descriptor,
     &tongxin__audit__v1__chain_report__descriptor,
     &tongxin__audit__v1__verify_audit_chain_response__descriptor,
+    &tongxin__changes__v1__attribute__descriptor,
+    &tongxin__changes__v1__change__descriptor,
+    &tongxin__changes__v1__list_changes_request__descriptor,
+    &tongxin__changes__v1__list_changes_response__descriptor,
     &tongxin__gateway__v1__grant__descriptor,
     &tongxin__gateway__v1__account__descriptor,
     &tongxin__gateway__v1__login_request__descriptor,
@@ -80,6 +84,18 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__gateway__v1__grant_role_request__descriptor,
     &tongxin__gateway__v1__revoke_grant_request__descriptor,
     &tongxin__gateway__v1__revoke_grant_response__descriptor,
+    &tongxin__gateway__v1__appeal_step__descriptor,
+    &tongxin__gateway__v1__appeal_event__descriptor,
+    &tongxin__gateway__v1__appeal_reply__descriptor,
+    &tongxin__gateway__v1__appeal__descriptor,
+    &tongxin__gateway__v1__submit_appeal_request__descriptor,
+    &tongxin__gateway__v1__get_appeal_request__descriptor,
+    &tongxin__gateway__v1__record_appeal_event_request__descriptor,
+    &tongxin__gateway__v1__list_changes_request__descriptor,
+    &tongxin__gateway__v1__list_changes_response__descriptor,
+    &tongxin__gateway__v1__export_open_data_request__descriptor,
+    &tongxin__gateway__v1__export_section__descriptor,
+    &tongxin__gateway__v1__export_open_data_response__descriptor,
     &tongxin__health__v1__check_request__descriptor,
     &tongxin__health__v1__check_response__descriptor,
     &tongxin__health__v1__dependency_status__descriptor,
@@ -134,6 +150,10 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__membership__v1__file_objection_request__descriptor,
     &tongxin__membership__v1__resolve_objection_request__descriptor,
     &tongxin__membership__v1__confirm_notice_request__descriptor,
+    &tongxin__membership__v1__public_notice__descriptor,
+    &tongxin__membership__v1__public_nominee__descriptor,
+    &tongxin__membership__v1__list_public_notices_request__descriptor,
+    &tongxin__membership__v1__list_public_notices_response__descriptor,
     &tongxin__membership__v1__candidate_votes__descriptor,
     &tongxin__membership__v1__record_election_request__descriptor,
     &tongxin__membership__v1__candidate_result__descriptor,
@@ -257,6 +277,7 @@ static const ProtobufCMessageDescriptor *const messages[] = {
 static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__agenda__v1__agenda__descriptor,
     &tongxin__audit__v1__audit__descriptor,
+    &tongxin__changes__v1__changes__descriptor,
     &tongxin__gateway__v1__gateway__descriptor,
     &tongxin__health__v1__health__descriptor,
     &tongxin__membership__v1__membership__descriptor,
@@ -264,14 +285,14 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 250; }
+size_t tongxin_message_descriptor_count(void) { return 270; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 250 ? messages[index] : NULL;
+    return index < 270 ? messages[index] : NULL;
 }
 
-size_t tongxin_service_descriptor_count(void) { return 7; }
+size_t tongxin_service_descriptor_count(void) { return 8; }
 
 const ProtobufCServiceDescriptor *tongxin_service_descriptor_at(size_t index) {
-    return index < 7 ? services[index] : NULL;
+    return index < 8 ? services[index] : NULL;
 }

@@ -8,6 +8,7 @@
 #include "tongxin/common/v1/common.pb-c.h"
 #include "tongxin/agenda/v1/agenda.pb-c.h"
 #include "tongxin/audit/v1/audit.pb-c.h"
+#include "tongxin/changes/v1/changes.pb-c.h"
 #include "tongxin/gateway/v1/gateway.pb-c.h"
 #include "tongxin/health/v1/health.pb-c.h"
 #include "tongxin/membership/v1/membership.pb-c.h"

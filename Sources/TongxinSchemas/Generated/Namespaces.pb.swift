@@ -6,6 +6,9 @@ public enum AgendaV1 {}
 /// Messages and enums of the protobuf package `tongxin.audit.v1`.
 public enum AuditV1 {}
 
+/// Messages and enums of the protobuf package `tongxin.changes.v1`.
+public enum ChangesV1 {}
+
 /// Messages and enums of the protobuf package `tongxin.common.v1`.
 public enum CommonV1 {}
 

@@ -35,6 +35,167 @@ extension GatewayV1 {
         public static let protoName = "tongxin.gateway.v1.AccountKind"
     }
 
+    /// The closed loop a hotline expects of a work order (受理→派单→办理→回复→督办→办结→回访→评价).
+    /// ACCEPTED … REPLIED are derived from the agenda ledger item the appeal became (and the
+    /// items and topic it follows); SUPERVISED … RATED are what the government system records
+    /// here (RecordAppealEvent). SUPERVISED is optional: a work order nobody supervised goes
+    /// from REPLIED to CLOSED.
+    public enum AppealStage: WireEnum {
+        case unspecified
+        /// 受理: recorded in the ledger.
+        case accepted
+        /// 派单: a person responsible for the answer (答复责任人) is named.
+        case dispatched
+        /// 办理: under study, or taken up by a topic for consultation.
+        case handling
+        /// 回复: answered (or found not consultable, with the reason), or its topic's result published.
+        case replied
+        /// 督办: the government system supervised the reply.
+        case supervised
+        /// 办结: the government system closed the work order.
+        case closed
+        /// 回访: the government system called the citizen back.
+        case revisited
+        /// 评价: the citizen's rating is recorded.
+        case rated
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .accepted
+            case 2: self = .dispatched
+            case 3: self = .handling
+            case 4: self = .replied
+            case 5: self = .supervised
+            case 6: self = .closed
+            case 7: self = .revisited
+            case 8: self = .rated
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .accepted: return 1
+            case .dispatched: return 2
+            case .handling: return 3
+            case .replied: return 4
+            case .supervised: return 5
+            case .closed: return 6
+            case .revisited: return 7
+            case .rated: return 8
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.gateway.v1.AppealStage"
+    }
+
+    /// What a government system records of its work order.
+    public enum AppealEventKind: WireEnum {
+        case unspecified
+        /// 督办 (also 催办 before the reply: recorded, the stage moves once replied).
+        case supervise
+        /// 办结: needs a reply.
+        case close
+        /// 回访: needs the work order closed.
+        case revisit
+        /// 评价: needs the work order closed, and a satisfaction.
+        case rate
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .supervise
+            case 2: self = .close
+            case 3: self = .revisit
+            case 4: self = .rate
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .supervise: return 1
+            case .close: return 2
+            case .revisit: return 3
+            case .rate: return 4
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.gateway.v1.AppealEventKind"
+    }
+
+    /// 满意度.
+    public enum Satisfaction: WireEnum {
+        case unspecified
+        /// 满意
+        case satisfied
+        /// 基本满意
+        case basicallySatisfied
+        /// 不满意
+        case dissatisfied
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .satisfied
+            case 2: self = .basicallySatisfied
+            case 3: self = .dissatisfied
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .satisfied: return 1
+            case .basicallySatisfied: return 2
+            case .dissatisfied: return 3
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.gateway.v1.Satisfaction"
+    }
+
+    public enum ExportFormat: WireEnum {
+        case unspecified
+        case json
+        case csv
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .json
+            case 2: self = .csv
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .json: return 1
+            case .csv: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.gateway.v1.ExportFormat"
+    }
+
     /// A role held at a unit; covers the unit's subtree.
     public struct Grant: WireMessage {
         public var account: String
@@ -509,6 +670,468 @@ extension GatewayV1 {
         }
 
         public func write(to _: borrowing WireWriter) throws {
+        }
+    }
+
+    /// A stage and when it was first reached (by the clock of the service that owns it).
+    public struct AppealStep: WireMessage {
+        public var stage: GatewayV1.AppealStage
+        public var reachedAt: CommonV1.Timestamp?
+
+        public init(stage: GatewayV1.AppealStage = GatewayV1.AppealStage(rawValue: 0), reachedAt: CommonV1.Timestamp? = nil) {
+            self.stage = stage
+            self.reachedAt = reachedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.AppealStep")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.stage = reader.enumeration(1)
+            self.reachedAt = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.enumeration(1, self.stage)
+            try writer.message(2, self.reachedAt)
+        }
+    }
+
+    public struct AppealEvent: WireMessage {
+        public var kind: GatewayV1.AppealEventKind
+        /// The government system's own id of the action (督办单号 …): a repeat is answered unchanged.
+        public var eventId: String
+        public var note: String
+        public var satisfaction: GatewayV1.Satisfaction
+        public var recordedAt: CommonV1.Timestamp?
+        public var recordedBy: String
+
+        public init(kind: GatewayV1.AppealEventKind = GatewayV1.AppealEventKind(rawValue: 0), eventId: String = "", note: String = "", satisfaction: GatewayV1.Satisfaction = GatewayV1.Satisfaction(rawValue: 0), recordedAt: CommonV1.Timestamp? = nil, recordedBy: String = "") {
+            self.kind = kind
+            self.eventId = eventId
+            self.note = note
+            self.satisfaction = satisfaction
+            self.recordedAt = recordedAt
+            self.recordedBy = recordedBy
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.AppealEvent")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.kind = reader.enumeration(1)
+            self.eventId = reader.string(2)
+            self.note = reader.string(3)
+            self.satisfaction = reader.enumeration(4)
+            self.recordedAt = try reader.message(5)
+            self.recordedBy = reader.string(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.enumeration(1, self.kind)
+            try writer.string(2, self.eventId)
+            try writer.string(3, self.note)
+            writer.enumeration(4, self.satisfaction)
+            try writer.message(5, self.recordedAt)
+            try writer.string(6, self.recordedBy)
+        }
+    }
+
+    /// 答复: the answer of an item the appeal follows (its own, the one it was merged into, or
+    /// one of its parts), or of its topic's published result.
+    public struct AppealReply: WireMessage {
+        public var itemId: String
+        public var status: AgendaV1.ItemStatus
+        public var answer: String
+        public var answeredAt: CommonV1.Timestamp?
+        /// The topic whose published result answers it ("" unless the item became a topic).
+        public var topicId: String
+        public var topicState: AgendaV1.TopicState
+
+        public init(itemId: String = "", status: AgendaV1.ItemStatus = AgendaV1.ItemStatus(rawValue: 0), answer: String = "", answeredAt: CommonV1.Timestamp? = nil, topicId: String = "", topicState: AgendaV1.TopicState = AgendaV1.TopicState(rawValue: 0)) {
+            self.itemId = itemId
+            self.status = status
+            self.answer = answer
+            self.answeredAt = answeredAt
+            self.topicId = topicId
+            self.topicState = topicState
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.AppealReply")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.itemId = reader.string(1)
+            self.status = reader.enumeration(2)
+            self.answer = reader.string(3)
+            self.answeredAt = try reader.message(4)
+            self.topicId = reader.string(5)
+            self.topicState = reader.enumeration(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.itemId)
+            writer.enumeration(2, self.status)
+            try writer.string(3, self.answer)
+            try writer.message(4, self.answeredAt)
+            try writer.string(5, self.topicId)
+            writer.enumeration(6, self.topicState)
+        }
+    }
+
+    /// 诉求 — a work order pushed by a government system, as the hotline sees it. No personal
+    /// data: the reporter and contact stay in the ledger item (masked there without pii.read).
+    public struct Appeal: WireMessage {
+        /// The government system's work order id (工单号).
+        public var externalId: String
+        /// The integration account that pushed it; with external_id its key.
+        public var source: String
+        public var divisionCode: String
+        public var unitPath: String
+        public var category: AgendaV1.Category
+        /// The ledger item it became.
+        public var itemId: String
+        public var stage: GatewayV1.AppealStage
+        /// Every stage reached so far, in loop order.
+        public var steps: [GatewayV1.AppealStep]
+        public var replies: [GatewayV1.AppealReply]
+        public var events: [GatewayV1.AppealEvent]
+        public var acceptedAt: CommonV1.Timestamp?
+
+        public init(externalId: String = "", source: String = "", divisionCode: String = "", unitPath: String = "", category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), itemId: String = "", stage: GatewayV1.AppealStage = GatewayV1.AppealStage(rawValue: 0), steps: [GatewayV1.AppealStep] = [], replies: [GatewayV1.AppealReply] = [], events: [GatewayV1.AppealEvent] = [], acceptedAt: CommonV1.Timestamp? = nil) {
+            self.externalId = externalId
+            self.source = source
+            self.divisionCode = divisionCode
+            self.unitPath = unitPath
+            self.category = category
+            self.itemId = itemId
+            self.stage = stage
+            self.steps = steps
+            self.replies = replies
+            self.events = events
+            self.acceptedAt = acceptedAt
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.Appeal")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.externalId = reader.string(1)
+            self.source = reader.string(2)
+            self.divisionCode = reader.string(3)
+            self.unitPath = reader.string(4)
+            self.category = reader.enumeration(5)
+            self.itemId = reader.string(6)
+            self.stage = reader.enumeration(7)
+            self.steps = try reader.repeatedMessage(8)
+            self.replies = try reader.repeatedMessage(9)
+            self.events = try reader.repeatedMessage(10)
+            self.acceptedAt = try reader.message(11)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.externalId)
+            try writer.string(2, self.source)
+            try writer.string(3, self.divisionCode)
+            try writer.string(4, self.unitPath)
+            writer.enumeration(5, self.category)
+            try writer.string(6, self.itemId)
+            writer.enumeration(7, self.stage)
+            try writer.repeatedMessage(8, self.steps)
+            try writer.repeatedMessage(9, self.replies)
+            try writer.repeatedMessage(10, self.events)
+            try writer.message(11, self.acceptedAt)
+        }
+    }
+
+    /// Pushing the same external_id again (from the same account) answers the appeal it created
+    /// the first time and records nothing: intake is exactly once, whoever retries.
+    public struct SubmitAppealRequest: WireMessage {
+        /// 工单号: 1–63 visible ASCII characters.
+        public var externalId: String
+        /// The unit the work order is dispatched to (统计用区划代码, 12 digits).
+        public var divisionCode: String
+        public var category: AgendaV1.Category
+        public var text: String
+        /// 诉求人 and contact: kept in the ledger item (the contact sealed, shown masked).
+        public var reporter: String
+        public var contact: String
+        /// When the hotline received it (the call's time when absent).
+        public var receivedAt: CommonV1.Timestamp?
+        /// 答复责任人, when the hotline names one (派单).
+        public var responder: String
+
+        public init(externalId: String = "", divisionCode: String = "", category: AgendaV1.Category = AgendaV1.Category(rawValue: 0), text: String = "", reporter: String = "", contact: String = "", receivedAt: CommonV1.Timestamp? = nil, responder: String = "") {
+            self.externalId = externalId
+            self.divisionCode = divisionCode
+            self.category = category
+            self.text = text
+            self.reporter = reporter
+            self.contact = contact
+            self.receivedAt = receivedAt
+            self.responder = responder
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.SubmitAppealRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.externalId = reader.string(1)
+            self.divisionCode = reader.string(2)
+            self.category = reader.enumeration(3)
+            self.text = reader.string(4)
+            self.reporter = reader.string(5)
+            self.contact = reader.string(6)
+            self.receivedAt = try reader.message(7)
+            self.responder = reader.string(8)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.externalId)
+            try writer.string(2, self.divisionCode)
+            writer.enumeration(3, self.category)
+            try writer.string(4, self.text)
+            try writer.string(5, self.reporter)
+            try writer.string(6, self.contact)
+            try writer.message(7, self.receivedAt)
+            try writer.string(8, self.responder)
+        }
+    }
+
+    public struct GetAppealRequest: WireMessage {
+        public var externalId: String
+        /// The account that pushed it ("": the caller).
+        public var source: String
+
+        public init(externalId: String = "", source: String = "") {
+            self.externalId = externalId
+            self.source = source
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.GetAppealRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.externalId = reader.string(1)
+            self.source = reader.string(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.externalId)
+            try writer.string(2, self.source)
+        }
+    }
+
+    /// Recorded for the caller's own work order (the account that pushed it).
+    public struct RecordAppealEventRequest: WireMessage {
+        public var externalId: String
+        public var kind: GatewayV1.AppealEventKind
+        /// The government system's id of this action: 1–64 visible ASCII characters.
+        public var eventId: String
+        public var note: String
+        /// RATE only.
+        public var satisfaction: GatewayV1.Satisfaction
+
+        public init(externalId: String = "", kind: GatewayV1.AppealEventKind = GatewayV1.AppealEventKind(rawValue: 0), eventId: String = "", note: String = "", satisfaction: GatewayV1.Satisfaction = GatewayV1.Satisfaction(rawValue: 0)) {
+            self.externalId = externalId
+            self.kind = kind
+            self.eventId = eventId
+            self.note = note
+            self.satisfaction = satisfaction
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.RecordAppealEventRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.externalId = reader.string(1)
+            self.kind = reader.enumeration(2)
+            self.eventId = reader.string(3)
+            self.note = reader.string(4)
+            self.satisfaction = reader.enumeration(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.externalId)
+            writer.enumeration(2, self.kind)
+            try writer.string(3, self.eventId)
+            try writer.string(4, self.note)
+            writer.enumeration(5, self.satisfaction)
+        }
+    }
+
+    /// The changes of every service in a unit's subtree (appeal status changes, published
+    /// results, filings, warning changes …) after a cursor.
+    public struct ListChangesRequest: WireMessage {
+        /// The unit (统计用区划代码); "" for the unit the call acts for.
+        public var divisionCode: String
+        /// next_cursor of the previous answer; "" to start from the first change.
+        public var cursor: String
+        /// At most this many (0: 100; at most 1000).
+        public var limit: Int32
+
+        public init(divisionCode: String = "", cursor: String = "", limit: Int32 = 0) {
+            self.divisionCode = divisionCode
+            self.cursor = cursor
+            self.limit = limit
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.ListChangesRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.divisionCode = reader.string(1)
+            self.cursor = reader.string(2)
+            self.limit = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.divisionCode)
+            try writer.string(2, self.cursor)
+            writer.scalar(3, self.limit)
+        }
+    }
+
+    public struct ListChangesResponse: WireMessage {
+        /// Oldest first within each service (by time across services). A change that concerns an
+        /// appeal carries attributes appeal_source and appeal_external_id.
+        public var changes: [ChangesV1.Change]
+        /// Where to resume: opaque, bound to the unit; always set, also when nothing changed.
+        public var nextCursor: String
+        /// More changes are waiting: ask again at once.
+        public var more: Bool
+        /// Services whose changes could not be read now: their part of the cursor did not move, so
+        /// nothing of theirs is skipped; ask again later.
+        public var unavailable: [String]
+
+        public init(changes: [ChangesV1.Change] = [], nextCursor: String = "", more: Bool = false, unavailable: [String] = []) {
+            self.changes = changes
+            self.nextCursor = nextCursor
+            self.more = more
+            self.unavailable = unavailable
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.ListChangesResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.changes = try reader.repeatedMessage(1)
+            self.nextCursor = reader.string(2)
+            self.more = reader.scalar(3)
+            self.unavailable = reader.repeatedString(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.changes)
+            try writer.string(2, self.nextCursor)
+            writer.scalar(3, self.more)
+            try writer.repeatedString(4, self.unavailable)
+        }
+    }
+
+    /// Published results and public notices of a unit's subtree published in a period, personal
+    /// data masked. Anyone may ask (permission public.read; anonymous callers name the unit).
+    public struct ExportOpenDataRequest: WireMessage {
+        /// The unit (统计用区划代码); "" for the unit the call acts for (required when anonymous).
+        public var divisionCode: String
+        /// Published on or after `from` and before `until` (days in China Standard Time).
+        public var from: CommonV1.Date?
+        public var until: CommonV1.Date?
+        public var format: GatewayV1.ExportFormat
+        /// Which sections ("notices", "results"); empty: every section.
+        public var sections: [String]
+
+        public init(divisionCode: String = "", from: CommonV1.Date? = nil, until: CommonV1.Date? = nil, format: GatewayV1.ExportFormat = GatewayV1.ExportFormat(rawValue: 0), sections: [String] = []) {
+            self.divisionCode = divisionCode
+            self.from = from
+            self.until = until
+            self.format = format
+            self.sections = sections
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.ExportOpenDataRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.divisionCode = reader.string(1)
+            self.from = try reader.message(2)
+            self.until = try reader.message(3)
+            self.format = reader.enumeration(4)
+            self.sections = reader.repeatedString(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.divisionCode)
+            try writer.message(2, self.from)
+            try writer.message(3, self.until)
+            writer.enumeration(4, self.format)
+            try writer.repeatedString(5, self.sections)
+        }
+    }
+
+    /// One section of the export: a JSON array of records or a CSV table with a header line.
+    public struct ExportSection: WireMessage {
+        public var name: String
+        /// false: the service that owns the section cannot be reached now (or is not deployed);
+        /// the reason says which, and the other sections are still exported.
+        public var available: Bool
+        public var unavailableReason: String
+        public var recordCount: Int32
+        /// "application/json" or "text/csv; charset=utf-8".
+        public var contentType: String
+        public var content: String
+
+        public init(name: String = "", available: Bool = false, unavailableReason: String = "", recordCount: Int32 = 0, contentType: String = "", content: String = "") {
+            self.name = name
+            self.available = available
+            self.unavailableReason = unavailableReason
+            self.recordCount = recordCount
+            self.contentType = contentType
+            self.content = content
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.ExportSection")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.name = reader.string(1)
+            self.available = reader.scalar(2)
+            self.unavailableReason = reader.string(3)
+            self.recordCount = reader.scalar(4)
+            self.contentType = reader.string(5)
+            self.content = reader.string(6)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.name)
+            writer.scalar(2, self.available)
+            try writer.string(3, self.unavailableReason)
+            writer.scalar(4, self.recordCount)
+            try writer.string(5, self.contentType)
+            try writer.string(6, self.content)
+        }
+    }
+
+    public struct ExportOpenDataResponse: WireMessage {
+        public var divisionCode: String
+        public var unitPath: String
+        public var from: CommonV1.Date?
+        public var until: CommonV1.Date?
+        public var sections: [GatewayV1.ExportSection]
+
+        public init(divisionCode: String = "", unitPath: String = "", from: CommonV1.Date? = nil, until: CommonV1.Date? = nil, sections: [GatewayV1.ExportSection] = []) {
+            self.divisionCode = divisionCode
+            self.unitPath = unitPath
+            self.from = from
+            self.until = until
+            self.sections = sections
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.ExportOpenDataResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.divisionCode = reader.string(1)
+            self.unitPath = reader.string(2)
+            self.from = try reader.message(3)
+            self.until = try reader.message(4)
+            self.sections = try reader.repeatedMessage(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.divisionCode)
+            try writer.string(2, self.unitPath)
+            try writer.message(3, self.from)
+            try writer.message(4, self.until)
+            try writer.repeatedMessage(5, self.sections)
         }
     }
 }

@@ -2134,6 +2134,151 @@ extension MembershipV1 {
         }
     }
 
+    /// A public notice as the public sees it (公示 is public by its nature, 004): the council,
+    /// its unit, the window and the nominees — each nominee's name masked to its first character
+    /// (张*), no person ids, phones or ID numbers; objections counted, never shown (the objector
+    /// and the reason are personal). What open-data portals get (the gateway's ExportOpenData).
+    public struct PublicNotice: WireMessage {
+        public var noticeId: String
+        public var councilName: String
+        public var councilKind: MembershipV1.CouncilKind
+        public var unitPath: String
+        /// 统计用区划代码 of the council's unit.
+        public var divisionCode: String
+        public var unitName: String
+        public var status: MembershipV1.NoticeStatus
+        public var publishedAt: CommonV1.Timestamp?
+        public var firstDay: CommonV1.Date?
+        public var lastDay: CommonV1.Date?
+        public var nominees: [MembershipV1.PublicNominee]
+        public var objectionCount: Int32
+
+        public init(noticeId: String = "", councilName: String = "", councilKind: MembershipV1.CouncilKind = MembershipV1.CouncilKind(rawValue: 0), unitPath: String = "", divisionCode: String = "", unitName: String = "", status: MembershipV1.NoticeStatus = MembershipV1.NoticeStatus(rawValue: 0), publishedAt: CommonV1.Timestamp? = nil, firstDay: CommonV1.Date? = nil, lastDay: CommonV1.Date? = nil, nominees: [MembershipV1.PublicNominee] = [], objectionCount: Int32 = 0) {
+            self.noticeId = noticeId
+            self.councilName = councilName
+            self.councilKind = councilKind
+            self.unitPath = unitPath
+            self.divisionCode = divisionCode
+            self.unitName = unitName
+            self.status = status
+            self.publishedAt = publishedAt
+            self.firstDay = firstDay
+            self.lastDay = lastDay
+            self.nominees = nominees
+            self.objectionCount = objectionCount
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.PublicNotice")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.noticeId = reader.string(1)
+            self.councilName = reader.string(2)
+            self.councilKind = reader.enumeration(3)
+            self.unitPath = reader.string(4)
+            self.divisionCode = reader.string(5)
+            self.unitName = reader.string(6)
+            self.status = reader.enumeration(7)
+            self.publishedAt = try reader.message(8)
+            self.firstDay = try reader.message(9)
+            self.lastDay = try reader.message(10)
+            self.nominees = try reader.repeatedMessage(11)
+            self.objectionCount = reader.scalar(12)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.noticeId)
+            try writer.string(2, self.councilName)
+            writer.enumeration(3, self.councilKind)
+            try writer.string(4, self.unitPath)
+            try writer.string(5, self.divisionCode)
+            try writer.string(6, self.unitName)
+            writer.enumeration(7, self.status)
+            try writer.message(8, self.publishedAt)
+            try writer.message(9, self.firstDay)
+            try writer.message(10, self.lastDay)
+            try writer.repeatedMessage(11, self.nominees)
+            writer.scalar(12, self.objectionCount)
+        }
+    }
+
+    public struct PublicNominee: WireMessage {
+        /// The first character of the name, the rest starred (张*, 欧**).
+        public var maskedName: String
+        public var role: MembershipV1.CouncilRole
+
+        public init(maskedName: String = "", role: MembershipV1.CouncilRole = MembershipV1.CouncilRole(rawValue: 0)) {
+            self.maskedName = maskedName
+            self.role = role
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.PublicNominee")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.maskedName = reader.string(1)
+            self.role = reader.enumeration(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.maskedName)
+            writer.enumeration(2, self.role)
+        }
+    }
+
+    /// The notices published in a unit's subtree in [published_from, published_until), oldest
+    /// first, keyset-paged.
+    public struct ListPublicNoticesRequest: WireMessage {
+        /// The caller's whole scope when absent.
+        public var unit: CommonV1.UnitRef?
+        public var publishedFrom: CommonV1.Timestamp?
+        public var publishedUntil: CommonV1.Timestamp?
+        public var page: CommonV1.PageRequest?
+
+        public init(unit: CommonV1.UnitRef? = nil, publishedFrom: CommonV1.Timestamp? = nil, publishedUntil: CommonV1.Timestamp? = nil, page: CommonV1.PageRequest? = nil) {
+            self.unit = unit
+            self.publishedFrom = publishedFrom
+            self.publishedUntil = publishedUntil
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.ListPublicNoticesRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unit = try reader.message(1)
+            self.publishedFrom = try reader.message(2)
+            self.publishedUntil = try reader.message(3)
+            self.page = try reader.message(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.unit)
+            try writer.message(2, self.publishedFrom)
+            try writer.message(3, self.publishedUntil)
+            try writer.message(4, self.page)
+        }
+    }
+
+    public struct ListPublicNoticesResponse: WireMessage {
+        public var notices: [MembershipV1.PublicNotice]
+        public var page: CommonV1.PageInfo?
+
+        public init(notices: [MembershipV1.PublicNotice] = [], page: CommonV1.PageInfo? = nil) {
+            self.notices = notices
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.membership.v1.ListPublicNoticesResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.notices = try reader.repeatedMessage(1)
+            self.page = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.notices)
+            try writer.message(2, self.page)
+        }
+    }
+
     public struct CandidateVotes: WireMessage {
         /// A nominated seat of the council.
         public var seatId: String

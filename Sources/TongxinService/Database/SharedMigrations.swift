@@ -10,7 +10,7 @@ public enum SharedMigrations {
         try load(resource: "Migrations/audit", bundle: .module)
     }
 
-    /// The service kit's schema: `kit.protect` (tenancy) and idempotency keys. Service
+    /// The service kit's schema: `kit.protect` (tenancy), idempotency keys and the change feed. Service
     /// migrations call `kit.protect`, so this runs before them.
     public static func kit() throws -> [Migration] {
         try load(resource: "Migrations/kit", bundle: .module)

@@ -13,14 +13,19 @@ public struct CallScope: Sendable {
     public let service: String
     /// The RPC method being served, e.g. `CreateUnit`.
     public let method: String
+    /// The changes this call recorded for the change feed (``change(_:)``), written by the
+    /// kit with `COMMIT`.
+    public let pendingChanges: PendingChanges
 
-    public init(caller: Caller, tx: PostgresTransaction, now: Date, traceID: String, service: String, method: String) {
+    public init(caller: Caller, tx: PostgresTransaction, now: Date, traceID: String, service: String, method: String,
+                pendingChanges: PendingChanges = PendingChanges()) {
         self.caller = caller
         self.tx = tx
         self.now = now
         self.traceID = traceID
         self.service = service
         self.method = method
+        self.pendingChanges = pendingChanges
     }
 
     public func has(_ permission: String) -> Bool { caller.has(permission) }

@@ -14,7 +14,8 @@ import TongxinWire
 /// - one transaction scoped to the caller's unit subtree, with the call's deadline; a
 ///   method declared `NO_SIDE_EFFECTS` runs read-only (each round trip an implicit
 ///   transaction, see `PostgresTransaction`);
-/// - the audit record of a mutation, sent with `COMMIT`;
+/// - the audit record of a mutation, sent with `COMMIT`, and the changes it recorded for the
+///   change feed (``CallScope/change(_:subject:unitPath:state:externalRef:_:)``), after it;
 /// - idempotency keys: a method that is not idempotent by itself, called again with the
 ///   same `x-idempotency-key` by the same principal, returns the first result and writes
 ///   nothing (``Idempotency``);
@@ -65,8 +66,10 @@ public struct ServiceKit: Sendable {
                 if let idempotency, let replay: Response = try await idempotency.replay(in: tx) {
                     return replay
                 }
-                let response = try await body(
-                    CallScope(caller: caller, tx: tx, now: now, traceID: traceID, service: service, method: method))
+                let scope = CallScope(caller: caller, tx: tx, now: now, traceID: traceID, service: service, method: method)
+                let response = try await body(scope)
+                // The feed's changes travel with COMMIT after the audit records (see PendingChanges).
+                try scope.pendingChanges.flush(into: tx, now: now, traceID: traceID)
                 try idempotency?.store(response, in: tx)
                 return response
             }

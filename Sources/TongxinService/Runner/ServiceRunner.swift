@@ -10,7 +10,7 @@ import Glibc
 
 /// The shared bootstrap of every Tongxin service executable: configuration from the
 /// environment, JSON logs, the database pool (as the service role), the RPC server with
-/// Health, Audit (VerifyAuditChain), metrics and auth, the metrics endpoint, the audit
+/// Health, Audit (VerifyAuditChain), Changes (the change feed), metrics and auth, the metrics endpoint, the audit
 /// checkpointer, and graceful shutdown on SIGTERM/SIGINT (stop accepting, drain, close).
 ///
 /// Two modes, chosen by the first argument:
@@ -168,6 +168,7 @@ public enum ServiceRunner {
         var services = setup.services + [HealthService(serviceName: configuration.serviceName, probe: probe)]
         if let pool {
             services.append(AuditService(pool: pool, checkpointKey: checkpointKey))
+            services.append(ChangesService(pool: pool))
         }
 
         let server = RPCServer(

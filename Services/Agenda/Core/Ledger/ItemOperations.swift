@@ -34,6 +34,7 @@ struct ItemOperations {
 
     private var tx: PostgresTransaction { scope.tx }
     private var clear: Bool { scope.has(Permission.readPII) }
+    private var feed: AppealFeed { AppealFeed(scope: scope) }
 
     // MARK: Record
 
@@ -70,6 +71,8 @@ struct ItemOperations {
         if let inserted {
             try await scope.audit("RecordItem", target: "item/\(id.canonicalText)", unitPath: inserted.unitPath,
                                   ["channel": String(channel.rawValue), "external_ref": reference])
+            // 受理: a government system follows its work order from here (AppealFeed).
+            if !reference.isEmpty { try await feed.itemChanged(inserted, refs: [reference]) }
             return try inserted.wire(vault: vault, clear: clear)
         }
         let existing = try await tx.queryOne(
@@ -165,8 +168,10 @@ struct ItemOperations {
         let target = try await find(targetID, forUpdate: true)
         guard target.status.isOpen else { throw Self.closed(target, "merge.target_closed") }
         var merged: [UUID] = []
+        var sources: [ItemRecord] = []
         for id in sourceIDs {
             let source = try await find(id, forUpdate: true)
+            sources.append(source)
             guard source.countyCode == target.countyCode else { throw AgendaError.notFound(what: "item") }
             if source.status == .merged, source.mergedInto == targetID { continue }
             do {
@@ -189,6 +194,15 @@ struct ItemOperations {
                 [.uuid(targetID), ids, .timestamp(scope.now), .text(target.countyCode)])
             try await scope.audit("MergeItems", target: "item/\(targetID.canonicalText)", unitPath: target.unitPath,
                                   ["sources": merged.map(\.canonicalText).joined(separator: ",")])
+            // The appeals that followed a source now follow the target: each source as MERGED,
+            // then the target as it is (its followers now include the sources' appeals).
+            for source in sources where merged.contains(source.id) {
+                var moved = source
+                moved.status = .merged
+                moved.mergedInto = targetID
+                try await feed.itemChanged(moved)
+            }
+            try await feed.itemChanged(target)
         }
         return try await get(AgendaV1.GetItemRequest(itemId: targetID.canonicalText))
     }
@@ -234,6 +248,10 @@ struct ItemOperations {
             [.uuid(id), .timestamp(scope.now), .text(original.countyCode)])
         try await scope.audit("SplitItem", target: "item/\(id.canonicalText)", unitPath: original.unitPath,
                               ["parts": created.map(\.id.canonicalText).joined(separator: ",")])
+        // The appeals that followed the original follow its parts.
+        let followers = try await feed.followers(of: original)
+        try await feed.itemChanged(updated ?? original, refs: followers)
+        for part in created { try await feed.itemChanged(part, refs: followers) }
         let clear = clear
         return AgendaV1.SplitItemResponse(
             original: try (updated ?? original).wire(vault: vault, clear: clear),
@@ -278,6 +296,7 @@ struct ItemOperations {
              .text(item.countyCode), .text(responder)])
         guard let updated else { throw AgendaError.notFound(what: "item") }
         try await scope.audit("AnswerItem", target: "item/\(id.canonicalText)", unitPath: item.unitPath, ["status": String(status.rawValue)])
+        try await feed.itemChanged(updated)
         return try updated.wire(vault: vault, clear: clear)
     }
 

@@ -59,6 +59,7 @@ struct TopicOperations {
              scale.postgresValue, source.postgresValue, form.postgresValue, .textArray(Set(spanned).map(\.description).sorted()),
              .timestamp(scope.now)])
         let items = try ItemStore(scope: scope)
+        var takenUp: [ItemRecord] = []
         for itemID in itemIDs {
             let item = try await items.find(itemID, forUpdate: true)
             guard let itemPath = try? UnitPath(item.unitPath), itemPath.isWithin(unit) else {
@@ -73,6 +74,10 @@ struct TopicOperations {
             _ = try await tx.execute(
                 "UPDATE agenda.items SET status = \(ItemStatus.becameTopic.rawValue), topic_id = $2, updated_at = $3 WHERE county_code = $4 AND id = $1",
                 [.uuid(itemID), .uuid(id), .timestamp(scope.now), .text(unit.countyCode)])
+            var taken = item
+            taken.status = .becameTopic
+            taken.topicID = id
+            takenUp.append(taken)
         }
         _ = try await tx.execute(
             """
@@ -82,7 +87,12 @@ struct TopicOperations {
             [.text(unit.countyCode), .uuid(UUID()), .uuid(id), .text(unit.description), .text(scope.caller.principal), .timestamp(scope.now)])
         try await scope.audit("CreateTopic", target: "topic/\(id.canonicalText)", unitPath: unit.description,
                               ["category": String(category.rawValue), "scale": String(scale.rawValue), "source": String(source.rawValue)])
-        return try await store.find(id).wire
+        let topic = try await store.find(id)
+        // Appeals among the items now follow the topic.
+        let feed = AppealFeed(scope: scope)
+        for item in takenUp { try await feed.itemChanged(item) }
+        if !takenUp.isEmpty { try await feed.topicMoved(topic) }
+        return topic.wire
     }
 
     func get(_ request: AgendaV1.GetTopicRequest) async throws -> AgendaV1.Topic {

@@ -5,8 +5,8 @@ import TongxinSchemas
 import TongxinService
 
 /// SQL over `agenda.topics` and the lifecycle moves: every move asks ``TopicLifecycle`` (the
-/// only state machine of topics) and stores what it answers, with an event and an audit
-/// record in the same transaction.
+/// only state machine of topics) and stores what it answers, with an event, an audit record
+/// and, for the appeals among its items, a change in the feed, in the same transaction.
 struct TopicStore {
     let scope: CallScope
     private var tx: PostgresTransaction { scope.tx }
@@ -62,6 +62,8 @@ struct TopicStore {
         try await scope.audit(
             scope.method, target: "topic/\(topic.id.canonicalText)", unitPath: topic.unitPath,
             ["from": String(topic.state.rawValue), "to": String(next.rawValue)])
+        // The appeals among its items follow the topic (AppealFeed).
+        try await AppealFeed(scope: scope).topicMoved(moved)
         return moved
     }
 }

@@ -41,20 +41,7 @@ public struct Forwarder: RPCService {
         guard let caller = Caller.bound else {
             throw RPCError(code: .unauthenticated, message: AuthenticationFailure.missing.description)
         }
-        // Tokens are minted on the wall clock, which the services verify against, and reused
-        // for the same caller, unit and permissions while they have half their life left
-        // (an Ed25519 signature per call would cost more than the rest of the forwarding).
-        let now = Int64(Date().timeIntervalSince1970)
-        let key = "\(caller.principal)\u{1f}\(caller.unitPath)\u{1f}\(caller.permissions.sorted().joined(separator: ","))"
-        let token: String
-        if let cached = tokens.token(for: key, now: now, minimumLife: tokenLifetime / 2) {
-            token = cached
-        } else {
-            token = signer.issue(Caller(
-                principal: caller.principal, unitPath: caller.unitPath, permissions: caller.permissions,
-                audience: audience, now: now, lifetime: tokenLifetime, issuer: "gateway"))
-            tokens.remember(token, for: key, expiresAt: now + tokenLifetime)
-        }
+        let token = tokens.token(for: caller, audience: audience, signer: signer, lifetime: tokenLifetime)
         var metadata = Metadata()
         metadata.authorization = "Bearer " + token
         metadata.traceID = context.traceID
@@ -68,6 +55,23 @@ public struct Forwarder: RPCService {
 /// The forwarded tokens of one service's audience, by caller, unit and permissions.
 final class ForwardedTokens: Sendable {
     private let entries = Mutex<[String: (token: String, expiresAt: Int64)]>([:])
+
+    /// A token of `caller` for `audience`, signed by `signer`, at most `lifetime` seconds long.
+    /// Tokens are minted on the wall clock, which the services verify against, and reused
+    /// for the same caller, unit and permissions while they have half their life left (an
+    /// Ed25519 signature per call would cost more than the rest of the forwarding).
+    func token(for caller: Caller, audience: String, signer: TokenAuthority, lifetime: Int64) -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        let key = "\(audience)\u{1f}\(caller.principal)\u{1f}\(caller.unitPath)\u{1f}\(caller.permissions.sorted().joined(separator: ","))"
+        if let cached = token(for: key, now: now, minimumLife: lifetime / 2) {
+            return cached
+        }
+        let token = signer.issue(Caller(
+            principal: caller.principal, unitPath: caller.unitPath, permissions: caller.permissions,
+            audience: audience, now: now, lifetime: lifetime, issuer: "gateway"))
+        remember(token, for: key, expiresAt: now + lifetime)
+        return token
+    }
 
     func token(for key: String, now: Int64, minimumLife: Int64) -> String? {
         entries.withLock { entries in

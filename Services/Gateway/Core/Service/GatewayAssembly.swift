@@ -10,8 +10,9 @@ import TongxinRPC
 import TongxinSchemas
 import TongxinService
 
-/// Puts the gateway together, for the executable and the tests alike: its own service,
-/// one ``Forwarder`` per routed service, the ``GatewayInterceptor`` and the health checker.
+/// Puts the gateway together, for the executable and the tests alike: its own service
+/// (with ``ServiceCalls`` to the routed services for the government integration), one
+/// ``Forwarder`` per routed service, the ``GatewayInterceptor`` and the health checker.
 public enum GatewayAssembly {
     /// The services the gateway can route to, with the methods each declares in `Schemas/`
     /// (`allMethods`, with permission and idempotency). A new service adds its line here.
@@ -52,11 +53,9 @@ public enum GatewayAssembly {
 
     public static func make(options: Options, pool: PostgresPool, clock: any ServiceClock, logger: Logger) throws -> ServiceRunner.Setup {
         let credentials = Credentials(pool: pool, clock: clock, policy: options.policy, tooling: options.tooling)
-        let environment = GatewayEnvironment(pool: pool, clock: clock, policy: options.policy, hasher: options.hasher,
-                                             credentials: credentials, logger: logger)
         let signer = TokenAuthority(signingKeyID: options.signingKeyID, signingKey: .edDSA(options.signingKey), issuer: "gateway",
                                     maximumLifetime: 60)
-        var services: [any RPCService] = [GatewayService(environment: environment)]
+        var services: [any RPCService] = []
         var upstreams: [Upstream] = []
         for (service, addresses) in options.routes.sorted(by: { $0.key < $1.key }) {
             guard let methods = routable[service] else {
@@ -69,10 +68,14 @@ public enum GatewayAssembly {
             upstreams.append(upstream)
             services.append(Forwarder(audience: service, methods: methods, upstream: upstream, signer: signer))
         }
+        let environment = GatewayEnvironment(pool: pool, clock: clock, policy: options.policy, hasher: options.hasher,
+                                             credentials: credentials, calls: ServiceCalls(upstreams: upstreams, signer: signer),
+                                             logger: logger)
+        services.insert(GatewayService(environment: environment), at: 0)
         let limiter = options.tenantLimits.map { TenantLimiter(rate: $0.rate, burst: $0.burst, maxInFlight: $0.inFlight) }
         return ServiceRunner.Setup(
             services: services,
-            authInterceptor: GatewayInterceptor(credentials: credentials, limiter: limiter),
+            authInterceptor: GatewayInterceptor(credentials: credentials, limiter: limiter, units: environment.units),
             background: [HealthChecker(upstreams: upstreams, interval: options.healthInterval)])
     }
 }

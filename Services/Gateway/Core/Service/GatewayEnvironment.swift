@@ -13,16 +13,22 @@ public struct GatewayEnvironment: Sendable {
     public var credentials: Credentials
     /// The chain that records failed logins of names that are no account.
     public var anonymousAuditUnit: String
+    /// The gateway's own calls to the services it routes (appeals, the change feed, open data).
+    public var calls: ServiceCalls
+    /// Division codes → unit paths, through membership.
+    public var units: UnitDirectory
     public var logger: Logger
 
     public init(pool: PostgresPool, clock: any ServiceClock, policy: LoginPolicy = LoginPolicy(), hasher: PasswordHasher = PasswordHasher(),
-                credentials: Credentials, anonymousAuditUnit: String = "gateway", logger: Logger) {
+                credentials: Credentials, anonymousAuditUnit: String = "gateway", calls: ServiceCalls, logger: Logger) {
         self.pool = pool
         self.clock = clock
         self.policy = policy
         self.hasher = hasher
         self.credentials = credentials
         self.anonymousAuditUnit = anonymousAuditUnit
+        self.calls = calls
+        self.units = UnitDirectory(calls: calls)
         self.logger = logger
     }
 }

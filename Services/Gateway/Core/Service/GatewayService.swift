@@ -24,6 +24,34 @@ public struct GatewayService: GatewayV1.Gateway.ServiceProtocol {
         self.decoy = environment.hasher.decoy()
     }
 
+    // MARK: Government integration (issue 12 item 6)
+
+    private var appeals: AppealOperations {
+        AppealOperations(kit: kit, calls: environment.calls, units: environment.units)
+    }
+
+    public func submitAppeal(_ request: GatewayV1.SubmitAppealRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal {
+        try await appeals.submit(request, context: context)
+    }
+
+    public func getAppeal(_ request: GatewayV1.GetAppealRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal {
+        try await appeals.get(request, context: context)
+    }
+
+    public func recordAppealEvent(_ request: GatewayV1.RecordAppealEventRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal {
+        try await appeals.record(request, context: context)
+    }
+
+    public func listChanges(_ request: GatewayV1.ListChangesRequest, context: ServerCallContext) async throws -> GatewayV1.ListChangesResponse {
+        try await ChangeFeedMerge(calls: environment.calls, units: environment.units, own: ChangesService(pool: environment.pool),
+                                  logger: environment.logger).list(request, context: context)
+    }
+
+    public func exportOpenData(_ request: GatewayV1.ExportOpenDataRequest, context: ServerCallContext) async throws -> GatewayV1.ExportOpenDataResponse {
+        try await OpenDataExport(calls: environment.calls, units: environment.units, timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .current)
+            .export(request, context: context)
+    }
+
     // MARK: Sessions
 
     public func login(_ request: GatewayV1.LoginRequest, context: ServerCallContext) async throws -> GatewayV1.LoginResponse {

@@ -150,6 +150,10 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
         try await kit.handle(request, context) { try await notices($0).get(request) }
     }
 
+    public func listPublicNotices(_ request: MembershipV1.ListPublicNoticesRequest, context: ServerCallContext) async throws -> MembershipV1.ListPublicNoticesResponse {
+        try await kit.handle(request, context) { try await PublicNotices(scope: $0).list(request) }
+    }
+
     public func fileObjection(_ request: MembershipV1.FileObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection {
         try await kit.handle(request, context) { try await notices($0).fileObjection(request) }
     }

@@ -34,6 +34,16 @@ extension GatewayV1 {
                 service: "tongxin.gateway.v1.Gateway", name: "GrantRole", idempotent: true, readOnly: false, permission: "gateway.grants")
             public static let revokeGrant = RPCMethod<GatewayV1.RevokeGrantRequest, GatewayV1.RevokeGrantResponse>(
                 service: "tongxin.gateway.v1.Gateway", name: "RevokeGrant", idempotent: true, readOnly: false, permission: "gateway.grants")
+            public static let submitAppeal = RPCMethod<GatewayV1.SubmitAppealRequest, GatewayV1.Appeal>(
+                service: "tongxin.gateway.v1.Gateway", name: "SubmitAppeal", idempotent: true, readOnly: false, permission: "appeals.submit")
+            public static let getAppeal = RPCMethod<GatewayV1.GetAppealRequest, GatewayV1.Appeal>(
+                service: "tongxin.gateway.v1.Gateway", name: "GetAppeal", idempotent: true, readOnly: true, permission: "appeals.read")
+            public static let recordAppealEvent = RPCMethod<GatewayV1.RecordAppealEventRequest, GatewayV1.Appeal>(
+                service: "tongxin.gateway.v1.Gateway", name: "RecordAppealEvent", idempotent: true, readOnly: false, permission: "appeals.submit")
+            public static let listChanges = RPCMethod<GatewayV1.ListChangesRequest, GatewayV1.ListChangesResponse>(
+                service: "tongxin.gateway.v1.Gateway", name: "ListChanges", idempotent: true, readOnly: true, permission: "changes.read")
+            public static let exportOpenData = RPCMethod<GatewayV1.ExportOpenDataRequest, GatewayV1.ExportOpenDataResponse>(
+                service: "tongxin.gateway.v1.Gateway", name: "ExportOpenData", idempotent: true, readOnly: true, permission: "public.read")
         }
 
         /// Every method of this service, in schema order, with its permission.
@@ -50,6 +60,11 @@ extension GatewayV1 {
             Method.revokeAPIKey.descriptor,
             Method.grantRole.descriptor,
             Method.revokeGrant.descriptor,
+            Method.submitAppeal.descriptor,
+            Method.getAppeal.descriptor,
+            Method.recordAppealEvent.descriptor,
+            Method.listChanges.descriptor,
+            Method.exportOpenData.descriptor,
         ]
 
         /// Implemented by the service that serves `tongxin.gateway.v1.Gateway`.
@@ -69,6 +84,13 @@ extension GatewayV1 {
             /// Roles at units (授权, the security administrator's 安全管理员).
             func grantRole(_ request: GatewayV1.GrantRoleRequest, context: ServerCallContext) async throws -> GatewayV1.Grant
             func revokeGrant(_ request: GatewayV1.RevokeGrantRequest, context: ServerCallContext) async throws -> GatewayV1.RevokeGrantResponse
+            /// Government integration (政务对接): appeals from 12345 hotlines and government service
+            /// platforms (integration clients), the change feed, the open-data export.
+            func submitAppeal(_ request: GatewayV1.SubmitAppealRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal
+            func getAppeal(_ request: GatewayV1.GetAppealRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal
+            func recordAppealEvent(_ request: GatewayV1.RecordAppealEventRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal
+            func listChanges(_ request: GatewayV1.ListChangesRequest, context: ServerCallContext) async throws -> GatewayV1.ListChangesResponse
+            func exportOpenData(_ request: GatewayV1.ExportOpenDataRequest, context: ServerCallContext) async throws -> GatewayV1.ExportOpenDataResponse
         }
 
         /// Calls `tongxin.gateway.v1.Gateway` through an `RPCClient`.
@@ -129,6 +151,28 @@ extension GatewayV1 {
             public func revokeGrant(_ request: GatewayV1.RevokeGrantRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.RevokeGrantResponse {
                 try await rpc.unary(Method.revokeGrant, request, options: options)
             }
+
+            /// Government integration (政务对接): appeals from 12345 hotlines and government service
+            /// platforms (integration clients), the change feed, the open-data export.
+            public func submitAppeal(_ request: GatewayV1.SubmitAppealRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.Appeal {
+                try await rpc.unary(Method.submitAppeal, request, options: options)
+            }
+
+            public func getAppeal(_ request: GatewayV1.GetAppealRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.Appeal {
+                try await rpc.unary(Method.getAppeal, request, options: options)
+            }
+
+            public func recordAppealEvent(_ request: GatewayV1.RecordAppealEventRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.Appeal {
+                try await rpc.unary(Method.recordAppealEvent, request, options: options)
+            }
+
+            public func listChanges(_ request: GatewayV1.ListChangesRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.ListChangesResponse {
+                try await rpc.unary(Method.listChanges, request, options: options)
+            }
+
+            public func exportOpenData(_ request: GatewayV1.ExportOpenDataRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.ExportOpenDataResponse {
+                try await rpc.unary(Method.exportOpenData, request, options: options)
+            }
         }
     }
 }
@@ -170,6 +214,21 @@ extension GatewayV1.Gateway.ServiceProtocol {
         }
         router.register(GatewayV1.Gateway.Method.revokeGrant) { request, context in
             try await self.revokeGrant(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.submitAppeal) { request, context in
+            try await self.submitAppeal(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.getAppeal) { request, context in
+            try await self.getAppeal(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.recordAppealEvent) { request, context in
+            try await self.recordAppealEvent(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.listChanges) { request, context in
+            try await self.listChanges(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.exportOpenData) { request, context in
+            try await self.exportOpenData(request, context: context)
         }
     }
 }

@@ -65,6 +65,8 @@ extension MembershipV1 {
                 service: "tongxin.membership.v1.Membership", name: "PublishNotice", idempotent: false, readOnly: false, permission: "membership.write")
             public static let getNotice = RPCMethod<MembershipV1.GetNoticeRequest, MembershipV1.Notice>(
                 service: "tongxin.membership.v1.Membership", name: "GetNotice", idempotent: true, readOnly: true, permission: "membership.read")
+            public static let listPublicNotices = RPCMethod<MembershipV1.ListPublicNoticesRequest, MembershipV1.ListPublicNoticesResponse>(
+                service: "tongxin.membership.v1.Membership", name: "ListPublicNotices", idempotent: true, readOnly: true, permission: "public.read")
             public static let fileObjection = RPCMethod<MembershipV1.FileObjectionRequest, MembershipV1.Objection>(
                 service: "tongxin.membership.v1.Membership", name: "FileObjection", idempotent: false, readOnly: false, permission: "membership.write")
             public static let resolveObjection = RPCMethod<MembershipV1.ResolveObjectionRequest, MembershipV1.Objection>(
@@ -109,6 +111,7 @@ extension MembershipV1 {
             Method.checkComposition.descriptor,
             Method.publishNotice.descriptor,
             Method.getNotice.descriptor,
+            Method.listPublicNotices.descriptor,
             Method.fileObjection.descriptor,
             Method.resolveObjection.descriptor,
             Method.confirmNotice.descriptor,
@@ -151,6 +154,8 @@ extension MembershipV1 {
             /// Public notice (公示)
             func publishNotice(_ request: MembershipV1.PublishNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Notice
             func getNotice(_ request: MembershipV1.GetNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Notice
+            /// Public notices with personal data masked: what anyone may read (open data).
+            func listPublicNotices(_ request: MembershipV1.ListPublicNoticesRequest, context: ServerCallContext) async throws -> MembershipV1.ListPublicNoticesResponse
             func fileObjection(_ request: MembershipV1.FileObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection
             func resolveObjection(_ request: MembershipV1.ResolveObjectionRequest, context: ServerCallContext) async throws -> MembershipV1.Objection
             func confirmNotice(_ request: MembershipV1.ConfirmNoticeRequest, context: ServerCallContext) async throws -> MembershipV1.Council
@@ -280,6 +285,11 @@ extension MembershipV1 {
                 try await rpc.unary(Method.getNotice, request, options: options)
             }
 
+            /// Public notices with personal data masked: what anyone may read (open data).
+            public func listPublicNotices(_ request: MembershipV1.ListPublicNoticesRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.ListPublicNoticesResponse {
+                try await rpc.unary(Method.listPublicNotices, request, options: options)
+            }
+
             public func fileObjection(_ request: MembershipV1.FileObjectionRequest, options: CallOptions = CallOptions()) async throws -> MembershipV1.Objection {
                 try await rpc.unary(Method.fileObjection, request, options: options)
             }
@@ -393,6 +403,9 @@ extension MembershipV1.Membership.ServiceProtocol {
         }
         router.register(MembershipV1.Membership.Method.getNotice) { request, context in
             try await self.getNotice(request, context: context)
+        }
+        router.register(MembershipV1.Membership.Method.listPublicNotices) { request, context in
+            try await self.listPublicNotices(request, context: context)
         }
         router.register(MembershipV1.Membership.Method.fileObjection) { request, context in
             try await self.fileObjection(request, context: context)

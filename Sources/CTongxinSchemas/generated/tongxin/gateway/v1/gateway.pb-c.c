@@ -952,6 +952,546 @@ void   tongxin__gateway__v1__revoke_grant_response__free_unpacked
   assert(message->base.descriptor == &tongxin__gateway__v1__revoke_grant_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__gateway__v1__appeal_step__init
+                     (Tongxin__Gateway__V1__AppealStep         *message)
+{
+  static const Tongxin__Gateway__V1__AppealStep init_value = TONGXIN__GATEWAY__V1__APPEAL_STEP__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__appeal_step__get_packed_size
+                     (const Tongxin__Gateway__V1__AppealStep *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_step__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__appeal_step__pack
+                     (const Tongxin__Gateway__V1__AppealStep *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_step__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__appeal_step__pack_to_buffer
+                     (const Tongxin__Gateway__V1__AppealStep *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_step__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__AppealStep *
+       tongxin__gateway__v1__appeal_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__AppealStep *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__appeal_step__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__appeal_step__free_unpacked
+                     (Tongxin__Gateway__V1__AppealStep *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_step__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__appeal_event__init
+                     (Tongxin__Gateway__V1__AppealEvent         *message)
+{
+  static const Tongxin__Gateway__V1__AppealEvent init_value = TONGXIN__GATEWAY__V1__APPEAL_EVENT__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__appeal_event__get_packed_size
+                     (const Tongxin__Gateway__V1__AppealEvent *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__appeal_event__pack
+                     (const Tongxin__Gateway__V1__AppealEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__appeal_event__pack_to_buffer
+                     (const Tongxin__Gateway__V1__AppealEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__AppealEvent *
+       tongxin__gateway__v1__appeal_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__AppealEvent *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__appeal_event__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__appeal_event__free_unpacked
+                     (Tongxin__Gateway__V1__AppealEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__appeal_reply__init
+                     (Tongxin__Gateway__V1__AppealReply         *message)
+{
+  static const Tongxin__Gateway__V1__AppealReply init_value = TONGXIN__GATEWAY__V1__APPEAL_REPLY__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__appeal_reply__get_packed_size
+                     (const Tongxin__Gateway__V1__AppealReply *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__appeal_reply__pack
+                     (const Tongxin__Gateway__V1__AppealReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__appeal_reply__pack_to_buffer
+                     (const Tongxin__Gateway__V1__AppealReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__AppealReply *
+       tongxin__gateway__v1__appeal_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__AppealReply *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__appeal_reply__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__appeal_reply__free_unpacked
+                     (Tongxin__Gateway__V1__AppealReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__appeal__init
+                     (Tongxin__Gateway__V1__Appeal         *message)
+{
+  static const Tongxin__Gateway__V1__Appeal init_value = TONGXIN__GATEWAY__V1__APPEAL__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__appeal__get_packed_size
+                     (const Tongxin__Gateway__V1__Appeal *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__appeal__pack
+                     (const Tongxin__Gateway__V1__Appeal *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__appeal__pack_to_buffer
+                     (const Tongxin__Gateway__V1__Appeal *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__Appeal *
+       tongxin__gateway__v1__appeal__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__Appeal *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__appeal__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__appeal__free_unpacked
+                     (Tongxin__Gateway__V1__Appeal *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__appeal__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__submit_appeal_request__init
+                     (Tongxin__Gateway__V1__SubmitAppealRequest         *message)
+{
+  static const Tongxin__Gateway__V1__SubmitAppealRequest init_value = TONGXIN__GATEWAY__V1__SUBMIT_APPEAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__submit_appeal_request__get_packed_size
+                     (const Tongxin__Gateway__V1__SubmitAppealRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__submit_appeal_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__submit_appeal_request__pack
+                     (const Tongxin__Gateway__V1__SubmitAppealRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__submit_appeal_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__submit_appeal_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__SubmitAppealRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__submit_appeal_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__SubmitAppealRequest *
+       tongxin__gateway__v1__submit_appeal_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__SubmitAppealRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__submit_appeal_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__submit_appeal_request__free_unpacked
+                     (Tongxin__Gateway__V1__SubmitAppealRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__submit_appeal_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__get_appeal_request__init
+                     (Tongxin__Gateway__V1__GetAppealRequest         *message)
+{
+  static const Tongxin__Gateway__V1__GetAppealRequest init_value = TONGXIN__GATEWAY__V1__GET_APPEAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__get_appeal_request__get_packed_size
+                     (const Tongxin__Gateway__V1__GetAppealRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_appeal_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__get_appeal_request__pack
+                     (const Tongxin__Gateway__V1__GetAppealRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_appeal_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__get_appeal_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__GetAppealRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_appeal_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__GetAppealRequest *
+       tongxin__gateway__v1__get_appeal_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__GetAppealRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__get_appeal_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__get_appeal_request__free_unpacked
+                     (Tongxin__Gateway__V1__GetAppealRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_appeal_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__record_appeal_event_request__init
+                     (Tongxin__Gateway__V1__RecordAppealEventRequest         *message)
+{
+  static const Tongxin__Gateway__V1__RecordAppealEventRequest init_value = TONGXIN__GATEWAY__V1__RECORD_APPEAL_EVENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__record_appeal_event_request__get_packed_size
+                     (const Tongxin__Gateway__V1__RecordAppealEventRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__record_appeal_event_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__record_appeal_event_request__pack
+                     (const Tongxin__Gateway__V1__RecordAppealEventRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__record_appeal_event_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__record_appeal_event_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__RecordAppealEventRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__record_appeal_event_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__RecordAppealEventRequest *
+       tongxin__gateway__v1__record_appeal_event_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__RecordAppealEventRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__record_appeal_event_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__record_appeal_event_request__free_unpacked
+                     (Tongxin__Gateway__V1__RecordAppealEventRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__record_appeal_event_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__list_changes_request__init
+                     (Tongxin__Gateway__V1__ListChangesRequest         *message)
+{
+  static const Tongxin__Gateway__V1__ListChangesRequest init_value = TONGXIN__GATEWAY__V1__LIST_CHANGES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__list_changes_request__get_packed_size
+                     (const Tongxin__Gateway__V1__ListChangesRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__list_changes_request__pack
+                     (const Tongxin__Gateway__V1__ListChangesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__list_changes_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__ListChangesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__ListChangesRequest *
+       tongxin__gateway__v1__list_changes_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__ListChangesRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__list_changes_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__list_changes_request__free_unpacked
+                     (Tongxin__Gateway__V1__ListChangesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__list_changes_response__init
+                     (Tongxin__Gateway__V1__ListChangesResponse         *message)
+{
+  static const Tongxin__Gateway__V1__ListChangesResponse init_value = TONGXIN__GATEWAY__V1__LIST_CHANGES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__list_changes_response__get_packed_size
+                     (const Tongxin__Gateway__V1__ListChangesResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__list_changes_response__pack
+                     (const Tongxin__Gateway__V1__ListChangesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__list_changes_response__pack_to_buffer
+                     (const Tongxin__Gateway__V1__ListChangesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__ListChangesResponse *
+       tongxin__gateway__v1__list_changes_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__ListChangesResponse *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__list_changes_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__list_changes_response__free_unpacked
+                     (Tongxin__Gateway__V1__ListChangesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__list_changes_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__export_open_data_request__init
+                     (Tongxin__Gateway__V1__ExportOpenDataRequest         *message)
+{
+  static const Tongxin__Gateway__V1__ExportOpenDataRequest init_value = TONGXIN__GATEWAY__V1__EXPORT_OPEN_DATA_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__export_open_data_request__get_packed_size
+                     (const Tongxin__Gateway__V1__ExportOpenDataRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__export_open_data_request__pack
+                     (const Tongxin__Gateway__V1__ExportOpenDataRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__export_open_data_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__ExportOpenDataRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__ExportOpenDataRequest *
+       tongxin__gateway__v1__export_open_data_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__ExportOpenDataRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__export_open_data_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__export_open_data_request__free_unpacked
+                     (Tongxin__Gateway__V1__ExportOpenDataRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__export_section__init
+                     (Tongxin__Gateway__V1__ExportSection         *message)
+{
+  static const Tongxin__Gateway__V1__ExportSection init_value = TONGXIN__GATEWAY__V1__EXPORT_SECTION__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__export_section__get_packed_size
+                     (const Tongxin__Gateway__V1__ExportSection *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_section__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__export_section__pack
+                     (const Tongxin__Gateway__V1__ExportSection *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_section__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__export_section__pack_to_buffer
+                     (const Tongxin__Gateway__V1__ExportSection *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_section__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__ExportSection *
+       tongxin__gateway__v1__export_section__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__ExportSection *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__export_section__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__export_section__free_unpacked
+                     (Tongxin__Gateway__V1__ExportSection *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_section__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__export_open_data_response__init
+                     (Tongxin__Gateway__V1__ExportOpenDataResponse         *message)
+{
+  static const Tongxin__Gateway__V1__ExportOpenDataResponse init_value = TONGXIN__GATEWAY__V1__EXPORT_OPEN_DATA_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__export_open_data_response__get_packed_size
+                     (const Tongxin__Gateway__V1__ExportOpenDataResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__export_open_data_response__pack
+                     (const Tongxin__Gateway__V1__ExportOpenDataResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__export_open_data_response__pack_to_buffer
+                     (const Tongxin__Gateway__V1__ExportOpenDataResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__ExportOpenDataResponse *
+       tongxin__gateway__v1__export_open_data_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__ExportOpenDataResponse *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__export_open_data_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__export_open_data_response__free_unpacked
+                     (Tongxin__Gateway__V1__ExportOpenDataResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor tongxin__gateway__v1__grant__field_descriptors[5] =
 {
   {
@@ -2014,6 +2554,1125 @@ const ProtobufCMessageDescriptor tongxin__gateway__v1__revoke_grant_response__de
   (ProtobufCMessageInit) tongxin__gateway__v1__revoke_grant_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__appeal_step__field_descriptors[2] =
+{
+  {
+    "stage",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealStep, stage),
+    &tongxin__gateway__v1__appeal_stage__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reached_at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealStep, reached_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__appeal_step__field_indices_by_name[] = {
+  1,   /* field[1] = reached_at */
+  0,   /* field[0] = stage */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal_step__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__appeal_step__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.AppealStep",
+  "AppealStep",
+  "Tongxin__Gateway__V1__AppealStep",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__AppealStep),
+  2,
+  tongxin__gateway__v1__appeal_step__field_descriptors,
+  tongxin__gateway__v1__appeal_step__field_indices_by_name,
+  1,  tongxin__gateway__v1__appeal_step__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__appeal_step__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__appeal_event__field_descriptors[6] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, kind),
+    &tongxin__gateway__v1__appeal_event_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "satisfaction",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, satisfaction),
+    &tongxin__gateway__v1__satisfaction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_at",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, recorded_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_by",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealEvent, recorded_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__appeal_event__field_indices_by_name[] = {
+  1,   /* field[1] = event_id */
+  0,   /* field[0] = kind */
+  2,   /* field[2] = note */
+  4,   /* field[4] = recorded_at */
+  5,   /* field[5] = recorded_by */
+  3,   /* field[3] = satisfaction */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__appeal_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.AppealEvent",
+  "AppealEvent",
+  "Tongxin__Gateway__V1__AppealEvent",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__AppealEvent),
+  6,
+  tongxin__gateway__v1__appeal_event__field_descriptors,
+  tongxin__gateway__v1__appeal_event__field_indices_by_name,
+  1,  tongxin__gateway__v1__appeal_event__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__appeal_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__appeal_reply__field_descriptors[6] =
+{
+  {
+    "item_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, item_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, status),
+    &tongxin__agenda__v1__item_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answer",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, answer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answered_at",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, answered_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topic_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topic_state",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__AppealReply, topic_state),
+    &tongxin__agenda__v1__topic_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__appeal_reply__field_indices_by_name[] = {
+  2,   /* field[2] = answer */
+  3,   /* field[3] = answered_at */
+  0,   /* field[0] = item_id */
+  1,   /* field[1] = status */
+  4,   /* field[4] = topic_id */
+  5,   /* field[5] = topic_state */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__appeal_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.AppealReply",
+  "AppealReply",
+  "Tongxin__Gateway__V1__AppealReply",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__AppealReply),
+  6,
+  tongxin__gateway__v1__appeal_reply__field_descriptors,
+  tongxin__gateway__v1__appeal_reply__field_indices_by_name,
+  1,  tongxin__gateway__v1__appeal_reply__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__appeal_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__appeal__field_descriptors[11] =
+{
+  {
+    "external_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "category",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, category),
+    &tongxin__agenda__v1__category__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "item_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, item_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stage",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, stage),
+    &tongxin__gateway__v1__appeal_stage__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "steps",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__Appeal, n_steps),
+    offsetof(Tongxin__Gateway__V1__Appeal, steps),
+    &tongxin__gateway__v1__appeal_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "replies",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__Appeal, n_replies),
+    offsetof(Tongxin__Gateway__V1__Appeal, replies),
+    &tongxin__gateway__v1__appeal_reply__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "events",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__Appeal, n_events),
+    offsetof(Tongxin__Gateway__V1__Appeal, events),
+    &tongxin__gateway__v1__appeal_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__Appeal, accepted_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__appeal__field_indices_by_name[] = {
+  10,   /* field[10] = accepted_at */
+  4,   /* field[4] = category */
+  2,   /* field[2] = division_code */
+  9,   /* field[9] = events */
+  0,   /* field[0] = external_id */
+  5,   /* field[5] = item_id */
+  8,   /* field[8] = replies */
+  1,   /* field[1] = source */
+  6,   /* field[6] = stage */
+  7,   /* field[7] = steps */
+  3,   /* field[3] = unit_path */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__appeal__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.Appeal",
+  "Appeal",
+  "Tongxin__Gateway__V1__Appeal",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__Appeal),
+  11,
+  tongxin__gateway__v1__appeal__field_descriptors,
+  tongxin__gateway__v1__appeal__field_indices_by_name,
+  1,  tongxin__gateway__v1__appeal__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__appeal__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__submit_appeal_request__field_descriptors[8] =
+{
+  {
+    "external_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "category",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, category),
+    &tongxin__agenda__v1__category__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reporter",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, reporter),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "contact",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, contact),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "received_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, received_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responder",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__SubmitAppealRequest, responder),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__submit_appeal_request__field_indices_by_name[] = {
+  2,   /* field[2] = category */
+  5,   /* field[5] = contact */
+  1,   /* field[1] = division_code */
+  0,   /* field[0] = external_id */
+  6,   /* field[6] = received_at */
+  4,   /* field[4] = reporter */
+  7,   /* field[7] = responder */
+  3,   /* field[3] = text */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__submit_appeal_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__submit_appeal_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.SubmitAppealRequest",
+  "SubmitAppealRequest",
+  "Tongxin__Gateway__V1__SubmitAppealRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__SubmitAppealRequest),
+  8,
+  tongxin__gateway__v1__submit_appeal_request__field_descriptors,
+  tongxin__gateway__v1__submit_appeal_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__submit_appeal_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__submit_appeal_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__get_appeal_request__field_descriptors[2] =
+{
+  {
+    "external_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetAppealRequest, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetAppealRequest, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__get_appeal_request__field_indices_by_name[] = {
+  0,   /* field[0] = external_id */
+  1,   /* field[1] = source */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__get_appeal_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__get_appeal_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.GetAppealRequest",
+  "GetAppealRequest",
+  "Tongxin__Gateway__V1__GetAppealRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__GetAppealRequest),
+  2,
+  tongxin__gateway__v1__get_appeal_request__field_descriptors,
+  tongxin__gateway__v1__get_appeal_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__get_appeal_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__get_appeal_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__record_appeal_event_request__field_descriptors[5] =
+{
+  {
+    "external_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__RecordAppealEventRequest, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__RecordAppealEventRequest, kind),
+    &tongxin__gateway__v1__appeal_event_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__RecordAppealEventRequest, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__RecordAppealEventRequest, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "satisfaction",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__RecordAppealEventRequest, satisfaction),
+    &tongxin__gateway__v1__satisfaction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__record_appeal_event_request__field_indices_by_name[] = {
+  2,   /* field[2] = event_id */
+  0,   /* field[0] = external_id */
+  1,   /* field[1] = kind */
+  3,   /* field[3] = note */
+  4,   /* field[4] = satisfaction */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__record_appeal_event_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__record_appeal_event_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.RecordAppealEventRequest",
+  "RecordAppealEventRequest",
+  "Tongxin__Gateway__V1__RecordAppealEventRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__RecordAppealEventRequest),
+  5,
+  tongxin__gateway__v1__record_appeal_event_request__field_descriptors,
+  tongxin__gateway__v1__record_appeal_event_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__record_appeal_event_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__record_appeal_event_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__list_changes_request__field_descriptors[3] =
+{
+  {
+    "division_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ListChangesRequest, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursor",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ListChangesRequest, cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ListChangesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__list_changes_request__field_indices_by_name[] = {
+  1,   /* field[1] = cursor */
+  0,   /* field[0] = division_code */
+  2,   /* field[2] = limit */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__list_changes_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__list_changes_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ListChangesRequest",
+  "ListChangesRequest",
+  "Tongxin__Gateway__V1__ListChangesRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__ListChangesRequest),
+  3,
+  tongxin__gateway__v1__list_changes_request__field_descriptors,
+  tongxin__gateway__v1__list_changes_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__list_changes_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__list_changes_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__list_changes_response__field_descriptors[4] =
+{
+  {
+    "changes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, n_changes),
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, changes),
+    &tongxin__changes__v1__change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_cursor",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, next_cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "more",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, more),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unavailable",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, n_unavailable),
+    offsetof(Tongxin__Gateway__V1__ListChangesResponse, unavailable),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__list_changes_response__field_indices_by_name[] = {
+  0,   /* field[0] = changes */
+  2,   /* field[2] = more */
+  1,   /* field[1] = next_cursor */
+  3,   /* field[3] = unavailable */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__list_changes_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__list_changes_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ListChangesResponse",
+  "ListChangesResponse",
+  "Tongxin__Gateway__V1__ListChangesResponse",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__ListChangesResponse),
+  4,
+  tongxin__gateway__v1__list_changes_response__field_descriptors,
+  tongxin__gateway__v1__list_changes_response__field_indices_by_name,
+  1,  tongxin__gateway__v1__list_changes_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__list_changes_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__export_open_data_request__field_descriptors[5] =
+{
+  {
+    "division_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, from),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, until),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "format",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, format),
+    &tongxin__gateway__v1__export_format__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sections",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, n_sections),
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataRequest, sections),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__export_open_data_request__field_indices_by_name[] = {
+  0,   /* field[0] = division_code */
+  3,   /* field[3] = format */
+  1,   /* field[1] = from */
+  4,   /* field[4] = sections */
+  2,   /* field[2] = until */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__export_open_data_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__export_open_data_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ExportOpenDataRequest",
+  "ExportOpenDataRequest",
+  "Tongxin__Gateway__V1__ExportOpenDataRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__ExportOpenDataRequest),
+  5,
+  tongxin__gateway__v1__export_open_data_request__field_descriptors,
+  tongxin__gateway__v1__export_open_data_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__export_open_data_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__export_open_data_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__export_section__field_descriptors[6] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "available",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, available),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unavailable_reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, unavailable_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "record_count",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, record_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_type",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportSection, content),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__export_section__field_indices_by_name[] = {
+  1,   /* field[1] = available */
+  5,   /* field[5] = content */
+  4,   /* field[4] = content_type */
+  0,   /* field[0] = name */
+  3,   /* field[3] = record_count */
+  2,   /* field[2] = unavailable_reason */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__export_section__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__export_section__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ExportSection",
+  "ExportSection",
+  "Tongxin__Gateway__V1__ExportSection",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__ExportSection),
+  6,
+  tongxin__gateway__v1__export_section__field_descriptors,
+  tongxin__gateway__v1__export_section__field_indices_by_name,
+  1,  tongxin__gateway__v1__export_section__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__export_section__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__export_open_data_response__field_descriptors[5] =
+{
+  {
+    "division_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, from),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, until),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sections",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, n_sections),
+    offsetof(Tongxin__Gateway__V1__ExportOpenDataResponse, sections),
+    &tongxin__gateway__v1__export_section__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__export_open_data_response__field_indices_by_name[] = {
+  0,   /* field[0] = division_code */
+  2,   /* field[2] = from */
+  4,   /* field[4] = sections */
+  1,   /* field[1] = unit_path */
+  3,   /* field[3] = until */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__export_open_data_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__export_open_data_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ExportOpenDataResponse",
+  "ExportOpenDataResponse",
+  "Tongxin__Gateway__V1__ExportOpenDataResponse",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__ExportOpenDataResponse),
+  5,
+  tongxin__gateway__v1__export_open_data_response__field_descriptors,
+  tongxin__gateway__v1__export_open_data_response__field_indices_by_name,
+  1,  tongxin__gateway__v1__export_open_data_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__export_open_data_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue tongxin__gateway__v1__account_kind__enum_values_by_number[3] =
 {
   { "ACCOUNT_KIND_UNSPECIFIED", "TONGXIN__GATEWAY__V1__ACCOUNT_KIND__ACCOUNT_KIND_UNSPECIFIED", 0 },
@@ -2044,7 +3703,145 @@ const ProtobufCEnumDescriptor tongxin__gateway__v1__account_kind__descriptor =
   tongxin__gateway__v1__account_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_descriptors[12] =
+static const ProtobufCEnumValue tongxin__gateway__v1__appeal_stage__enum_values_by_number[9] =
+{
+  { "APPEAL_STAGE_UNSPECIFIED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_UNSPECIFIED", 0 },
+  { "APPEAL_STAGE_ACCEPTED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_ACCEPTED", 1 },
+  { "APPEAL_STAGE_DISPATCHED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_DISPATCHED", 2 },
+  { "APPEAL_STAGE_HANDLING", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_HANDLING", 3 },
+  { "APPEAL_STAGE_REPLIED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_REPLIED", 4 },
+  { "APPEAL_STAGE_SUPERVISED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_SUPERVISED", 5 },
+  { "APPEAL_STAGE_CLOSED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_CLOSED", 6 },
+  { "APPEAL_STAGE_REVISITED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_REVISITED", 7 },
+  { "APPEAL_STAGE_RATED", "TONGXIN__GATEWAY__V1__APPEAL_STAGE__APPEAL_STAGE_RATED", 8 },
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal_stage__value_ranges[] = {
+{0, 0},{0, 9}
+};
+static const ProtobufCEnumValueIndex tongxin__gateway__v1__appeal_stage__enum_values_by_name[9] =
+{
+  { "APPEAL_STAGE_ACCEPTED", 1 },
+  { "APPEAL_STAGE_CLOSED", 6 },
+  { "APPEAL_STAGE_DISPATCHED", 2 },
+  { "APPEAL_STAGE_HANDLING", 3 },
+  { "APPEAL_STAGE_RATED", 8 },
+  { "APPEAL_STAGE_REPLIED", 4 },
+  { "APPEAL_STAGE_REVISITED", 7 },
+  { "APPEAL_STAGE_SUPERVISED", 5 },
+  { "APPEAL_STAGE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__gateway__v1__appeal_stage__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.AppealStage",
+  "AppealStage",
+  "Tongxin__Gateway__V1__AppealStage",
+  "tongxin.gateway.v1",
+  9,
+  tongxin__gateway__v1__appeal_stage__enum_values_by_number,
+  9,
+  tongxin__gateway__v1__appeal_stage__enum_values_by_name,
+  1,
+  tongxin__gateway__v1__appeal_stage__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__gateway__v1__appeal_event_kind__enum_values_by_number[5] =
+{
+  { "APPEAL_EVENT_KIND_UNSPECIFIED", "TONGXIN__GATEWAY__V1__APPEAL_EVENT_KIND__APPEAL_EVENT_KIND_UNSPECIFIED", 0 },
+  { "APPEAL_EVENT_KIND_SUPERVISE", "TONGXIN__GATEWAY__V1__APPEAL_EVENT_KIND__APPEAL_EVENT_KIND_SUPERVISE", 1 },
+  { "APPEAL_EVENT_KIND_CLOSE", "TONGXIN__GATEWAY__V1__APPEAL_EVENT_KIND__APPEAL_EVENT_KIND_CLOSE", 2 },
+  { "APPEAL_EVENT_KIND_REVISIT", "TONGXIN__GATEWAY__V1__APPEAL_EVENT_KIND__APPEAL_EVENT_KIND_REVISIT", 3 },
+  { "APPEAL_EVENT_KIND_RATE", "TONGXIN__GATEWAY__V1__APPEAL_EVENT_KIND__APPEAL_EVENT_KIND_RATE", 4 },
+};
+static const ProtobufCIntRange tongxin__gateway__v1__appeal_event_kind__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex tongxin__gateway__v1__appeal_event_kind__enum_values_by_name[5] =
+{
+  { "APPEAL_EVENT_KIND_CLOSE", 2 },
+  { "APPEAL_EVENT_KIND_RATE", 4 },
+  { "APPEAL_EVENT_KIND_REVISIT", 3 },
+  { "APPEAL_EVENT_KIND_SUPERVISE", 1 },
+  { "APPEAL_EVENT_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__gateway__v1__appeal_event_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.AppealEventKind",
+  "AppealEventKind",
+  "Tongxin__Gateway__V1__AppealEventKind",
+  "tongxin.gateway.v1",
+  5,
+  tongxin__gateway__v1__appeal_event_kind__enum_values_by_number,
+  5,
+  tongxin__gateway__v1__appeal_event_kind__enum_values_by_name,
+  1,
+  tongxin__gateway__v1__appeal_event_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__gateway__v1__satisfaction__enum_values_by_number[4] =
+{
+  { "SATISFACTION_UNSPECIFIED", "TONGXIN__GATEWAY__V1__SATISFACTION__SATISFACTION_UNSPECIFIED", 0 },
+  { "SATISFACTION_SATISFIED", "TONGXIN__GATEWAY__V1__SATISFACTION__SATISFACTION_SATISFIED", 1 },
+  { "SATISFACTION_BASICALLY_SATISFIED", "TONGXIN__GATEWAY__V1__SATISFACTION__SATISFACTION_BASICALLY_SATISFIED", 2 },
+  { "SATISFACTION_DISSATISFIED", "TONGXIN__GATEWAY__V1__SATISFACTION__SATISFACTION_DISSATISFIED", 3 },
+};
+static const ProtobufCIntRange tongxin__gateway__v1__satisfaction__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex tongxin__gateway__v1__satisfaction__enum_values_by_name[4] =
+{
+  { "SATISFACTION_BASICALLY_SATISFIED", 2 },
+  { "SATISFACTION_DISSATISFIED", 3 },
+  { "SATISFACTION_SATISFIED", 1 },
+  { "SATISFACTION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__gateway__v1__satisfaction__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.Satisfaction",
+  "Satisfaction",
+  "Tongxin__Gateway__V1__Satisfaction",
+  "tongxin.gateway.v1",
+  4,
+  tongxin__gateway__v1__satisfaction__enum_values_by_number,
+  4,
+  tongxin__gateway__v1__satisfaction__enum_values_by_name,
+  1,
+  tongxin__gateway__v1__satisfaction__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__gateway__v1__export_format__enum_values_by_number[3] =
+{
+  { "EXPORT_FORMAT_UNSPECIFIED", "TONGXIN__GATEWAY__V1__EXPORT_FORMAT__EXPORT_FORMAT_UNSPECIFIED", 0 },
+  { "EXPORT_FORMAT_JSON", "TONGXIN__GATEWAY__V1__EXPORT_FORMAT__EXPORT_FORMAT_JSON", 1 },
+  { "EXPORT_FORMAT_CSV", "TONGXIN__GATEWAY__V1__EXPORT_FORMAT__EXPORT_FORMAT_CSV", 2 },
+};
+static const ProtobufCIntRange tongxin__gateway__v1__export_format__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__gateway__v1__export_format__enum_values_by_name[3] =
+{
+  { "EXPORT_FORMAT_CSV", 2 },
+  { "EXPORT_FORMAT_JSON", 1 },
+  { "EXPORT_FORMAT_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__gateway__v1__export_format__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.ExportFormat",
+  "ExportFormat",
+  "Tongxin__Gateway__V1__ExportFormat",
+  "tongxin.gateway.v1",
+  3,
+  tongxin__gateway__v1__export_format__enum_values_by_number,
+  3,
+  tongxin__gateway__v1__export_format__enum_values_by_name,
+  1,
+  tongxin__gateway__v1__export_format__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_descriptors[17] =
 {
   { "Login", &tongxin__gateway__v1__login_request__descriptor, &tongxin__gateway__v1__login_response__descriptor },
   { "Logout", &tongxin__gateway__v1__logout_request__descriptor, &tongxin__gateway__v1__logout_response__descriptor },
@@ -2058,18 +3855,28 @@ static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_des
   { "RevokeAPIKey", &tongxin__gateway__v1__revoke_apikey_request__descriptor, &tongxin__gateway__v1__revoke_apikey_response__descriptor },
   { "GrantRole", &tongxin__gateway__v1__grant_role_request__descriptor, &tongxin__gateway__v1__grant__descriptor },
   { "RevokeGrant", &tongxin__gateway__v1__revoke_grant_request__descriptor, &tongxin__gateway__v1__revoke_grant_response__descriptor },
+  { "SubmitAppeal", &tongxin__gateway__v1__submit_appeal_request__descriptor, &tongxin__gateway__v1__appeal__descriptor },
+  { "GetAppeal", &tongxin__gateway__v1__get_appeal_request__descriptor, &tongxin__gateway__v1__appeal__descriptor },
+  { "RecordAppealEvent", &tongxin__gateway__v1__record_appeal_event_request__descriptor, &tongxin__gateway__v1__appeal__descriptor },
+  { "ListChanges", &tongxin__gateway__v1__list_changes_request__descriptor, &tongxin__gateway__v1__list_changes_response__descriptor },
+  { "ExportOpenData", &tongxin__gateway__v1__export_open_data_request__descriptor, &tongxin__gateway__v1__export_open_data_response__descriptor },
 };
 const unsigned tongxin__gateway__v1__gateway__method_indices_by_name[] = {
   8,        /* CreateAPIKey */
   3,        /* CreateAccount */
   6,        /* DisableAccount */
+  16,        /* ExportOpenData */
   4,        /* GetAccount */
+  13,        /* GetAppeal */
   10,        /* GrantRole */
+  15,        /* ListChanges */
   0,        /* Login */
   1,        /* Logout */
+  14,        /* RecordAppealEvent */
   9,        /* RevokeAPIKey */
   11,        /* RevokeGrant */
   7,        /* RevokeSessions */
+  12,        /* SubmitAppeal */
   5,        /* UnlockAccount */
   2         /* WhoAmI */
 };
@@ -2080,7 +3887,7 @@ const ProtobufCServiceDescriptor tongxin__gateway__v1__gateway__descriptor =
   "Gateway",
   "Tongxin__Gateway__V1__Gateway",
   "tongxin.gateway.v1",
-  12,
+  17,
   tongxin__gateway__v1__gateway__method_descriptors,
   tongxin__gateway__v1__gateway__method_indices_by_name
 };
@@ -2179,6 +3986,46 @@ void tongxin__gateway__v1__gateway__revoke_grant(ProtobufCService *service,
 {
   assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
   service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__submit_appeal(ProtobufCService *service,
+                                                  const Tongxin__Gateway__V1__SubmitAppealRequest *input,
+                                                  Tongxin__Gateway__V1__Appeal_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__get_appeal(ProtobufCService *service,
+                                               const Tongxin__Gateway__V1__GetAppealRequest *input,
+                                               Tongxin__Gateway__V1__Appeal_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__record_appeal_event(ProtobufCService *service,
+                                                        const Tongxin__Gateway__V1__RecordAppealEventRequest *input,
+                                                        Tongxin__Gateway__V1__Appeal_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__list_changes(ProtobufCService *service,
+                                                 const Tongxin__Gateway__V1__ListChangesRequest *input,
+                                                 Tongxin__Gateway__V1__ListChangesResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__export_open_data(ProtobufCService *service,
+                                                     const Tongxin__Gateway__V1__ExportOpenDataRequest *input,
+                                                     Tongxin__Gateway__V1__ExportOpenDataResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__gateway__v1__gateway__init (Tongxin__Gateway__V1__Gateway_Service *service,
                                           Tongxin__Gateway__V1__Gateway_ServiceDestroy destroy)

@@ -2212,6 +2212,186 @@ void   tongxin__membership__v1__confirm_notice_request__free_unpacked
   assert(message->base.descriptor == &tongxin__membership__v1__confirm_notice_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__membership__v1__public_notice__init
+                     (Tongxin__Membership__V1__PublicNotice         *message)
+{
+  static const Tongxin__Membership__V1__PublicNotice init_value = TONGXIN__MEMBERSHIP__V1__PUBLIC_NOTICE__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__public_notice__get_packed_size
+                     (const Tongxin__Membership__V1__PublicNotice *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_notice__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__public_notice__pack
+                     (const Tongxin__Membership__V1__PublicNotice *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_notice__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__public_notice__pack_to_buffer
+                     (const Tongxin__Membership__V1__PublicNotice *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_notice__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__PublicNotice *
+       tongxin__membership__v1__public_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__PublicNotice *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__public_notice__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__public_notice__free_unpacked
+                     (Tongxin__Membership__V1__PublicNotice *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__public_notice__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__public_nominee__init
+                     (Tongxin__Membership__V1__PublicNominee         *message)
+{
+  static const Tongxin__Membership__V1__PublicNominee init_value = TONGXIN__MEMBERSHIP__V1__PUBLIC_NOMINEE__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__public_nominee__get_packed_size
+                     (const Tongxin__Membership__V1__PublicNominee *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_nominee__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__public_nominee__pack
+                     (const Tongxin__Membership__V1__PublicNominee *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_nominee__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__public_nominee__pack_to_buffer
+                     (const Tongxin__Membership__V1__PublicNominee *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__public_nominee__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__PublicNominee *
+       tongxin__membership__v1__public_nominee__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__PublicNominee *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__public_nominee__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__public_nominee__free_unpacked
+                     (Tongxin__Membership__V1__PublicNominee *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__public_nominee__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__list_public_notices_request__init
+                     (Tongxin__Membership__V1__ListPublicNoticesRequest         *message)
+{
+  static const Tongxin__Membership__V1__ListPublicNoticesRequest init_value = TONGXIN__MEMBERSHIP__V1__LIST_PUBLIC_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__list_public_notices_request__get_packed_size
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__list_public_notices_request__pack
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__list_public_notices_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__ListPublicNoticesRequest *
+       tongxin__membership__v1__list_public_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__ListPublicNoticesRequest *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__list_public_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__list_public_notices_request__free_unpacked
+                     (Tongxin__Membership__V1__ListPublicNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__membership__v1__list_public_notices_response__init
+                     (Tongxin__Membership__V1__ListPublicNoticesResponse         *message)
+{
+  static const Tongxin__Membership__V1__ListPublicNoticesResponse init_value = TONGXIN__MEMBERSHIP__V1__LIST_PUBLIC_NOTICES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__membership__v1__list_public_notices_response__get_packed_size
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__membership__v1__list_public_notices_response__pack
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__membership__v1__list_public_notices_response__pack_to_buffer
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Membership__V1__ListPublicNoticesResponse *
+       tongxin__membership__v1__list_public_notices_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Membership__V1__ListPublicNoticesResponse *)
+     protobuf_c_message_unpack (&tongxin__membership__v1__list_public_notices_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__membership__v1__list_public_notices_response__free_unpacked
+                     (Tongxin__Membership__V1__ListPublicNoticesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__membership__v1__list_public_notices_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__membership__v1__candidate_votes__init
                      (Tongxin__Membership__V1__CandidateVotes         *message)
 {
@@ -6779,6 +6959,366 @@ const ProtobufCMessageDescriptor tongxin__membership__v1__confirm_notice_request
   (ProtobufCMessageInit) tongxin__membership__v1__confirm_notice_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__membership__v1__public_notice__field_descriptors[12] =
+{
+  {
+    "notice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "council_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, council_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "council_kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, council_kind),
+    &tongxin__membership__v1__council_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_name",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, unit_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, status),
+    &tongxin__membership__v1__notice_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, published_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_day",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, first_day),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_day",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, last_day),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "nominees",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Membership__V1__PublicNotice, n_nominees),
+    offsetof(Tongxin__Membership__V1__PublicNotice, nominees),
+    &tongxin__membership__v1__public_nominee__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "objection_count",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNotice, objection_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__public_notice__field_indices_by_name[] = {
+  2,   /* field[2] = council_kind */
+  1,   /* field[1] = council_name */
+  4,   /* field[4] = division_code */
+  8,   /* field[8] = first_day */
+  9,   /* field[9] = last_day */
+  10,   /* field[10] = nominees */
+  0,   /* field[0] = notice_id */
+  11,   /* field[11] = objection_count */
+  7,   /* field[7] = published_at */
+  6,   /* field[6] = status */
+  5,   /* field[5] = unit_name */
+  3,   /* field[3] = unit_path */
+};
+static const ProtobufCIntRange tongxin__membership__v1__public_notice__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__public_notice__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.PublicNotice",
+  "PublicNotice",
+  "Tongxin__Membership__V1__PublicNotice",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__PublicNotice),
+  12,
+  tongxin__membership__v1__public_notice__field_descriptors,
+  tongxin__membership__v1__public_notice__field_indices_by_name,
+  1,  tongxin__membership__v1__public_notice__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__public_notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__public_nominee__field_descriptors[2] =
+{
+  {
+    "masked_name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNominee, masked_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__PublicNominee, role),
+    &tongxin__membership__v1__council_role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__public_nominee__field_indices_by_name[] = {
+  0,   /* field[0] = masked_name */
+  1,   /* field[1] = role */
+};
+static const ProtobufCIntRange tongxin__membership__v1__public_nominee__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__public_nominee__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.PublicNominee",
+  "PublicNominee",
+  "Tongxin__Membership__V1__PublicNominee",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__PublicNominee),
+  2,
+  tongxin__membership__v1__public_nominee__field_descriptors,
+  tongxin__membership__v1__public_nominee__field_indices_by_name,
+  1,  tongxin__membership__v1__public_nominee__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__public_nominee__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__list_public_notices_request__field_descriptors[4] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesRequest, unit),
+    &tongxin__common__v1__unit_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesRequest, published_from),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesRequest, published_until),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesRequest, page),
+    &tongxin__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__list_public_notices_request__field_indices_by_name[] = {
+  3,   /* field[3] = page */
+  1,   /* field[1] = published_from */
+  2,   /* field[2] = published_until */
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange tongxin__membership__v1__list_public_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__list_public_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.ListPublicNoticesRequest",
+  "ListPublicNoticesRequest",
+  "Tongxin__Membership__V1__ListPublicNoticesRequest",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__ListPublicNoticesRequest),
+  4,
+  tongxin__membership__v1__list_public_notices_request__field_descriptors,
+  tongxin__membership__v1__list_public_notices_request__field_indices_by_name,
+  1,  tongxin__membership__v1__list_public_notices_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__list_public_notices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__membership__v1__list_public_notices_response__field_descriptors[2] =
+{
+  {
+    "notices",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesResponse, n_notices),
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesResponse, notices),
+    &tongxin__membership__v1__public_notice__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Membership__V1__ListPublicNoticesResponse, page),
+    &tongxin__common__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__membership__v1__list_public_notices_response__field_indices_by_name[] = {
+  0,   /* field[0] = notices */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange tongxin__membership__v1__list_public_notices_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__membership__v1__list_public_notices_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.membership.v1.ListPublicNoticesResponse",
+  "ListPublicNoticesResponse",
+  "Tongxin__Membership__V1__ListPublicNoticesResponse",
+  "tongxin.membership.v1",
+  sizeof(Tongxin__Membership__V1__ListPublicNoticesResponse),
+  2,
+  tongxin__membership__v1__list_public_notices_response__field_descriptors,
+  tongxin__membership__v1__list_public_notices_response__field_indices_by_name,
+  1,  tongxin__membership__v1__list_public_notices_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__membership__v1__list_public_notices_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tongxin__membership__v1__candidate_votes__field_descriptors[2] =
 {
   {
@@ -8094,7 +8634,7 @@ const ProtobufCEnumDescriptor tongxin__membership__v1__electing_body__descriptor
   tongxin__membership__v1__electing_body__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[33] =
+static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__method_descriptors[34] =
 {
   { "CreateUnit", &tongxin__membership__v1__create_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
   { "GetUnit", &tongxin__membership__v1__get_unit_request__descriptor, &tongxin__membership__v1__unit__descriptor },
@@ -8122,6 +8662,7 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
   { "CheckComposition", &tongxin__membership__v1__check_composition_request__descriptor, &tongxin__membership__v1__check_composition_response__descriptor },
   { "PublishNotice", &tongxin__membership__v1__publish_notice_request__descriptor, &tongxin__membership__v1__notice__descriptor },
   { "GetNotice", &tongxin__membership__v1__get_notice_request__descriptor, &tongxin__membership__v1__notice__descriptor },
+  { "ListPublicNotices", &tongxin__membership__v1__list_public_notices_request__descriptor, &tongxin__membership__v1__list_public_notices_response__descriptor },
   { "FileObjection", &tongxin__membership__v1__file_objection_request__descriptor, &tongxin__membership__v1__objection__descriptor },
   { "ResolveObjection", &tongxin__membership__v1__resolve_objection_request__descriptor, &tongxin__membership__v1__objection__descriptor },
   { "ConfirmNotice", &tongxin__membership__v1__confirm_notice_request__descriptor, &tongxin__membership__v1__council__descriptor },
@@ -8133,32 +8674,33 @@ static const ProtobufCMethodDescriptor tongxin__membership__v1__membership__meth
 const unsigned tongxin__membership__v1__membership__method_indices_by_name[] = {
   11,        /* AddKinship */
   23,        /* CheckComposition */
-  28,        /* ConfirmNotice */
+  29,        /* ConfirmNotice */
   13,        /* CreateCouncil */
   7,        /* CreatePerson */
   0,        /* CreateUnit */
   19,        /* DissolveCouncil */
-  30,        /* EndTerm */
+  31,        /* EndTerm */
   18,        /* EndTopic */
-  26,        /* FileObjection */
+  27,        /* FileObjection */
   10,        /* FindPeople */
   20,        /* GetCompositionRules */
   14,        /* GetCouncil */
-  31,        /* GetMembershipHistory */
+  32,        /* GetMembershipHistory */
   25,        /* GetNotice */
   8,        /* GetPerson */
-  32,        /* GetRoster */
+  33,        /* GetRoster */
   1,        /* GetUnit */
   6,        /* ImportUnits */
   15,        /* ListCouncils */
+  26,        /* ListPublicNotices */
   5,        /* ListUnits */
   3,        /* MoveUnit */
   16,        /* NominateMember */
   24,        /* PublishNotice */
-  29,        /* RecordElection */
+  30,        /* RecordElection */
   17,        /* RemoveMember */
   22,        /* ResetCompositionRule */
-  27,        /* ResolveObjection */
+  28,        /* ResolveObjection */
   4,        /* RetireUnit */
   12,        /* RotatePIIKey */
   21,        /* SetCompositionRule */
@@ -8172,7 +8714,7 @@ const ProtobufCServiceDescriptor tongxin__membership__v1__membership__descriptor
   "Membership",
   "Tongxin__Membership__V1__Membership",
   "tongxin.membership.v1",
-  33,
+  34,
   tongxin__membership__v1__membership__method_descriptors,
   tongxin__membership__v1__membership__method_indices_by_name
 };
@@ -8384,13 +8926,21 @@ void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
   service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__membership__v1__membership__list_public_notices(ProtobufCService *service,
+                                                              const Tongxin__Membership__V1__ListPublicNoticesRequest *input,
+                                                              Tongxin__Membership__V1__ListPublicNoticesResponse_Closure closure,
+                                                              void *closure_data)
+{
+  assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__membership__v1__membership__file_objection(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__FileObjectionRequest *input,
                                                          Tongxin__Membership__V1__Objection_Closure closure,
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *service,
                                                             const Tongxin__Membership__V1__ResolveObjectionRequest *input,
@@ -8398,7 +8948,7 @@ void tongxin__membership__v1__membership__resolve_objection(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__ConfirmNoticeRequest *input,
@@ -8406,7 +8956,7 @@ void tongxin__membership__v1__membership__confirm_notice(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__record_election(ProtobufCService *service,
                                                           const Tongxin__Membership__V1__RecordElectionRequest *input,
@@ -8414,7 +8964,7 @@ void tongxin__membership__v1__membership__record_election(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    const Tongxin__Membership__V1__EndTermRequest *input,
@@ -8422,7 +8972,7 @@ void tongxin__membership__v1__membership__end_term(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_membership_history(ProtobufCService *service,
                                                                  const Tongxin__Membership__V1__GetMembershipHistoryRequest *input,
@@ -8430,7 +8980,7 @@ void tongxin__membership__v1__membership__get_membership_history(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetRosterRequest *input,
@@ -8438,7 +8988,7 @@ void tongxin__membership__v1__membership__get_roster(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tongxin__membership__v1__membership__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Membership_Service *service,
                                                 Tongxin__Membership__V1__Membership_ServiceDestroy destroy)

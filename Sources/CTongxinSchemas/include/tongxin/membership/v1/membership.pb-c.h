@@ -65,6 +65,10 @@ typedef struct Tongxin__Membership__V1__GetNoticeRequest Tongxin__Membership__V1
 typedef struct Tongxin__Membership__V1__FileObjectionRequest Tongxin__Membership__V1__FileObjectionRequest;
 typedef struct Tongxin__Membership__V1__ResolveObjectionRequest Tongxin__Membership__V1__ResolveObjectionRequest;
 typedef struct Tongxin__Membership__V1__ConfirmNoticeRequest Tongxin__Membership__V1__ConfirmNoticeRequest;
+typedef struct Tongxin__Membership__V1__PublicNotice Tongxin__Membership__V1__PublicNotice;
+typedef struct Tongxin__Membership__V1__PublicNominee Tongxin__Membership__V1__PublicNominee;
+typedef struct Tongxin__Membership__V1__ListPublicNoticesRequest Tongxin__Membership__V1__ListPublicNoticesRequest;
+typedef struct Tongxin__Membership__V1__ListPublicNoticesResponse Tongxin__Membership__V1__ListPublicNoticesResponse;
 typedef struct Tongxin__Membership__V1__CandidateVotes Tongxin__Membership__V1__CandidateVotes;
 typedef struct Tongxin__Membership__V1__RecordElectionRequest Tongxin__Membership__V1__RecordElectionRequest;
 typedef struct Tongxin__Membership__V1__CandidateResult Tongxin__Membership__V1__CandidateResult;
@@ -1270,6 +1274,83 @@ struct  Tongxin__Membership__V1__ConfirmNoticeRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A public notice as the public sees it (公示 is public by its nature, 004): the council,
+ * its unit, the window and the nominees — each nominee's name masked to its first character
+ * (张*), no person ids, phones or ID numbers; objections counted, never shown (the objector
+ * and the reason are personal). What open-data portals get (the gateway's ExportOpenData).
+ */
+struct  Tongxin__Membership__V1__PublicNotice
+{
+  ProtobufCMessage base;
+  char *notice_id;
+  char *council_name;
+  Tongxin__Membership__V1__CouncilKind council_kind;
+  char *unit_path;
+  /*
+   * 统计用区划代码 of the council's unit.
+   */
+  char *division_code;
+  char *unit_name;
+  Tongxin__Membership__V1__NoticeStatus status;
+  Tongxin__Common__V1__Timestamp *published_at;
+  Tongxin__Common__V1__Date *first_day;
+  Tongxin__Common__V1__Date *last_day;
+  size_t n_nominees;
+  Tongxin__Membership__V1__PublicNominee **nominees;
+  int32_t objection_count;
+};
+#define TONGXIN__MEMBERSHIP__V1__PUBLIC_NOTICE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__public_notice__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_KIND__COUNCIL_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__NOTICE_STATUS__NOTICE_STATUS_UNSPECIFIED, NULL, NULL, NULL, 0,NULL, 0 }
+
+
+struct  Tongxin__Membership__V1__PublicNominee
+{
+  ProtobufCMessage base;
+  /*
+   * The first character of the name, the rest starred (张*, 欧**).
+   */
+  char *masked_name;
+  Tongxin__Membership__V1__CouncilRole role;
+};
+#define TONGXIN__MEMBERSHIP__V1__PUBLIC_NOMINEE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__public_nominee__descriptor) \
+    , (char *)protobuf_c_empty_string, TONGXIN__MEMBERSHIP__V1__COUNCIL_ROLE__COUNCIL_ROLE_UNSPECIFIED }
+
+
+/*
+ * The notices published in a unit's subtree in [published_from, published_until), oldest
+ * first, keyset-paged.
+ */
+struct  Tongxin__Membership__V1__ListPublicNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The caller's whole scope when absent.
+   */
+  Tongxin__Common__V1__UnitRef *unit;
+  Tongxin__Common__V1__Timestamp *published_from;
+  Tongxin__Common__V1__Timestamp *published_until;
+  Tongxin__Common__V1__PageRequest *page;
+};
+#define TONGXIN__MEMBERSHIP__V1__LIST_PUBLIC_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__list_public_notices_request__descriptor) \
+    , NULL, NULL, NULL, NULL }
+
+
+struct  Tongxin__Membership__V1__ListPublicNoticesResponse
+{
+  ProtobufCMessage base;
+  size_t n_notices;
+  Tongxin__Membership__V1__PublicNotice **notices;
+  Tongxin__Common__V1__PageInfo *page;
+};
+#define TONGXIN__MEMBERSHIP__V1__LIST_PUBLIC_NOTICES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__membership__v1__list_public_notices_response__descriptor) \
+    , 0,NULL, NULL }
+
+
 struct  Tongxin__Membership__V1__CandidateVotes
 {
   ProtobufCMessage base;
@@ -2390,6 +2471,82 @@ Tongxin__Membership__V1__ConfirmNoticeRequest *
 void   tongxin__membership__v1__confirm_notice_request__free_unpacked
                      (Tongxin__Membership__V1__ConfirmNoticeRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__PublicNotice methods */
+void   tongxin__membership__v1__public_notice__init
+                     (Tongxin__Membership__V1__PublicNotice         *message);
+size_t tongxin__membership__v1__public_notice__get_packed_size
+                     (const Tongxin__Membership__V1__PublicNotice   *message);
+size_t tongxin__membership__v1__public_notice__pack
+                     (const Tongxin__Membership__V1__PublicNotice   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__public_notice__pack_to_buffer
+                     (const Tongxin__Membership__V1__PublicNotice   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__PublicNotice *
+       tongxin__membership__v1__public_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__public_notice__free_unpacked
+                     (Tongxin__Membership__V1__PublicNotice *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__PublicNominee methods */
+void   tongxin__membership__v1__public_nominee__init
+                     (Tongxin__Membership__V1__PublicNominee         *message);
+size_t tongxin__membership__v1__public_nominee__get_packed_size
+                     (const Tongxin__Membership__V1__PublicNominee   *message);
+size_t tongxin__membership__v1__public_nominee__pack
+                     (const Tongxin__Membership__V1__PublicNominee   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__public_nominee__pack_to_buffer
+                     (const Tongxin__Membership__V1__PublicNominee   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__PublicNominee *
+       tongxin__membership__v1__public_nominee__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__public_nominee__free_unpacked
+                     (Tongxin__Membership__V1__PublicNominee *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__ListPublicNoticesRequest methods */
+void   tongxin__membership__v1__list_public_notices_request__init
+                     (Tongxin__Membership__V1__ListPublicNoticesRequest         *message);
+size_t tongxin__membership__v1__list_public_notices_request__get_packed_size
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest   *message);
+size_t tongxin__membership__v1__list_public_notices_request__pack
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__list_public_notices_request__pack_to_buffer
+                     (const Tongxin__Membership__V1__ListPublicNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__ListPublicNoticesRequest *
+       tongxin__membership__v1__list_public_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__list_public_notices_request__free_unpacked
+                     (Tongxin__Membership__V1__ListPublicNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Membership__V1__ListPublicNoticesResponse methods */
+void   tongxin__membership__v1__list_public_notices_response__init
+                     (Tongxin__Membership__V1__ListPublicNoticesResponse         *message);
+size_t tongxin__membership__v1__list_public_notices_response__get_packed_size
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse   *message);
+size_t tongxin__membership__v1__list_public_notices_response__pack
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__membership__v1__list_public_notices_response__pack_to_buffer
+                     (const Tongxin__Membership__V1__ListPublicNoticesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Membership__V1__ListPublicNoticesResponse *
+       tongxin__membership__v1__list_public_notices_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__membership__v1__list_public_notices_response__free_unpacked
+                     (Tongxin__Membership__V1__ListPublicNoticesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Membership__V1__CandidateVotes methods */
 void   tongxin__membership__v1__candidate_votes__init
                      (Tongxin__Membership__V1__CandidateVotes         *message);
@@ -2729,6 +2886,18 @@ typedef void (*Tongxin__Membership__V1__ResolveObjectionRequest_Closure)
 typedef void (*Tongxin__Membership__V1__ConfirmNoticeRequest_Closure)
                  (const Tongxin__Membership__V1__ConfirmNoticeRequest *message,
                   void *closure_data);
+typedef void (*Tongxin__Membership__V1__PublicNotice_Closure)
+                 (const Tongxin__Membership__V1__PublicNotice *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__PublicNominee_Closure)
+                 (const Tongxin__Membership__V1__PublicNominee *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__ListPublicNoticesRequest_Closure)
+                 (const Tongxin__Membership__V1__ListPublicNoticesRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Membership__V1__ListPublicNoticesResponse_Closure)
+                 (const Tongxin__Membership__V1__ListPublicNoticesResponse *message,
+                  void *closure_data);
 typedef void (*Tongxin__Membership__V1__CandidateVotes_Closure)
                  (const Tongxin__Membership__V1__CandidateVotes *message,
                   void *closure_data);
@@ -2870,6 +3039,10 @@ struct Tongxin__Membership__V1__Membership_Service
                      const Tongxin__Membership__V1__GetNoticeRequest *input,
                      Tongxin__Membership__V1__Notice_Closure closure,
                      void *closure_data);
+  void (*list_public_notices)(Tongxin__Membership__V1__Membership_Service *service,
+                              const Tongxin__Membership__V1__ListPublicNoticesRequest *input,
+                              Tongxin__Membership__V1__ListPublicNoticesResponse_Closure closure,
+                              void *closure_data);
   void (*file_objection)(Tongxin__Membership__V1__Membership_Service *service,
                          const Tongxin__Membership__V1__FileObjectionRequest *input,
                          Tongxin__Membership__V1__Objection_Closure closure,
@@ -2932,6 +3105,7 @@ void tongxin__membership__v1__membership__init (Tongxin__Membership__V1__Members
       function_prefix__ ## check_composition,\
       function_prefix__ ## publish_notice,\
       function_prefix__ ## get_notice,\
+      function_prefix__ ## list_public_notices,\
       function_prefix__ ## file_objection,\
       function_prefix__ ## resolve_objection,\
       function_prefix__ ## confirm_notice,\
@@ -3043,6 +3217,10 @@ void tongxin__membership__v1__membership__get_notice(ProtobufCService *service,
                                                      const Tongxin__Membership__V1__GetNoticeRequest *input,
                                                      Tongxin__Membership__V1__Notice_Closure closure,
                                                      void *closure_data);
+void tongxin__membership__v1__membership__list_public_notices(ProtobufCService *service,
+                                                              const Tongxin__Membership__V1__ListPublicNoticesRequest *input,
+                                                              Tongxin__Membership__V1__ListPublicNoticesResponse_Closure closure,
+                                                              void *closure_data);
 void tongxin__membership__v1__membership__file_objection(ProtobufCService *service,
                                                          const Tongxin__Membership__V1__FileObjectionRequest *input,
                                                          Tongxin__Membership__V1__Objection_Closure closure,
@@ -3134,6 +3312,10 @@ extern const ProtobufCMessageDescriptor tongxin__membership__v1__get_notice_requ
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__file_objection_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__resolve_objection_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__confirm_notice_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__public_notice__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__public_nominee__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__list_public_notices_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__membership__v1__list_public_notices_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_votes__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__record_election_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__membership__v1__candidate_result__descriptor;
