@@ -196,7 +196,7 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "GatewayRules", "GatewayAPI", "MembershipAPI", "AgendaAPI", "HealthAPI", "AuditAPI", "ChangesAPI", "TongxinService", "TongxinSchemas",
+                "GatewayRules", "GatewayAPI", "MembershipAPI", "AgendaAPI", "SessionAPI", "SupervisionAPI", "HealthAPI", "AuditAPI", "ChangesAPI", "TongxinService", "TongxinSchemas",
                 "TongxinRPC", "TongxinPostgres", "TongxinWire", logging, lifecycle,
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

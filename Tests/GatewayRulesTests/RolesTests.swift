@@ -7,13 +7,27 @@ struct RolesTests {
     func table() {
         let agenda: Set<String> = ["agenda.read", "agenda.write", "agenda.rules", "agenda.advance"]
         let integration: Set<String> = ["appeals.read", "changes.read", "public.read"]
-        #expect(Role.countyAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "membership.rules", "people.search", "pii.read"]))
-        #expect(Role.townAdmin.permissions == agenda.union(integration).union(["membership.read", "membership.write", "people.search", "pii.read"]))
-        #expect(Role.villageClerk.permissions == integration.union(["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write"]))
-        #expect(Role.councilChair.permissions == ["membership.read", "membership.write", "agenda.read", "agenda.advance", "public.read"])
-        #expect(Role.supervisor.permissions == integration.union(["membership.read", "people.search", "agenda.read", "agenda.advance"]))
-        #expect(Role.assessor.permissions == ["membership.read", "agenda.read", "changes.read", "public.read"])
-        #expect(Role.integrationClient.permissions == integration.union(["membership.read", "agenda.read", "agenda.write", "appeals.submit"]))
+        let session: Set<String> = ["session.read", "session.write", "session.rules"]
+        #expect(Role.countyAdmin.permissions == agenda.union(integration).union(session).union(
+            ["membership.read", "membership.write", "membership.rules", "people.search", "pii.read", "supervision.read", "supervision.write"]))
+        #expect(Role.townAdmin.permissions == agenda.union(integration).union(session).union(
+            ["membership.read", "membership.write", "people.search", "pii.read", "supervision.read", "supervision.write", "supervision.progress"]))
+        #expect(Role.villageClerk.permissions == integration.union(
+            ["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write", "session.read", "session.write",
+             "supervision.read", "supervision.progress", "supervision.feedback"]))
+        #expect(Role.councilChair.permissions == [
+            "membership.read", "membership.write", "agenda.read", "agenda.advance", "session.read", "session.write", "session.vote",
+            "supervision.read", "public.read"])
+        #expect(Role.councilMember.permissions == [
+            "membership.read", "agenda.read", "session.read", "session.vote", "supervision.read", "supervision.feedback", "public.read"])
+        #expect(Role.supervisor.permissions == integration.union(
+            ["membership.read", "people.search", "agenda.read", "agenda.advance", "session.read", "supervision.read", "supervision.check"]))
+        #expect(Role.assessor.permissions == [
+            "membership.read", "agenda.read", "session.read", "supervision.read", "supervision.assess", "changes.read", "public.read"])
+        #expect(Role.integrationClient.permissions == integration.union(
+            ["membership.read", "agenda.read", "agenda.write", "session.read", "supervision.read", "appeals.submit"]))
+        // Only the session service's own token opens cases.
+        #expect(Role.allCases.allSatisfy { !$0.permissions.contains("supervision.intake") })
         #expect(Role.systemAdmin.permissions == ["gateway.accounts", "pii.rotate"])
         #expect(Role.securityAdmin.permissions == ["gateway.grants"])
         #expect(Role.auditAdmin.permissions == ["audit.verify", "audit.read"])

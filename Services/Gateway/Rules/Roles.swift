@@ -19,6 +19,9 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case villageClerk = "village_clerk"
     /// 议事会主席 — the chair of a council.
     case councilChair = "council_chair"
+    /// 议事会成员 — a member of a council: speaks and votes in meetings (their own ballot),
+    /// rates finished cases (评事).
+    case councilMember = "council_member"
     /// 监督组/村务监督委员会成员 — a member of the supervision group.
     case supervisor
     /// 评估员 — scores towns on the index (003).
@@ -39,31 +42,48 @@ public enum Role: String, Sendable, CaseIterable, Codable {
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.membershipRules,
              GatewayPermission.peopleSearch, GatewayPermission.piiRead,
              GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
+             GatewayPermission.sessionRead, GatewayPermission.sessionWrite, GatewayPermission.sessionRules,
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionWrite,
              GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .townAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
              GatewayPermission.piiRead,
              GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
+             GatewayPermission.sessionRead, GatewayPermission.sessionWrite, GatewayPermission.sessionRules,
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionWrite, GatewayPermission.supervisionProgress,
              GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .villageClerk:
+            // Records meetings (check-in, opinions, paper ballots, results) and residents'
+            // ratings; reports progress on the cases it is responsible for.
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
              GatewayPermission.agendaRead, GatewayPermission.agendaWrite,
+             GatewayPermission.sessionRead, GatewayPermission.sessionWrite,
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionProgress, GatewayPermission.supervisionFeedback,
              GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .councilChair:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite,
-             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance, GatewayPermission.publicRead]
+             GatewayPermission.agendaRead, GatewayPermission.agendaAdvance,
+             GatewayPermission.sessionRead, GatewayPermission.sessionWrite, GatewayPermission.sessionVote,
+             GatewayPermission.supervisionRead, GatewayPermission.publicRead]
+        case .councilMember:
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead,
+             GatewayPermission.sessionRead, GatewayPermission.sessionVote,
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionFeedback, GatewayPermission.publicRead]
         case .supervisor:
+            // 村务监督委员会: follows everything, checks cases (督查).
             [GatewayPermission.membershipRead, GatewayPermission.peopleSearch,
              GatewayPermission.agendaRead, GatewayPermission.agendaAdvance,
+             GatewayPermission.sessionRead, GatewayPermission.supervisionRead, GatewayPermission.supervisionCheck,
              GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .assessor:
-            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
+            [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.sessionRead,
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionAssess, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .integrationClient:
             // A government system pushes its work orders (SubmitAppeal, or RecordItem with an
             // external reference), records its own acts on them (督办, 办结, 回访, 评价), follows
             // the change feed and exports open data.
             [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.agendaWrite,
-             GatewayPermission.appealsSubmit, GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
+             GatewayPermission.sessionRead, GatewayPermission.supervisionRead, GatewayPermission.appealsSubmit, GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
         case .systemAdmin:
             [GatewayPermission.accounts, GatewayPermission.piiRotate]
         case .securityAdmin:
@@ -92,6 +112,23 @@ public enum GatewayPermission {
     public static let agendaWrite = "agenda.write"
     public static let agendaRules = "agenda.rules"
     public static let agendaAdvance = "agenda.advance"
+    public static let sessionRead = "session.read"
+    public static let sessionWrite = "session.write"
+    /// Cast one's own ballot, raise an objection.
+    public static let sessionVote = "session.vote"
+    /// Democracy days.
+    public static let sessionRules = "session.rules"
+    public static let supervisionRead = "supervision.read"
+    public static let supervisionWrite = "supervision.write"
+    /// Report progress (the responsible person only, checked by the service).
+    public static let supervisionProgress = "supervision.progress"
+    /// Supervision checks (督查).
+    public static let supervisionCheck = "supervision.check"
+    /// Residents' ratings of finished cases (评事).
+    public static let supervisionFeedback = "supervision.feedback"
+    /// An assessor's index scores.
+    public static let supervisionAssess = "supervision.assess"
+    // supervision.intake (OpenCase) belongs to the session service's own token: no role has it.
     public static let peopleSearch = "people.search"
     public static let piiRead = "pii.read"
     public static let piiRotate = "pii.rotate"

@@ -94,6 +94,7 @@ struct RoleArgument: ExpressibleByArgument, Sendable {
         case .townAdmin: "镇街管理员"
         case .villageClerk: "村社文书"
         case .councilChair: "议事会主席"
+        case .councilMember: "议事会成员"
         case .supervisor: "监督员"
         case .assessor: "评估员"
         case .integrationClient: "对接系统"

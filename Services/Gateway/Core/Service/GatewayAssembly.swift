@@ -4,6 +4,8 @@ import GatewayRules
 import Logging
 import AgendaAPI
 import MembershipAPI
+import SessionAPI
+import SupervisionAPI
 import ServiceLifecycle
 import TongxinPostgres
 import TongxinRPC
@@ -19,6 +21,8 @@ public enum GatewayAssembly {
     public static let routable: [String: [RPCMethodDescriptor]] = [
         "membership": MembershipV1.Membership.allMethods,
         "agenda": AgendaV1.Agenda.allMethods,
+        "session": SessionV1.Session.allMethods,
+        "supervision": SupervisionV1.Supervision.allMethods,
     ]
 
     public struct Options: Sendable {
