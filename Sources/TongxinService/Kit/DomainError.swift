@@ -18,6 +18,11 @@ public enum DomainError: Error, Sendable, Equatable {
     case notFound(what: String)
     case alreadyExists(field: String, zh: String, en: String)
     case failedPrecondition(rule: String, zh: String, en: String, figures: [ErrorDetail.Figure] = [])
+    /// A rule about who may act that only the service can check (progress by someone who is
+    /// not the responsible person), beyond the method's permission the interceptor checked.
+    case permissionDenied(rule: String, zh: String, en: String)
+    /// Another service the call needs could not be read (a dossier frozen at closing).
+    case unavailable(zh: String, en: String)
 
     /// A field-level violation from a rules module (a path, a ballot, a period).
     public static func invalid(_ violation: DomainViolation) -> DomainError {
@@ -49,6 +54,11 @@ extension DomainError: RPCErrorConvertible {
         case .failedPrecondition(let rule, let zh, let en, let figures):
             RPCError(code: .failedPrecondition, message: "[\(rule)] \(zh) / \(en)",
                      detail: ErrorDetail(rule: rule, messageZH: zh, messageEN: en, figures: figures))
+        case .permissionDenied(let rule, let zh, let en):
+            RPCError(code: .permissionDenied, message: "[\(rule)] \(zh) / \(en)",
+                     detail: ErrorDetail(rule: rule, messageZH: zh, messageEN: en))
+        case .unavailable(let zh, let en):
+            RPCError(code: .unavailable, message: "\(zh) / \(en)", detail: ErrorDetail(messageZH: zh, messageEN: en))
         }
     }
 
@@ -68,6 +78,7 @@ extension DomainError: RPCErrorConvertible {
         case "council": "议事会"
         case "case": "落实事项"
         case "milestone": "节点"
+        case "indicator": "指标"
         case "dossier": "档案"
         case "appeal": "诉求"
         default: what

@@ -78,4 +78,25 @@ public enum Validate {
         }
         return LocalDate(Int(wire.year), Int(wire.month), Int(wire.day))
     }
+
+    /// References (attachments by reference): at most 20, each 1–500 characters.
+    public static func references(_ raw: [String], field: String) throws(DomainError) -> [String] {
+        guard raw.count <= 20 else {
+            throw .invalidArgument(field: field, zh: "附件不超过20个", en: "at most 20 attachments")
+        }
+        return try raw.map { value throws(DomainError) in try text(value, field: field, limit: 500, required: true) }
+    }
+
+    /// `raw` as a unit inside the caller's scope, or the caller's own scope when empty.
+    public static func unitOrScope(_ raw: String, caller: Caller) throws(DomainError) -> UnitPath {
+        raw.isEmpty ? try scope(of: caller) : try unit(raw, caller: caller)
+    }
+
+    /// A calendar year of the deployment's life (2000–2999).
+    public static func year(_ value: Int32, field: String = "year") throws(DomainError) -> Int {
+        guard (2000...2999).contains(value) else {
+            throw .invalidArgument(field: field, zh: "年份须在 2000–2999 之间", en: "a year between 2000 and 2999")
+        }
+        return Int(value)
+    }
 }

@@ -61,4 +61,9 @@ extension PostgresRow {
     public func localDate(_ column: String) throws -> LocalDate? {
         try self[column].decode(LocalDate?.self)
     }
+
+    /// A NOT NULL `date` column.
+    public func requiredDate(_ column: String) throws -> LocalDate {
+        try self[column].decode(LocalDate.self)
+    }
 }

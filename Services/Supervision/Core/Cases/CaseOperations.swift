@@ -62,10 +62,10 @@ struct CaseOperations {
     func assign(_ request: SupervisionV1.AssignCaseRequest) async throws -> SupervisionV1.ImplementationCase {
         let person = try Validate.text(request.responsiblePerson, field: "responsible_person", limit: 100, required: true)
         guard let rawDeadline = request.deadline else { throw SupervisionError.missing("deadline") }
-        let deadline = try rawDeadline.localDate(field: "deadline")
+        let deadline = try Validate.date(rawDeadline, field: "deadline")
         guard let decision = request.decision else { throw SupervisionError.missing("decision") }
         guard let rawDecided = decision.decidedOn else { throw SupervisionError.missing("decision.decided_on") }
-        let decidedOn = try rawDecided.localDate(field: "decision.decided_on")
+        let decidedOn = try Validate.date(rawDecided, field: "decision.decided_on")
         let summary = try Validate.text(decision.summary, field: "decision.summary", limit: 4000, required: true)
         let minutes = try Validate.text(decision.minutesRef, field: "decision.minutes_ref", limit: 500)
         let budget = try Validate.text(request.budgetNote, field: "budget_note", limit: 2000)
@@ -75,7 +75,7 @@ struct CaseOperations {
         let milestones = try request.milestones.map { spec throws(SupervisionError) -> (String, LocalDate) in
             let title = try Validate.text(spec.title, field: "milestones.title", limit: 200, required: true)
             guard let due = spec.dueOn else { throw .missing("milestones.due_on") }
-            let day = try due.localDate(field: "milestones.due_on")
+            let day = try Validate.date(due, field: "milestones.due_on")
             guard day <= deadline else {
                 throw .invalidArgument(field: "milestones.due_on", zh: "节点 \(day) 晚于办结期限 \(deadline)",
                                        en: "milestone due \(day) falls after the deadline \(deadline)")

@@ -57,7 +57,7 @@ struct CaseStore {
     /// A day the caller names (absent: today), never after today nor before the case opened.
     func day(_ value: CommonV1.Date?, field: String, of record: CaseRecord) throws(SupervisionError) -> LocalDate {
         guard let value else { return today }
-        let day = try value.localDate(field: field)
+        let day = try Validate.date(value, field: field)
         guard day <= today else {
             throw .invalidArgument(field: field, zh: "日期不能晚于今天（\(today)）", en: "the date cannot be after today (\(today))")
         }
