@@ -1,3 +1,4 @@
+import TongxinTesting
 import AgendaAPI
 import Foundation
 import Testing

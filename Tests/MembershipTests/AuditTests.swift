@@ -1,3 +1,4 @@
+import TongxinTesting
 import AuditAPI
 import Foundation
 import Testing

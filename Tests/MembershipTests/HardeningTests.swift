@@ -1,3 +1,4 @@
+import TongxinTesting
 import Foundation
 import MembershipAPI
 import Testing

@@ -1,3 +1,4 @@
+import TongxinTesting
 import Testing
 import HealthAPI
 import MembershipAPI

@@ -1,3 +1,4 @@
+import TongxinTesting
 import Foundation
 import Testing
 import MembershipAPI

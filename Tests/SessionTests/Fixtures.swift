@@ -234,27 +234,6 @@ func eventually(
     Issue.record("condition not met within \(seconds) s", sourceLocation: sourceLocation)
 }
 
-@discardableResult
-func expectStatus<T>(
-    _ code: Status.Code, rule: String? = nil, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () async throws -> T
-) async -> RPCError? {
-    do {
-        _ = try await body()
-        Issue.record("expected \(code) \(rule ?? ""), but the call succeeded", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as RPCError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        if let rule { #expect(error.detail?.rule == rule, "rule of \(error)", sourceLocation: sourceLocation) }
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "«\(fragment)» is missing from: \(error.message)", sourceLocation: sourceLocation)
-        }
-        return error
-    } catch {
-        Issue.record("expected an RPCError \(code), got \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
 
 /// The recorder serves only the intake; the rest of the service is not its business.
 extension SupervisionRecorder {

@@ -230,38 +230,4 @@ func timestamp(_ date: Date) -> CommonV1.Timestamp {
     return CommonV1.Timestamp(seconds: Int64(seconds), nanos: Int32(((date.timeIntervalSince1970 - seconds) * 1e9).rounded(.down)))
 }
 
-/// Expects `body` to fail with `code` (and, when given, the detail's rule or field), and the
-/// message to contain every fragment.
-@discardableResult
-func expectStatus<T>(
-    _ code: Status.Code, rule: String? = nil, field: String? = nil, _ fragments: String...,
-    sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () async throws -> T
-) async -> RPCError? {
-    do {
-        _ = try await body()
-        Issue.record("expected \(code) \(rule ?? field ?? "") \(fragments), but the call succeeded", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as RPCError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        if let rule {
-            #expect(error.detail?.rule == rule, "rule of \(error)", sourceLocation: sourceLocation)
-        }
-        if let field {
-            #expect(error.detail?.field == field, "field of \(error)", sourceLocation: sourceLocation)
-        }
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "«\(fragment)» is missing from: \(error.message)", sourceLocation: sourceLocation)
-        }
-        return error
-    } catch {
-        Issue.record("expected an RPCError \(code), got \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
 
-extension PostgresPool {
-    func count(_ sql: String, _ binds: [PostgresValue] = []) async throws -> Int {
-        try await query(sql, binds).first?[0].decode(Int.self) ?? 0
-    }
-}

@@ -1,3 +1,4 @@
+import TongxinTesting
 import Foundation
 import SupervisionAPI
 import Testing
