@@ -251,7 +251,7 @@ let package = Package(
             name: "SessionTests",
             dependencies: [
                 "SessionCore", "SessionRules", "SessionAPI", "AgendaCore", "AgendaAPI", "MembershipCore", "MembershipAPI", "SupervisionAPI",
-                "TongxinService", "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging, lifecycle,
+                "ChangesAPI", "TongxinService", "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", logging, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -259,8 +259,8 @@ let package = Package(
         .testTarget(
             name: "SupervisionTests",
             dependencies: [
-                "SupervisionCore", "SupervisionRules", "SupervisionAPI", "AgendaCore", "AgendaAPI", "AuditAPI", "TongxinService",
-                "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
+                "SupervisionCore", "SupervisionRules", "SupervisionAPI", "AgendaCore", "AgendaAPI", "SessionCore", "SessionAPI", "AuditAPI",
+                "ChangesAPI", "TongxinService", "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
             ],
             swiftSettings: swiftSettings
         ),
@@ -269,7 +269,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "AgendaAPI", "ChangesAPI",
-                "HealthAPI", "TongxinService",
+                "SessionCore", "SessionAPI", "HealthAPI", "TongxinService",
                 "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -2,6 +2,8 @@ import AgendaAPI
 import AgendaCore
 import Foundation
 import Synchronization
+import SessionAPI
+import SessionCore
 import SupervisionAPI
 import SupervisionCore
 import Testing
@@ -15,9 +17,13 @@ import TongxinTesting
 /// migrated as `supervision_owner`, the service as `supervision_svc` behind the real RPC
 /// server, a ``ManualClock``. With `agenda`, an agenda service runs beside it (its own
 /// database, as in production: the two talk only over RPC) and is the dossier's agenda source.
+/// With `session`, a session service runs too (its own database, reading agenda's topics
+/// and plans) and is the dossier's session source; its outbox (``sessionDeliverer``) reaches
+/// agenda and this supervision service, so a filed result opens its case for real.
 final class SupervisionHarness: SuiteHarness {
     let base: ServiceHarness
     let agenda: ServiceHarness?
+    let session: ServiceHarness?
     let api: SupervisionV1.Supervision.Client
     private let counties = Atomic<Int>(0)
     private let prefix: Int
@@ -28,17 +34,39 @@ final class SupervisionHarness: SuiteHarness {
 
     /// 2025-03-03 10:00 Beijing time, a Monday.
     static let startOfTime = instant("2025-03-03T10:00:00+08:00")
+    static let authority = TokenAuthority(secret: TestServer.defaultSecret)
 
-    private init(base: ServiceHarness, agenda: ServiceHarness?, prefix: Int) {
+    private init(base: ServiceHarness, agenda: ServiceHarness?, session: ServiceHarness?, prefix: Int) {
         self.base = base
         self.agenda = agenda
+        self.session = session
         self.prefix = prefix
         self.api = SupervisionV1.Supervision.Client(base.server.client)
     }
 
+    /// Moves the clocks of every service of the harness together (a filing must not come
+    /// from supervision's future).
+    func advance(by seconds: TimeInterval) {
+        for harness in [base, agenda, session].compactMap({ $0 }) { harness.clock.advance(by: seconds) }
+    }
+
+    /// The session service's outbox deliverer as its executable runs it, towards agenda and
+    /// this supervision service.
+    func sessionDeliverer() throws -> OutboxDeliverer {
+        guard let session, let agenda else { throw MissingHarness() }
+        return SessionOutbox.deliverer(
+            pool: session.servicePool, tokens: Self.authority, agenda: agenda.server.client, supervision: base.server.client,
+            backoff: OutboxBackoff(base: .milliseconds(20), maximum: .milliseconds(200)), pollInterval: .milliseconds(20),
+            logger: TestDatabase.logger)
+    }
+
     /// `unreachableAgenda`: the dossier's agenda source points at a port nobody listens on.
-    static func start(prefix: String, region: Int, withAgenda: Bool, unreachableAgenda: Bool = false) async throws -> SupervisionHarness {
+    static func start(
+        prefix: String, region: Int, withAgenda: Bool, withSession: Bool = false, unreachableAgenda: Bool = false
+    ) async throws -> SupervisionHarness {
+        let withAgenda = withAgenda || withSession
         var agenda: ServiceHarness?
+        var session: ServiceHarness?
         var sources: [any DossierSource] = [UnavailableSource.agendaNotConfigured, UnavailableSource.sessionNotConfigured]
         if unreachableAgenda {
             let client = RPCClient(
@@ -60,6 +88,19 @@ final class SupervisionHarness: SuiteHarness {
                 logger: TestServer.quietLogger)
             sources = [AgendaDossierSource(client: client, tokens: TokenAuthority(secret: TestServer.defaultSecret)),
                        UnavailableSource.sessionNotConfigured]
+            if withSession {
+                let directory = AgendaTopicDirectory(client: started.server.client, tokens: authority)
+                let sessionService = try await ServiceHarness.start(
+                    service: "session", prefix: prefix + "se", migrations: try SessionMigrations.all(), startOfTime: startOfTime
+                ) { context in
+                    [SessionService(environment: SessionEnvironment(pool: context.pool, clock: context.clock, topics: directory, logger: context.logger))]
+                }
+                session = sessionService
+                let sessionClient = RPCClient(
+                    configuration: RPCClient.Configuration(host: "127.0.0.1", port: sessionService.server.port, connectTimeout: .seconds(2)),
+                    logger: TestServer.quietLogger)
+                sources[1] = SessionDossierSource(client: sessionClient, tokens: authority)
+            }
         }
         let base = try await ServiceHarness.start(
             service: "supervision", prefix: prefix, migrations: try SupervisionMigrations.all(), startOfTime: startOfTime
@@ -67,11 +108,12 @@ final class SupervisionHarness: SuiteHarness {
             [SupervisionService(environment: SupervisionEnvironment(
                 pool: context.pool, clock: context.clock, dossierSources: sources, logger: context.logger))]
         }
-        return SupervisionHarness(base: base, agenda: agenda, prefix: region)
+        return SupervisionHarness(base: base, agenda: agenda, session: session, prefix: region)
     }
 
     func close() async {
         await base.close()
+        await session?.close()
         await agenda?.close()
     }
 
@@ -97,9 +139,14 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 extension Trait where Self == HarnessTrait<SupervisionHarness> {
     /// `region`: two digits (11–99) that start every county code of the suite.
-    static func supervisionService(_ prefix: String, region: Int, withAgenda: Bool = false, unreachableAgenda: Bool = false) -> Self {
+    static func supervisionService(
+        _ prefix: String, region: Int, withAgenda: Bool = false, withSession: Bool = false, unreachableAgenda: Bool = false
+    ) -> Self {
         HarnessTrait(
-            start: { try await SupervisionHarness.start(prefix: prefix, region: region, withAgenda: withAgenda, unreachableAgenda: unreachableAgenda) },
+            start: {
+                try await SupervisionHarness.start(
+                    prefix: prefix, region: region, withAgenda: withAgenda, withSession: withSession, unreachableAgenda: unreachableAgenda)
+            },
             bind: { harness, body in try await SupervisionHarness.$bound.withValue(harness, operation: body) })
     }
 }

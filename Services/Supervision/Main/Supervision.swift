@@ -18,10 +18,9 @@ import TongxinService
 ///   TONGXIN_AUTH_SECRET for audience `agenda`); unset, those sections say "unavailable:
 ///   agenda service not configured".
 /// - TONGXIN_SUPERVISION_SESSION_ADDRESS (`host:port`): the session service's meetings,
-///   attendance, opinions, rounds, votes, outcome, publication, objections and filing. Its
-///   client is not built yet: the sections say "unavailable: session service not configured"
-///   (and, with the address set, that its client is missing). The session source plugs in
-///   at `sessionSource(…)` below.
+///   attendance, opinions, rounds, votes, outcome, publication, objections and filing
+///   (``SessionDossierSource``, tokens for audience `session` with `session.read`); unset,
+///   those sections say "unavailable: session service not configured".
 @main
 struct SupervisionMain {
     static func main() async {
@@ -47,20 +46,18 @@ struct SupervisionMain {
             if let client = try client(variables, "TONGXIN_SUPERVISION_AGENDA_ADDRESS", context) {
                 agenda = AgendaDossierSource(client: client, tokens: context.tokens, clock: context.clock)
             }
-            let session = try sessionSource(client(variables, "TONGXIN_SUPERVISION_SESSION_ADDRESS", context))
+            let session = try sessionSource(client(variables, "TONGXIN_SUPERVISION_SESSION_ADDRESS", context), context)
             environment.dossierSources = [agenda, session]
             return [SupervisionService(environment: environment)]
         }
     }
 
-    /// The session service's dossier source. The merger replaces the body: with a client,
-    /// `SessionDossierSource(client: client, tokens: …, clock: …)` (a `DossierSource` over the
-    /// session API, sections `DossierLayout.session`).
-    static func sessionSource(_ client: RPCClient?) -> any DossierSource {
-        guard client != nil else { return UnavailableSource.sessionNotConfigured }
-        return UnavailableSource(
-            specs: UnavailableSource.sessionNotConfigured.specs,
-            reason: "unavailable: session service not configured (TONGXIN_SUPERVISION_SESSION_ADDRESS is set, but this build has no session client)")
+    /// The session service's dossier source: over its RPC when TONGXIN_SUPERVISION_SESSION_ADDRESS
+    /// is set (``SessionDossierSource``, tokens for audience `session`), else its sections say
+    /// "unavailable: session service not configured".
+    static func sessionSource(_ client: RPCClient?, _ context: ServiceRunner.Context) -> any DossierSource {
+        guard let client else { return UnavailableSource.sessionNotConfigured }
+        return SessionDossierSource(client: client, tokens: context.tokens, clock: context.clock)
     }
 
     /// An RPC client for `host:port` in `variable`, or nil when it is unset.

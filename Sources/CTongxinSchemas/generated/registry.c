@@ -217,6 +217,9 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &tongxin__session__v1__list_objections_request__descriptor,
     &tongxin__session__v1__list_objections_response__descriptor,
     &tongxin__session__v1__file_result_request__descriptor,
+    &tongxin__session__v1__published_result__descriptor,
+    &tongxin__session__v1__list_published_results_request__descriptor,
+    &tongxin__session__v1__list_published_results_response__descriptor,
     &tongxin__session__v1__minutes_topic__descriptor,
     &tongxin__session__v1__signature__descriptor,
     &tongxin__session__v1__minutes__descriptor,
@@ -285,10 +288,10 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &tongxin__supervision__v1__supervision__descriptor,
 };
 
-size_t tongxin_message_descriptor_count(void) { return 270; }
+size_t tongxin_message_descriptor_count(void) { return 273; }
 
 const ProtobufCMessageDescriptor *tongxin_message_descriptor_at(size_t index) {
-    return index < 270 ? messages[index] : NULL;
+    return index < 273 ? messages[index] : NULL;
 }
 
 size_t tongxin_service_descriptor_count(void) { return 8; }

@@ -1021,13 +1021,18 @@ extension SessionV1 {
         }
     }
 
+    /// Newest first. With `topic_id`, only the meetings that sat on that topic (its rounds,
+    /// its escalated body's meeting): the dossier's meetings of one topic.
     public struct ListMeetingsRequest: WireMessage {
         public var unitPath: String
         public var page: CommonV1.PageRequest?
+        /// "" for every meeting of the subtree.
+        public var topicId: String
 
-        public init(unitPath: String = "", page: CommonV1.PageRequest? = nil) {
+        public init(unitPath: String = "", page: CommonV1.PageRequest? = nil, topicId: String = "") {
             self.unitPath = unitPath
             self.page = page
+            self.topicId = topicId
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.ListMeetingsRequest")
@@ -1035,11 +1040,13 @@ extension SessionV1 {
         public init(wire reader: borrowing WireReader) throws {
             self.unitPath = reader.string(1)
             self.page = try reader.message(2)
+            self.topicId = reader.string(3)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             try writer.string(1, self.unitPath)
             try writer.message(2, self.page)
+            try writer.string(3, self.topicId)
         }
     }
 
@@ -2132,6 +2139,147 @@ extension SessionV1 {
 
         public func write(to writer: borrowing WireWriter) throws {
             try writer.string(1, self.resultId)
+        }
+    }
+
+    /// 公开结果 as anyone may read it (open data): a published or filed result as its public
+    /// notice shows it — the topic's title, the text, how it was reached and when — and nobody's
+    /// name: speakers, voters and objectors stay out (a vote by its counts, objections counted).
+    public struct PublishedResult: WireMessage {
+        public var resultId: String
+        public var unitPath: String
+        /// The unit's 12-digit division code (the path's last label).
+        public var divisionCode: String
+        public var topicId: String
+        public var title: String
+        public var basis: SessionV1.ResultBasis
+        public var adopted: Bool
+        /// PUBLISHED (the notice running or ended, not yet filed) or FILED.
+        public var state: SessionV1.ResultState
+        public var text: String
+        public var meetingAt: CommonV1.Timestamp?
+        public var publishedAt: CommonV1.Timestamp?
+        public var noticeDays: Int32
+        public var noticeLastDay: CommonV1.Date?
+        public var filedAt: CommonV1.Timestamp?
+        /// A vote's ballots (electronic and paper together); absent for a consensus.
+        public var votes: SessionV1.BallotCounts?
+        /// Objections raised against this publication, counted.
+        public var objectionCount: Int32
+
+        public init(resultId: String = "", unitPath: String = "", divisionCode: String = "", topicId: String = "", title: String = "", basis: SessionV1.ResultBasis = SessionV1.ResultBasis(rawValue: 0), adopted: Bool = false, state: SessionV1.ResultState = SessionV1.ResultState(rawValue: 0), text: String = "", meetingAt: CommonV1.Timestamp? = nil, publishedAt: CommonV1.Timestamp? = nil, noticeDays: Int32 = 0, noticeLastDay: CommonV1.Date? = nil, filedAt: CommonV1.Timestamp? = nil, votes: SessionV1.BallotCounts? = nil, objectionCount: Int32 = 0) {
+            self.resultId = resultId
+            self.unitPath = unitPath
+            self.divisionCode = divisionCode
+            self.topicId = topicId
+            self.title = title
+            self.basis = basis
+            self.adopted = adopted
+            self.state = state
+            self.text = text
+            self.meetingAt = meetingAt
+            self.publishedAt = publishedAt
+            self.noticeDays = noticeDays
+            self.noticeLastDay = noticeLastDay
+            self.filedAt = filedAt
+            self.votes = votes
+            self.objectionCount = objectionCount
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.PublishedResult")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.resultId = reader.string(1)
+            self.unitPath = reader.string(2)
+            self.divisionCode = reader.string(3)
+            self.topicId = reader.string(4)
+            self.title = reader.string(5)
+            self.basis = reader.enumeration(6)
+            self.adopted = reader.scalar(7)
+            self.state = reader.enumeration(8)
+            self.text = reader.string(9)
+            self.meetingAt = try reader.message(10)
+            self.publishedAt = try reader.message(11)
+            self.noticeDays = reader.scalar(12)
+            self.noticeLastDay = try reader.message(13)
+            self.filedAt = try reader.message(14)
+            self.votes = try reader.message(15)
+            self.objectionCount = reader.scalar(16)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.resultId)
+            try writer.string(2, self.unitPath)
+            try writer.string(3, self.divisionCode)
+            try writer.string(4, self.topicId)
+            try writer.string(5, self.title)
+            writer.enumeration(6, self.basis)
+            writer.scalar(7, self.adopted)
+            writer.enumeration(8, self.state)
+            try writer.string(9, self.text)
+            try writer.message(10, self.meetingAt)
+            try writer.message(11, self.publishedAt)
+            writer.scalar(12, self.noticeDays)
+            try writer.message(13, self.noticeLastDay)
+            try writer.message(14, self.filedAt)
+            try writer.message(15, self.votes)
+            writer.scalar(16, self.objectionCount)
+        }
+    }
+
+    /// The results published in a unit's subtree in [published_from, published_until) and
+    /// still published or filed (a draft, or one sent back by an upheld objection, is not
+    /// public), oldest first, keyset-paged.
+    public struct ListPublishedResultsRequest: WireMessage {
+        /// The caller's whole scope when "".
+        public var unitPath: String
+        public var publishedFrom: CommonV1.Timestamp?
+        public var publishedUntil: CommonV1.Timestamp?
+        public var page: CommonV1.PageRequest?
+
+        public init(unitPath: String = "", publishedFrom: CommonV1.Timestamp? = nil, publishedUntil: CommonV1.Timestamp? = nil, page: CommonV1.PageRequest? = nil) {
+            self.unitPath = unitPath
+            self.publishedFrom = publishedFrom
+            self.publishedUntil = publishedUntil
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.ListPublishedResultsRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.publishedFrom = try reader.message(2)
+            self.publishedUntil = try reader.message(3)
+            self.page = try reader.message(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.message(2, self.publishedFrom)
+            try writer.message(3, self.publishedUntil)
+            try writer.message(4, self.page)
+        }
+    }
+
+    public struct ListPublishedResultsResponse: WireMessage {
+        public var results: [SessionV1.PublishedResult]
+        public var page: CommonV1.PageInfo?
+
+        public init(results: [SessionV1.PublishedResult] = [], page: CommonV1.PageInfo? = nil) {
+            self.results = results
+            self.page = page
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.ListPublishedResultsResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.results = try reader.repeatedMessage(1)
+            self.page = try reader.message(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.repeatedMessage(1, self.results)
+            try writer.message(2, self.page)
         }
     }
 

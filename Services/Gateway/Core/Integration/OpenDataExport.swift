@@ -1,6 +1,7 @@
 import Foundation
 import GatewayRules
 import MembershipAPI
+import SessionAPI
 import TongxinRPC
 import TongxinSchemas
 import TongxinService
@@ -12,12 +13,10 @@ import TongxinService
 /// **Section-based**: each kind of public record is an ``OpenDataSection`` owned by the
 /// service that owns the data, which masks it itself (it knows what is personal): `notices`
 /// are membership's 公示 (`ListPublicNotices`: nominees' names masked to their first
-/// character, objections only counted); `results` are the session service's published
-/// results (公开结果), which plug in by implementing ``PublishedResultsSection/records`` on
-/// the session service's public listing once it exists — until then the section answers
-/// "unavailable", naming the session service, and every other section is still exported.
-/// A section whose service cannot be reached is unavailable the same way (degrading per
-/// section). Records are read as the caller (or `anonymous`) acting at the unit, with only
+/// character, objections only counted); `results` are the session service's published and
+/// filed results (公开结果, `ListPublishedResults`: no names at all, votes by their counts).
+/// A section whose service is not routed or cannot be reached is unavailable, naming the
+/// service, and every other section is still exported (degrading per section). Records are read as the caller (or `anonymous`) acting at the unit, with only
 /// `public.read`.
 struct OpenDataExport {
     let calls: ServiceCalls
@@ -168,18 +167,45 @@ struct PublicNoticesSection: OpenDataSection {
     }
 }
 
-/// 公开结果 — the session service's published results. The session service is being built
-/// (issue 11); when it lands, `records` calls its public listing of published results
-/// (masked there, like membership's notices) and the section is exported like any other.
+/// 公开结果 — the session service's published and filed results (`ListPublishedResults`,
+/// `public.read`), as their public notice shows them: the topic's title, the text, consensus
+/// or vote (by its counts), the meeting's time, the notice period, the filing, objections
+/// counted — nobody's name (the session service leaves speakers, voters and objectors out).
+/// Drafts, and results an upheld objection sent back, are not public. A gateway that does
+/// not route the session service answers the section unavailable, naming it.
 struct PublishedResultsSection: OpenDataSection {
     let name = "results"
     let service = "session"
-    let columns = ["result_id", "topic_number", "topic_title", "unit_name", "division_code", "published_at", "summary"]
+    let columns = ["result_id", "topic_id", "topic_title", "division_code", "basis", "adopted", "state", "meeting_at", "published_at",
+                   "notice_days", "notice_last_day", "filed_at", "votes_for", "votes_against", "votes_abstaining", "objection_count", "text"]
 
     func records(_ query: OpenDataQuery) async throws -> [[String]] {
-        throw SectionUnavailable(reason: query.calls.routes(service)
-            ? "published results are not exported by this gateway version yet (the session service's public listing is to be plugged in)"
-            : "published results come from the session service, which this deployment does not route yet")
+        guard query.calls.routes(service) else {
+            throw SectionUnavailable(reason: "published results come from the session service, which this deployment does not route")
+        }
+        var records: [[String]] = []
+        var token = ""
+        for _ in 0..<100 {
+            let page = try await query.calls.call(
+                service, SessionV1.Session.Method.listPublishedResults,
+                SessionV1.ListPublishedResultsRequest(
+                    publishedFrom: ChangeFeed.timestamp(query.from), publishedUntil: ChangeFeed.timestamp(query.until),
+                    page: .init(pageSize: 500, pageToken: token)),
+                principal: query.principal, unitPath: query.unit.description, permissions: [GatewayPermission.publicRead],
+                deadline: query.deadline, traceID: query.traceID)
+            for result in page.results {
+                records.append([
+                    result.resultId, result.topicId, result.title, result.divisionCode, "\(result.basis)", String(result.adopted),
+                    "\(result.state)", OpenDataFormat.iso8601(result.meetingAt), OpenDataFormat.iso8601(result.publishedAt),
+                    String(result.noticeDays), OpenDataFormat.day(result.noticeLastDay), OpenDataFormat.iso8601(result.filedAt),
+                    result.votes.map { String($0.inFavour) } ?? "", result.votes.map { String($0.against) } ?? "",
+                    result.votes.map { String($0.abstaining) } ?? "", String(result.objectionCount), result.text,
+                ])
+            }
+            token = page.page?.nextPageToken ?? ""
+            if token.isEmpty { break }
+        }
+        return records
     }
 }
 

@@ -201,12 +201,18 @@ struct MeetingOperations {
         try await store.view(try await store.find(request.meetingId)).wire()
     }
 
-    /// Newest first, keyed by (created_at, id); without invitees.
+    /// Newest first, keyed by (created_at, id); without invitees. With `topic_id`, only
+    /// the meetings that sat on that topic.
     func list(_ request: SessionV1.ListMeetingsRequest) async throws -> SessionV1.ListMeetingsResponse {
         let under = request.unitPath.isEmpty ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
         let page = try KeysetPage(request.page, keyParts: 2)
         var binds: [PostgresValue] = [.text(under.description), .text(under.countyCode)]
         var filters = ["m.county_code = $2", "m.unit_path <@ $1::ltree"]
+        if !request.topicId.isEmpty {
+            binds.append(.uuid(try Validate.id(request.topicId, field: "topic_id")))
+            filters.append(
+                "EXISTS (SELECT 1 FROM session.meeting_topics t WHERE t.county_code = m.county_code AND t.meeting_id = m.id AND t.topic_id = $\(binds.count))")
+        }
         if let after = try page.binds([.timestamp, .uuid]) {
             binds += after
             filters.append("(m.created_at, m.id) < ($\(binds.count - 1), $\(binds.count))")

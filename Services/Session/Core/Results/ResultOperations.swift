@@ -209,6 +209,8 @@ struct ResultOperations {
             countyCode: result.countyCode))
         try await scope.audit("PublishResult", target: "result/\(result.id.canonicalText)", unitPath: result.unitPath,
                               ["notice_days": String(period.days), "last_day": period.lastDay.description])
+        scope.change("result.published", subject: "result/\(result.id.canonicalText)", unitPath: result.unitPath, state: "PUBLISHED",
+                     ["topic": result.topicID.canonicalText, "notice_days": String(period.days), "notice_last_day": period.lastDay.description])
         return try await store.find(result.id).wire
     }
 
@@ -233,6 +235,8 @@ struct ResultOperations {
         guard let objection else { throw SessionError.notFound(what: "result") }
         try await scope.audit("RaiseObjection", target: "result/\(result.id.canonicalText)", unitPath: result.unitPath,
                               ["objection": objection.id.canonicalText])
+        scope.change("result.objection", subject: "result/\(result.id.canonicalText)", unitPath: result.unitPath, state: "RAISED",
+                     ["objection": objection.id.canonicalText, "topic": result.topicID.canonicalText])
         return objection.wire
     }
 
@@ -282,6 +286,10 @@ struct ResultOperations {
         }
         try await scope.audit("ResolveObjection", target: "result/\(result.id.canonicalText)", unitPath: result.unitPath,
                               ["objection": id.canonicalText, "upheld": String(request.upheld)])
+        // Upheld, the result is back to draft (withdrawn from publication until published again).
+        scope.change("result.objection", subject: "result/\(result.id.canonicalText)", unitPath: result.unitPath, state: "RESOLVED",
+                     ["objection": id.canonicalText, "topic": result.topicID.canonicalText, "outcome": request.upheld ? "UPHELD" : "DISMISSED",
+                      "result_state": request.upheld ? "DRAFT" : "PUBLISHED"])
         guard let updated else { throw SessionError.notFound(what: "objection") }
         return updated.wire
     }
@@ -335,6 +343,8 @@ struct ResultOperations {
         }
         try await scope.audit("FileResult", target: "result/\(result.id.canonicalText)", unitPath: result.unitPath,
                               ["filing": filingID.canonicalText])
+        scope.change("result.filed", subject: "result/\(result.id.canonicalText)", unitPath: result.unitPath, state: "FILED",
+                     ["filing": filingID.canonicalText, "topic": result.topicID.canonicalText, "adopted": String(result.adopted)])
         return try await store.find(result.id).wire
     }
 }

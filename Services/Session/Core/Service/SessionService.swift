@@ -144,6 +144,12 @@ public struct SessionService: SessionV1.Session.ServiceProtocol {
         try await kit.handle(request, context) { try await results($0).file(request) }
     }
 
+    public func listPublishedResults(
+        _ request: SessionV1.ListPublishedResultsRequest, context: ServerCallContext
+    ) async throws -> SessionV1.ListPublishedResultsResponse {
+        try await kit.handle(request, context) { try await PublishedResults(scope: $0).list(request) }
+    }
+
     // MARK: Minutes
 
     public func getMinutes(_ request: SessionV1.GetMinutesRequest, context: ServerCallContext) async throws -> SessionV1.Minutes {

@@ -73,6 +73,9 @@ struct ActivityOperations {
         try await scope.audit(
             "ReportProgress", target: "case/\(record.id.canonicalText)", unitPath: record.unitPath,
             ["percent": String(percent), "report": id.canonicalText])
+        scope.change("case.progress", subject: "case/\(record.id.canonicalText)", unitPath: record.unitPath, state: String(percent),
+                     ["topic": record.topicID.canonicalText, "report": id.canonicalText, "reported_on": reportedOn.sqlText,
+                      "completed": String(next == .completed)])
         let stored = try await tx.queryOne(
             ProgressRecord.self, "SELECT \(ProgressRecord.columns) FROM supervision.progress_reports p WHERE p.county_code = $1 AND p.id = $2",
             [.text(record.countyCode), .uuid(id)])

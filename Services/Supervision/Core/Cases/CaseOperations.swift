@@ -47,6 +47,8 @@ struct CaseOperations {
         if !inserted.isEmpty {
             try await scope.audit("OpenCase", target: "case/\(id.canonicalText)", unitPath: unit.description,
                                   ["filing": filingID.canonicalText, "topic": topicID.canonicalText])
+            scope.change("case.opened", subject: "case/\(id.canonicalText)", unitPath: unit.description, state: "OPEN",
+                         ["filing": filingID.canonicalText, "topic": topicID.canonicalText, "result": resultID])
         }
         let found = try await tx.queryOne(
             CaseRecord.self, "SELECT \(CaseRecord.columns) FROM supervision.cases c WHERE c.county_code = $1 AND c.filing_id = $2",
@@ -123,6 +125,10 @@ struct CaseOperations {
         try await scope.audit(
             "AssignCase", target: "case/\(record.id.canonicalText)", unitPath: record.unitPath,
             ["responsible": person, "deadline": deadline.sqlText, "from": String(record.state.rawValue), "to": String(next.rawValue)])
+        // The responsible person is named in the case, not in the feed (it leaves the deployment).
+        scope.change("case.assigned", subject: "case/\(record.id.canonicalText)", unitPath: record.unitPath, state: "IN_PROGRESS",
+                     ["topic": record.topicID.canonicalText, "deadline": deadline.sqlText, "responsible_unit": unit.description,
+                      "milestones": String(milestones.count)])
         return store.wire(try await store.find(record.id))
     }
 

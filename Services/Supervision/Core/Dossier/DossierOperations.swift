@@ -139,6 +139,8 @@ struct ClosingOperations {
             [.text(record.countyCode), .uuid(record.id), next.postgresValue, .timestamp(scope.now), application.postgresValue, .text(note)])
         try await scope.audit("CloseCase", target: "case/\(record.id.canonicalText)", unitPath: record.unitPath,
                               ["application": String(application.rawValue)])
+        scope.change("case.closed", subject: "case/\(record.id.canonicalText)", unitPath: record.unitPath, state: "CLOSED",
+                     ["topic": record.topicID.canonicalText, "application": "\(application)".uppercased()])
         _ = try await dossiers.freezeIfComplete(topic: record.topicID, unitPath: record.unitPath)
         return store.wire(try await store.find(record.id))
     }

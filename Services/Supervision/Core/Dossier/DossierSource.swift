@@ -8,10 +8,10 @@ import TongxinService
 /// reason (``DossierSection/unavailable(_:reason:transient:)``), `transient` when the
 /// service may answer later (then a closing case's dossier is not frozen).
 ///
-/// Sources: ``AgendaDossierSource`` (agenda's RPC), ``CaseDossierSource`` (this service's
-/// own records) and, until the session service's client exists,
-/// ``UnavailableSource/sessionNotConfigured`` — the session service's sources plug in
-/// beside agenda's through ``SupervisionEnvironment/dossierSources``.
+/// Sources: ``AgendaDossierSource`` (agenda's RPC), ``SessionDossierSource`` (the session
+/// service's RPC) — both through ``SupervisionEnvironment/dossierSources`` — and
+/// ``CaseDossierSource`` (this service's own records). A service that is not configured is
+/// an ``UnavailableSource``.
 public protocol DossierSource: Sendable {
     func sections(topic: UUID, for caller: Caller) async -> [DossierSection]
 }

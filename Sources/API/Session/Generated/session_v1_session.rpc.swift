@@ -5,7 +5,7 @@ import TongxinRPC
 import TongxinSchemas
 
 extension SessionV1 {
-    /// Permissions: reads session.read; meetings, attendance, opinions, rounds, votes' opening
+    /// Permissions: reads session.read (the published results, open data, public.read); meetings, attendance, opinions, rounds, votes' opening
     /// and closing, results session.write; casting one's own ballot session.vote (residents and
     /// members); democracy days session.rules.
     public enum Session {
@@ -65,6 +65,8 @@ extension SessionV1 {
                 service: "tongxin.session.v1.Session", name: "ListObjections", idempotent: true, readOnly: true, permission: "session.read")
             public static let fileResult = RPCMethod<SessionV1.FileResultRequest, SessionV1.Result>(
                 service: "tongxin.session.v1.Session", name: "FileResult", idempotent: true, readOnly: false, permission: "session.write")
+            public static let listPublishedResults = RPCMethod<SessionV1.ListPublishedResultsRequest, SessionV1.ListPublishedResultsResponse>(
+                service: "tongxin.session.v1.Session", name: "ListPublishedResults", idempotent: true, readOnly: true, permission: "public.read")
             public static let getMinutes = RPCMethod<SessionV1.GetMinutesRequest, SessionV1.Minutes>(
                 service: "tongxin.session.v1.Session", name: "GetMinutes", idempotent: true, readOnly: true, permission: "session.read")
             public static let signMinutes = RPCMethod<SessionV1.SignMinutesRequest, SessionV1.Minutes>(
@@ -99,6 +101,7 @@ extension SessionV1 {
             Method.resolveObjection.descriptor,
             Method.listObjections.descriptor,
             Method.fileResult.descriptor,
+            Method.listPublishedResults.descriptor,
             Method.getMinutes.descriptor,
             Method.signMinutes.descriptor,
         ]
@@ -136,6 +139,9 @@ extension SessionV1 {
             func resolveObjection(_ request: SessionV1.ResolveObjectionRequest, context: ServerCallContext) async throws -> SessionV1.Objection
             func listObjections(_ request: SessionV1.ListObjectionsRequest, context: ServerCallContext) async throws -> SessionV1.ListObjectionsResponse
             func fileResult(_ request: SessionV1.FileResultRequest, context: ServerCallContext) async throws -> SessionV1.Result
+            /// Open data: published and filed results without personal data (anyone: the gateway's
+            /// open-data export reads it for anonymous callers too).
+            func listPublishedResults(_ request: SessionV1.ListPublishedResultsRequest, context: ServerCallContext) async throws -> SessionV1.ListPublishedResultsResponse
             /// Minutes.
             func getMinutes(_ request: SessionV1.GetMinutesRequest, context: ServerCallContext) async throws -> SessionV1.Minutes
             func signMinutes(_ request: SessionV1.SignMinutesRequest, context: ServerCallContext) async throws -> SessionV1.Minutes
@@ -258,6 +264,12 @@ extension SessionV1 {
                 try await rpc.unary(Method.fileResult, request, options: options)
             }
 
+            /// Open data: published and filed results without personal data (anyone: the gateway's
+            /// open-data export reads it for anonymous callers too).
+            public func listPublishedResults(_ request: SessionV1.ListPublishedResultsRequest, options: CallOptions = CallOptions()) async throws -> SessionV1.ListPublishedResultsResponse {
+                try await rpc.unary(Method.listPublishedResults, request, options: options)
+            }
+
             /// Minutes.
             public func getMinutes(_ request: SessionV1.GetMinutesRequest, options: CallOptions = CallOptions()) async throws -> SessionV1.Minutes {
                 try await rpc.unary(Method.getMinutes, request, options: options)
@@ -349,6 +361,9 @@ extension SessionV1.Session.ServiceProtocol {
         }
         router.register(SessionV1.Session.Method.fileResult) { request, context in
             try await self.fileResult(request, context: context)
+        }
+        router.register(SessionV1.Session.Method.listPublishedResults) { request, context in
+            try await self.listPublishedResults(request, context: context)
         }
         router.register(SessionV1.Session.Method.getMinutes) { request, context in
             try await self.getMinutes(request, context: context)

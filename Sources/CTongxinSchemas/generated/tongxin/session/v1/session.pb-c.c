@@ -2167,6 +2167,141 @@ void   tongxin__session__v1__file_result_request__free_unpacked
   assert(message->base.descriptor == &tongxin__session__v1__file_result_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__session__v1__published_result__init
+                     (Tongxin__Session__V1__PublishedResult         *message)
+{
+  static const Tongxin__Session__V1__PublishedResult init_value = TONGXIN__SESSION__V1__PUBLISHED_RESULT__INIT;
+  *message = init_value;
+}
+size_t tongxin__session__v1__published_result__get_packed_size
+                     (const Tongxin__Session__V1__PublishedResult *message)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__published_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__session__v1__published_result__pack
+                     (const Tongxin__Session__V1__PublishedResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__published_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__session__v1__published_result__pack_to_buffer
+                     (const Tongxin__Session__V1__PublishedResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__published_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Session__V1__PublishedResult *
+       tongxin__session__v1__published_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Session__V1__PublishedResult *)
+     protobuf_c_message_unpack (&tongxin__session__v1__published_result__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__session__v1__published_result__free_unpacked
+                     (Tongxin__Session__V1__PublishedResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__session__v1__published_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__session__v1__list_published_results_request__init
+                     (Tongxin__Session__V1__ListPublishedResultsRequest         *message)
+{
+  static const Tongxin__Session__V1__ListPublishedResultsRequest init_value = TONGXIN__SESSION__V1__LIST_PUBLISHED_RESULTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__session__v1__list_published_results_request__get_packed_size
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__session__v1__list_published_results_request__pack
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__session__v1__list_published_results_request__pack_to_buffer
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Session__V1__ListPublishedResultsRequest *
+       tongxin__session__v1__list_published_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Session__V1__ListPublishedResultsRequest *)
+     protobuf_c_message_unpack (&tongxin__session__v1__list_published_results_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__session__v1__list_published_results_request__free_unpacked
+                     (Tongxin__Session__V1__ListPublishedResultsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__session__v1__list_published_results_response__init
+                     (Tongxin__Session__V1__ListPublishedResultsResponse         *message)
+{
+  static const Tongxin__Session__V1__ListPublishedResultsResponse init_value = TONGXIN__SESSION__V1__LIST_PUBLISHED_RESULTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__session__v1__list_published_results_response__get_packed_size
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__session__v1__list_published_results_response__pack
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__session__v1__list_published_results_response__pack_to_buffer
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Session__V1__ListPublishedResultsResponse *
+       tongxin__session__v1__list_published_results_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Session__V1__ListPublishedResultsResponse *)
+     protobuf_c_message_unpack (&tongxin__session__v1__list_published_results_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__session__v1__list_published_results_response__free_unpacked
+                     (Tongxin__Session__V1__ListPublishedResultsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__session__v1__list_published_results_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__session__v1__minutes_topic__init
                      (Tongxin__Session__V1__MinutesTopic         *message)
 {
@@ -3705,7 +3840,7 @@ const ProtobufCMessageDescriptor tongxin__session__v1__get_meeting_request__desc
   (ProtobufCMessageInit) tongxin__session__v1__get_meeting_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__session__v1__list_meetings_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tongxin__session__v1__list_meetings_request__field_descriptors[3] =
 {
   {
     "unit_path",
@@ -3731,15 +3866,28 @@ static const ProtobufCFieldDescriptor tongxin__session__v1__list_meetings_reques
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "topic_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListMeetingsRequest, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__session__v1__list_meetings_request__field_indices_by_name[] = {
   1,   /* field[1] = page */
+  2,   /* field[2] = topic_id */
   0,   /* field[0] = unit_path */
 };
 static const ProtobufCIntRange tongxin__session__v1__list_meetings_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tongxin__session__v1__list_meetings_request__descriptor =
 {
@@ -3749,7 +3897,7 @@ const ProtobufCMessageDescriptor tongxin__session__v1__list_meetings_request__de
   "Tongxin__Session__V1__ListMeetingsRequest",
   "tongxin.session.v1",
   sizeof(Tongxin__Session__V1__ListMeetingsRequest),
-  2,
+  3,
   tongxin__session__v1__list_meetings_request__field_descriptors,
   tongxin__session__v1__list_meetings_request__field_indices_by_name,
   1,  tongxin__session__v1__list_meetings_request__number_ranges,
@@ -6491,6 +6639,367 @@ const ProtobufCMessageDescriptor tongxin__session__v1__file_result_request__desc
   (ProtobufCMessageInit) tongxin__session__v1__file_result_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__session__v1__published_result__field_descriptors[16] =
+{
+  {
+    "result_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, result_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_path",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topic_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, topic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "basis",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, basis),
+    &tongxin__session__v1__result_basis__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "adopted",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, adopted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, state),
+    &tongxin__session__v1__result_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meeting_at",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, meeting_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, published_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notice_days",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, notice_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notice_last_day",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, notice_last_day),
+    &tongxin__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "filed_at",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, filed_at),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "votes",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, votes),
+    &tongxin__session__v1__ballot_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "objection_count",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__PublishedResult, objection_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__session__v1__published_result__field_indices_by_name[] = {
+  6,   /* field[6] = adopted */
+  5,   /* field[5] = basis */
+  2,   /* field[2] = division_code */
+  13,   /* field[13] = filed_at */
+  9,   /* field[9] = meeting_at */
+  11,   /* field[11] = notice_days */
+  12,   /* field[12] = notice_last_day */
+  15,   /* field[15] = objection_count */
+  10,   /* field[10] = published_at */
+  0,   /* field[0] = result_id */
+  7,   /* field[7] = state */
+  8,   /* field[8] = text */
+  4,   /* field[4] = title */
+  3,   /* field[3] = topic_id */
+  1,   /* field[1] = unit_path */
+  14,   /* field[14] = votes */
+};
+static const ProtobufCIntRange tongxin__session__v1__published_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 16 }
+};
+const ProtobufCMessageDescriptor tongxin__session__v1__published_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.session.v1.PublishedResult",
+  "PublishedResult",
+  "Tongxin__Session__V1__PublishedResult",
+  "tongxin.session.v1",
+  sizeof(Tongxin__Session__V1__PublishedResult),
+  16,
+  tongxin__session__v1__published_result__field_descriptors,
+  tongxin__session__v1__published_result__field_indices_by_name,
+  1,  tongxin__session__v1__published_result__number_ranges,
+  (ProtobufCMessageInit) tongxin__session__v1__published_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__session__v1__list_published_results_request__field_descriptors[4] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListPublishedResultsRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListPublishedResultsRequest, published_from),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListPublishedResultsRequest, published_until),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListPublishedResultsRequest, page),
+    &tongxin__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__session__v1__list_published_results_request__field_indices_by_name[] = {
+  3,   /* field[3] = page */
+  1,   /* field[1] = published_from */
+  2,   /* field[2] = published_until */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__session__v1__list_published_results_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__session__v1__list_published_results_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.session.v1.ListPublishedResultsRequest",
+  "ListPublishedResultsRequest",
+  "Tongxin__Session__V1__ListPublishedResultsRequest",
+  "tongxin.session.v1",
+  sizeof(Tongxin__Session__V1__ListPublishedResultsRequest),
+  4,
+  tongxin__session__v1__list_published_results_request__field_descriptors,
+  tongxin__session__v1__list_published_results_request__field_indices_by_name,
+  1,  tongxin__session__v1__list_published_results_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__session__v1__list_published_results_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__session__v1__list_published_results_response__field_descriptors[2] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Session__V1__ListPublishedResultsResponse, n_results),
+    offsetof(Tongxin__Session__V1__ListPublishedResultsResponse, results),
+    &tongxin__session__v1__published_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ListPublishedResultsResponse, page),
+    &tongxin__common__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__session__v1__list_published_results_response__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange tongxin__session__v1__list_published_results_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__session__v1__list_published_results_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.session.v1.ListPublishedResultsResponse",
+  "ListPublishedResultsResponse",
+  "Tongxin__Session__V1__ListPublishedResultsResponse",
+  "tongxin.session.v1",
+  sizeof(Tongxin__Session__V1__ListPublishedResultsResponse),
+  2,
+  tongxin__session__v1__list_published_results_response__field_descriptors,
+  tongxin__session__v1__list_published_results_response__field_indices_by_name,
+  1,  tongxin__session__v1__list_published_results_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__session__v1__list_published_results_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tongxin__session__v1__minutes_topic__field_descriptors[6] =
 {
   {
@@ -7343,7 +7852,7 @@ const ProtobufCEnumDescriptor tongxin__session__v1__signatory_role__descriptor =
   tongxin__session__v1__signatory_role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_descriptors[28] =
+static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_descriptors[29] =
 {
   { "SetDemocracyDay", &tongxin__session__v1__set_democracy_day_request__descriptor, &tongxin__session__v1__democracy_day__descriptor },
   { "ListDemocracyDays", &tongxin__session__v1__list_democracy_days_request__descriptor, &tongxin__session__v1__list_democracy_days_response__descriptor },
@@ -7371,6 +7880,7 @@ static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_des
   { "ResolveObjection", &tongxin__session__v1__resolve_objection_request__descriptor, &tongxin__session__v1__objection__descriptor },
   { "ListObjections", &tongxin__session__v1__list_objections_request__descriptor, &tongxin__session__v1__list_objections_response__descriptor },
   { "FileResult", &tongxin__session__v1__file_result_request__descriptor, &tongxin__session__v1__result__descriptor },
+  { "ListPublishedResults", &tongxin__session__v1__list_published_results_request__descriptor, &tongxin__session__v1__list_published_results_response__descriptor },
   { "GetMinutes", &tongxin__session__v1__get_minutes_request__descriptor, &tongxin__session__v1__minutes__descriptor },
   { "SignMinutes", &tongxin__session__v1__sign_minutes_request__descriptor, &tongxin__session__v1__minutes__descriptor },
 };
@@ -7385,7 +7895,7 @@ const unsigned tongxin__session__v1__session__method_indices_by_name[] = {
   25,        /* FileResult */
   2,        /* GetDemocracyCalendar */
   4,        /* GetMeeting */
-  26,        /* GetMinutes */
+  27,        /* GetMinutes */
   19,        /* GetResult */
   13,        /* GetTopicProgress */
   18,        /* GetVote */
@@ -7393,6 +7903,7 @@ const unsigned tongxin__session__v1__session__method_indices_by_name[] = {
   5,        /* ListMeetings */
   24,        /* ListObjections */
   11,        /* ListOpinions */
+  26,        /* ListPublishedResults */
   7,        /* OpenMeeting */
   14,        /* OpenVote */
   21,        /* PublishResult */
@@ -7402,7 +7913,7 @@ const unsigned tongxin__session__v1__session__method_indices_by_name[] = {
   23,        /* ResolveObjection */
   3,        /* ScheduleMeeting */
   0,        /* SetDemocracyDay */
-  27         /* SignMinutes */
+  28         /* SignMinutes */
 };
 const ProtobufCServiceDescriptor tongxin__session__v1__session__descriptor =
 {
@@ -7411,7 +7922,7 @@ const ProtobufCServiceDescriptor tongxin__session__v1__session__descriptor =
   "Session",
   "Tongxin__Session__V1__Session",
   "tongxin.session.v1",
-  28,
+  29,
   tongxin__session__v1__session__method_descriptors,
   tongxin__session__v1__session__method_indices_by_name
 };
@@ -7623,13 +8134,21 @@ void tongxin__session__v1__session__file_result(ProtobufCService *service,
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
   service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__session__v1__session__list_published_results(ProtobufCService *service,
+                                                           const Tongxin__Session__V1__ListPublishedResultsRequest *input,
+                                                           Tongxin__Session__V1__ListPublishedResultsResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &tongxin__session__v1__session__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__session__v1__session__get_minutes(ProtobufCService *service,
                                                 const Tongxin__Session__V1__GetMinutesRequest *input,
                                                 Tongxin__Session__V1__Minutes_Closure closure,
                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__sign_minutes(ProtobufCService *service,
                                                  const Tongxin__Session__V1__SignMinutesRequest *input,
@@ -7637,7 +8156,7 @@ void tongxin__session__v1__session__sign_minutes(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__init (Tongxin__Session__V1__Session_Service *service,
                                           Tongxin__Session__V1__Session_ServiceDestroy destroy)

@@ -65,6 +65,9 @@ typedef struct Tongxin__Session__V1__ResolveObjectionRequest Tongxin__Session__V
 typedef struct Tongxin__Session__V1__ListObjectionsRequest Tongxin__Session__V1__ListObjectionsRequest;
 typedef struct Tongxin__Session__V1__ListObjectionsResponse Tongxin__Session__V1__ListObjectionsResponse;
 typedef struct Tongxin__Session__V1__FileResultRequest Tongxin__Session__V1__FileResultRequest;
+typedef struct Tongxin__Session__V1__PublishedResult Tongxin__Session__V1__PublishedResult;
+typedef struct Tongxin__Session__V1__ListPublishedResultsRequest Tongxin__Session__V1__ListPublishedResultsRequest;
+typedef struct Tongxin__Session__V1__ListPublishedResultsResponse Tongxin__Session__V1__ListPublishedResultsResponse;
 typedef struct Tongxin__Session__V1__MinutesTopic Tongxin__Session__V1__MinutesTopic;
 typedef struct Tongxin__Session__V1__Signature Tongxin__Session__V1__Signature;
 typedef struct Tongxin__Session__V1__Minutes Tongxin__Session__V1__Minutes;
@@ -570,15 +573,23 @@ struct  Tongxin__Session__V1__GetMeetingRequest
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * Newest first. With `topic_id`, only the meetings that sat on that topic (its rounds,
+ * its escalated body's meeting): the dossier's meetings of one topic.
+ */
 struct  Tongxin__Session__V1__ListMeetingsRequest
 {
   ProtobufCMessage base;
   char *unit_path;
   Tongxin__Common__V1__PageRequest *page;
+  /*
+   * "" for every meeting of the subtree.
+   */
+  char *topic_id;
 };
 #define TONGXIN__SESSION__V1__LIST_MEETINGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__list_meetings_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Tongxin__Session__V1__ListMeetingsResponse
@@ -1135,6 +1146,81 @@ struct  Tongxin__Session__V1__FileResultRequest
 #define TONGXIN__SESSION__V1__FILE_RESULT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__file_result_request__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+/*
+ * 公开结果 as anyone may read it (open data): a published or filed result as its public
+ * notice shows it — the topic's title, the text, how it was reached and when — and nobody's
+ * name: speakers, voters and objectors stay out (a vote by its counts, objections counted).
+ */
+struct  Tongxin__Session__V1__PublishedResult
+{
+  ProtobufCMessage base;
+  char *result_id;
+  char *unit_path;
+  /*
+   * The unit's 12-digit division code (the path's last label).
+   */
+  char *division_code;
+  char *topic_id;
+  char *title;
+  Tongxin__Session__V1__ResultBasis basis;
+  protobuf_c_boolean adopted;
+  /*
+   * PUBLISHED (the notice running or ended, not yet filed) or FILED.
+   */
+  Tongxin__Session__V1__ResultState state;
+  char *text;
+  Tongxin__Common__V1__Timestamp *meeting_at;
+  Tongxin__Common__V1__Timestamp *published_at;
+  int32_t notice_days;
+  Tongxin__Common__V1__Date *notice_last_day;
+  Tongxin__Common__V1__Timestamp *filed_at;
+  /*
+   * A vote's ballots (electronic and paper together); absent for a consensus.
+   */
+  Tongxin__Session__V1__BallotCounts *votes;
+  /*
+   * Objections raised against this publication, counted.
+   */
+  int32_t objection_count;
+};
+#define TONGXIN__SESSION__V1__PUBLISHED_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__published_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TONGXIN__SESSION__V1__RESULT_BASIS__RESULT_BASIS_UNSPECIFIED, 0, TONGXIN__SESSION__V1__RESULT_STATE__RESULT_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+
+
+/*
+ * The results published in a unit's subtree in [published_from, published_until) and
+ * still published or filed (a draft, or one sent back by an upheld objection, is not
+ * public), oldest first, keyset-paged.
+ */
+struct  Tongxin__Session__V1__ListPublishedResultsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The caller's whole scope when "".
+   */
+  char *unit_path;
+  Tongxin__Common__V1__Timestamp *published_from;
+  Tongxin__Common__V1__Timestamp *published_until;
+  Tongxin__Common__V1__PageRequest *page;
+};
+#define TONGXIN__SESSION__V1__LIST_PUBLISHED_RESULTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__list_published_results_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL, NULL }
+
+
+struct  Tongxin__Session__V1__ListPublishedResultsResponse
+{
+  ProtobufCMessage base;
+  size_t n_results;
+  Tongxin__Session__V1__PublishedResult **results;
+  Tongxin__Common__V1__PageInfo *page;
+};
+#define TONGXIN__SESSION__V1__LIST_PUBLISHED_RESULTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__list_published_results_response__descriptor) \
+    , 0,NULL, NULL }
 
 
 struct  Tongxin__Session__V1__MinutesTopic
@@ -2134,6 +2220,63 @@ Tongxin__Session__V1__FileResultRequest *
 void   tongxin__session__v1__file_result_request__free_unpacked
                      (Tongxin__Session__V1__FileResultRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Session__V1__PublishedResult methods */
+void   tongxin__session__v1__published_result__init
+                     (Tongxin__Session__V1__PublishedResult         *message);
+size_t tongxin__session__v1__published_result__get_packed_size
+                     (const Tongxin__Session__V1__PublishedResult   *message);
+size_t tongxin__session__v1__published_result__pack
+                     (const Tongxin__Session__V1__PublishedResult   *message,
+                      uint8_t             *out);
+size_t tongxin__session__v1__published_result__pack_to_buffer
+                     (const Tongxin__Session__V1__PublishedResult   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Session__V1__PublishedResult *
+       tongxin__session__v1__published_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__session__v1__published_result__free_unpacked
+                     (Tongxin__Session__V1__PublishedResult *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Session__V1__ListPublishedResultsRequest methods */
+void   tongxin__session__v1__list_published_results_request__init
+                     (Tongxin__Session__V1__ListPublishedResultsRequest         *message);
+size_t tongxin__session__v1__list_published_results_request__get_packed_size
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest   *message);
+size_t tongxin__session__v1__list_published_results_request__pack
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__session__v1__list_published_results_request__pack_to_buffer
+                     (const Tongxin__Session__V1__ListPublishedResultsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Session__V1__ListPublishedResultsRequest *
+       tongxin__session__v1__list_published_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__session__v1__list_published_results_request__free_unpacked
+                     (Tongxin__Session__V1__ListPublishedResultsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Session__V1__ListPublishedResultsResponse methods */
+void   tongxin__session__v1__list_published_results_response__init
+                     (Tongxin__Session__V1__ListPublishedResultsResponse         *message);
+size_t tongxin__session__v1__list_published_results_response__get_packed_size
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse   *message);
+size_t tongxin__session__v1__list_published_results_response__pack
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__session__v1__list_published_results_response__pack_to_buffer
+                     (const Tongxin__Session__V1__ListPublishedResultsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Session__V1__ListPublishedResultsResponse *
+       tongxin__session__v1__list_published_results_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__session__v1__list_published_results_response__free_unpacked
+                     (Tongxin__Session__V1__ListPublishedResultsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Session__V1__MinutesTopic methods */
 void   tongxin__session__v1__minutes_topic__init
                      (Tongxin__Session__V1__MinutesTopic         *message);
@@ -2375,6 +2518,15 @@ typedef void (*Tongxin__Session__V1__ListObjectionsResponse_Closure)
 typedef void (*Tongxin__Session__V1__FileResultRequest_Closure)
                  (const Tongxin__Session__V1__FileResultRequest *message,
                   void *closure_data);
+typedef void (*Tongxin__Session__V1__PublishedResult_Closure)
+                 (const Tongxin__Session__V1__PublishedResult *message,
+                  void *closure_data);
+typedef void (*Tongxin__Session__V1__ListPublishedResultsRequest_Closure)
+                 (const Tongxin__Session__V1__ListPublishedResultsRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Session__V1__ListPublishedResultsResponse_Closure)
+                 (const Tongxin__Session__V1__ListPublishedResultsResponse *message,
+                  void *closure_data);
 typedef void (*Tongxin__Session__V1__MinutesTopic_Closure)
                  (const Tongxin__Session__V1__MinutesTopic *message,
                   void *closure_data);
@@ -2501,6 +2653,10 @@ struct Tongxin__Session__V1__Session_Service
                       const Tongxin__Session__V1__FileResultRequest *input,
                       Tongxin__Session__V1__Result_Closure closure,
                       void *closure_data);
+  void (*list_published_results)(Tongxin__Session__V1__Session_Service *service,
+                                 const Tongxin__Session__V1__ListPublishedResultsRequest *input,
+                                 Tongxin__Session__V1__ListPublishedResultsResponse_Closure closure,
+                                 void *closure_data);
   void (*get_minutes)(Tongxin__Session__V1__Session_Service *service,
                       const Tongxin__Session__V1__GetMinutesRequest *input,
                       Tongxin__Session__V1__Minutes_Closure closure,
@@ -2543,6 +2699,7 @@ void tongxin__session__v1__session__init (Tongxin__Session__V1__Session_Service 
       function_prefix__ ## resolve_objection,\
       function_prefix__ ## list_objections,\
       function_prefix__ ## file_result,\
+      function_prefix__ ## list_published_results,\
       function_prefix__ ## get_minutes,\
       function_prefix__ ## sign_minutes  }
 void tongxin__session__v1__session__set_democracy_day(ProtobufCService *service,
@@ -2649,6 +2806,10 @@ void tongxin__session__v1__session__file_result(ProtobufCService *service,
                                                 const Tongxin__Session__V1__FileResultRequest *input,
                                                 Tongxin__Session__V1__Result_Closure closure,
                                                 void *closure_data);
+void tongxin__session__v1__session__list_published_results(ProtobufCService *service,
+                                                           const Tongxin__Session__V1__ListPublishedResultsRequest *input,
+                                                           Tongxin__Session__V1__ListPublishedResultsResponse_Closure closure,
+                                                           void *closure_data);
 void tongxin__session__v1__session__get_minutes(ProtobufCService *service,
                                                 const Tongxin__Session__V1__GetMinutesRequest *input,
                                                 Tongxin__Session__V1__Minutes_Closure closure,
@@ -2723,6 +2884,9 @@ extern const ProtobufCMessageDescriptor tongxin__session__v1__resolve_objection_
 extern const ProtobufCMessageDescriptor tongxin__session__v1__list_objections_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__list_objections_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__file_result_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__session__v1__published_result__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__session__v1__list_published_results_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__session__v1__list_published_results_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__minutes_topic__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__signature__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__minutes__descriptor;
