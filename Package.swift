@@ -269,7 +269,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "AgendaAPI", "ChangesAPI",
-                "SessionCore", "SessionAPI", "HealthAPI", "TongxinService",
+                "SessionCore", "SessionAPI", "SupervisionCore", "SupervisionAPI", "HealthAPI", "TongxinService",
                 "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

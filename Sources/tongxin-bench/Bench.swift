@@ -25,10 +25,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Calls in flight in total, spread over the connections.") var concurrency = 1
     @Option(help: "Seconds to run (after warm-up).") var duration: Double = 5
     @Option(help: "Seconds of warm-up, not measured.") var warmup: Double = 1
-    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier") var method = "ping"
+    @Option(help: "ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier | county-dashboard") var method = "ping"
     @Option(help: "Ping payload bytes.") var payloadBytes = 0
     @Option(help: "Council members to create for the membership methods (needs TONGXIN_AUTH_SECRET).") var councilSize = 60
-    @Option(help: "create-person: spread the people over this many towns (each town is one audit chain).") var towns = 1
+    @Option(help: "create-person: spread the people over this many towns (each town is one audit chain); county-dashboard: the county's towns.") var towns = 1
+    @Option(help: "county-dashboard: ledger items recorded first in each town's village.") var itemsPerVillage = 10
     @Option(help: "Client threads: the client's connections and the calling tasks share this many event loops (so a call never changes threads in the client; 0: Swift's task pool and NIO's shared loops).") var clientThreads = 0
     @Option(help: "list-items: items recorded first (through RecordItem) in the bench's county.") var ledgerSize = 100_000
     @Option(help: "record-item, list-items: membership's port, to register the bench's units there first (0: none, the agenda runs alone).") var membershipPort = 7101
@@ -184,8 +185,12 @@ struct Bench: AsyncParsableCommand {
             // Supervision (--port 7104): a county of --supervision-towns towns and --cases cases seeded by SQL.
             let fixture = try await SupervisionFixture.create(seedURL: seedDatabaseUrl, towns: supervisionTowns, cases: cases)
             return method == "quarterly-report" ? fixture.quarterlyCall(client) : fixture.dossierCall(client)
+        case "county-dashboard":
+            // The gateway (--port 7100): GetCountyDashboard of a county of --towns towns, fanned out to every routed service.
+            let fixture = try await DashboardFixture.create(client: client, towns: towns, itemsPerVillage: itemsPerVillage)
+            return fixture.call(client)
         default:
-            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier")
+            throw ValidationError("unknown --method \(method): ping | check | get-unit | create-person | get-council | check-composition | record-item | list-items | cast-vote | get-minutes | quarterly-report | get-dossier | county-dashboard")
         }
     }
 }

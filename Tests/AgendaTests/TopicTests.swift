@@ -27,6 +27,35 @@ struct TopicTests {
         #expect(small.form == .democraticTalk)
     }
 
+    @Test("CountTopics: a subtree's topics by state, every state listed in order, inside the caller's scope only")
+    func countByState() async throws {
+        let county = try AgendaHarness.current.county()
+        let reader = county.caller(at: county.path, [Permissions.read])
+        func counts(_ unit: String, _ options: CallOptions) async throws -> AgendaV1.CountTopicsResponse {
+            try await county.api.countTopics(.init(unitPath: unit), options: options)
+        }
+        let empty = try await counts(county.path, reader)
+        #expect(empty.byState.map(\.state.rawValue) == Array(1...12) && empty.byState.allSatisfy { $0.count == 0 } && empty.total == 0)
+        _ = try await county.topic(at: county.village(1))
+        _ = try await county.vote(try await county.topic(at: county.village(1)), inFavour: 5, of: 8)
+        _ = try await county.vote(try await county.topic(at: county.village(2)), inFavour: 2, of: 8)
+        _ = try await county.topic(at: county.village(1, town: 2))
+        func nonZero(_ response: AgendaV1.CountTopicsResponse) -> [AgendaV1.TopicState: Int64] {
+            Dictionary(uniqueKeysWithValues: response.byState.filter { $0.count > 0 }.map { ($0.state, $0.count) })
+        }
+        let all = try await counts(county.path, reader)
+        #expect(nonZero(all) == [.draft: 2, .approved: 1, .rejected: 1] && all.total == 4 && all.unitPath == county.path)
+        let town = try await counts(county.town(1), reader)
+        #expect(nonZero(town) == [.draft: 1, .approved: 1, .rejected: 1] && town.total == 3)
+        #expect(nonZero(try await counts(county.village(1), reader)) == [.draft: 1, .approved: 1])
+        // "" counts the caller's scope: a clerk of town 2 sees its one draft.
+        let clerk = county.caller(at: county.town(2), [Permissions.read])
+        #expect(try await county.api.countTopics(.init(), options: clerk).total == 1)
+        // Town 1 from town 2's clerk: NOT_FOUND; without agenda.read: PERMISSION_DENIED.
+        await expectStatus(.notFound) { try await counts(county.town(1), clerk) }
+        await expectStatus(.permissionDenied) { try await counts(county.path, county.caller(at: county.path, [Permissions.write])) }
+    }
+
     @Test("half or more of those present adopts: 4 of 8 adopts with a number, 3 of 8 rejects")
     func halfOrMore() async throws {
         let county = try AgendaHarness.current.county()

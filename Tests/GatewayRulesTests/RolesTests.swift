@@ -1,3 +1,4 @@
+import Foundation
 import GatewayRules
 import Testing
 
@@ -9,9 +10,11 @@ struct RolesTests {
         let integration: Set<String> = ["appeals.read", "changes.read", "public.read"]
         let session: Set<String> = ["session.read", "session.write", "session.rules"]
         #expect(Role.countyAdmin.permissions == agenda.union(integration).union(session).union(
-            ["membership.read", "membership.write", "membership.rules", "people.search", "pii.read", "supervision.read", "supervision.write"]))
+            ["membership.read", "membership.write", "membership.rules", "people.search", "pii.read", "supervision.read", "supervision.write",
+             "dashboard.read"]))
         #expect(Role.townAdmin.permissions == agenda.union(integration).union(session).union(
-            ["membership.read", "membership.write", "people.search", "pii.read", "supervision.read", "supervision.write", "supervision.progress"]))
+            ["membership.read", "membership.write", "people.search", "pii.read", "supervision.read", "supervision.write", "supervision.progress",
+             "dashboard.read"]))
         #expect(Role.villageClerk.permissions == integration.union(
             ["membership.read", "membership.write", "people.search", "agenda.read", "agenda.write", "session.read", "session.write",
              "supervision.read", "supervision.progress", "supervision.feedback"]))
@@ -21,11 +24,19 @@ struct RolesTests {
         #expect(Role.councilMember.permissions == [
             "membership.read", "agenda.read", "session.read", "session.vote", "supervision.read", "supervision.feedback", "public.read"])
         #expect(Role.supervisor.permissions == integration.union(
-            ["membership.read", "people.search", "agenda.read", "agenda.advance", "session.read", "supervision.read", "supervision.check"]))
+            ["membership.read", "people.search", "agenda.read", "agenda.advance", "session.read", "supervision.read", "supervision.check",
+             "dashboard.read"]))
         #expect(Role.assessor.permissions == [
-            "membership.read", "agenda.read", "session.read", "supervision.read", "supervision.assess", "changes.read", "public.read"])
+            "membership.read", "agenda.read", "session.read", "supervision.read", "supervision.assess", "changes.read", "public.read",
+            "dashboard.read"])
         #expect(Role.integrationClient.permissions == integration.union(
             ["membership.read", "agenda.read", "agenda.write", "session.read", "supervision.read", "appeals.submit"]))
+        // The dashboard: the county and town offices, supervisors and assessors — and every
+        // holder of it also holds the read permission of each section's service.
+        #expect(Set(Role.allCases.filter { $0.permissions.contains("dashboard.read") }) == [.countyAdmin, .townAdmin, .supervisor, .assessor])
+        for role in Role.allCases where role.permissions.contains("dashboard.read") {
+            #expect(role.permissions.isSuperset(of: ["membership.read", "agenda.read", "session.read", "supervision.read"]), "\(role)")
+        }
         // Only the session service's own token opens cases.
         #expect(Role.allCases.allSatisfy { !$0.permissions.contains("supervision.intake") })
         #expect(Role.systemAdmin.permissions == ["gateway.accounts", "pii.rotate"])
@@ -143,5 +154,49 @@ struct TenantBudgetTests {
         #expect(budget.admit(now: 0) != nil)
         budget.finish()
         #expect(budget.admit(now: 0) == nil)
+    }
+}
+
+@Suite("county dashboard: scope and quarter")
+struct DashboardRulesTests {
+    static let county = UnitPath("u330100000000")!
+    static let town1 = UnitPath("u330100000000.u330102000000")!
+    static let town2 = UnitPath("u330100000000.u330103000000")!
+    static let village1 = UnitPath("u330100000000.u330102000000.u330102001000")!
+    static let otherCounty = UnitPath("u330200000000")!
+
+    @Test("a grant covering the unit shows all of it; grants inside it show what they cover; nothing else shows anything")
+    func scope() {
+        let reads = Role.townAdmin.permissions
+        #expect(DashboardScope.of(Self.county, grants: [(Self.county, Role.countyAdmin.permissions)]) == .whole)
+        #expect(DashboardScope.of(Self.town1, grants: [(Self.county, Role.countyAdmin.permissions)]) == .whole)
+        let town = DashboardScope.of(Self.county, grants: [(Self.town1, reads)])
+        #expect(town == .within([Self.town1]))
+        #expect(town?.shows(Self.town1) == true && town?.shows(Self.town2) == false)
+        #expect(town?.roots(of: Self.county) == [Self.town1])
+        // A grant inside another one listed adds nothing; grants without dashboard.read count for nothing.
+        #expect(DashboardScope.of(Self.county, grants: [(Self.village1, reads), (Self.town1, reads), (Self.town2, Role.villageClerk.permissions)])
+                == .within([Self.town1]))
+        #expect(DashboardScope.of(Self.county, grants: [(Self.county, Role.villageClerk.permissions)]) == nil)
+        // Another county's grants: nothing.
+        #expect(DashboardScope.of(Self.county, grants: [(Self.otherCounty, Role.countyAdmin.permissions)]) == nil)
+        #expect(DashboardScope.of(Self.town2, grants: [(Self.town1, reads)]) == nil)
+        #expect(DashboardScope.whole.shows(Self.town2) && DashboardScope.whole.roots(of: Self.county) == [Self.county])
+    }
+
+    @Test("the quarter is a calendar quarter in China Standard Time, the current one by default")
+    func quarter() throws {
+        let cst = TimeZone(identifier: "Asia/Shanghai")!
+        // 2025-12-31 17:00 UTC is 2026-01-01 01:00 in Beijing: the first quarter of 2026.
+        let now = Date(timeIntervalSince1970: 1_767_200_400)
+        let current = try DashboardQuarter(year: 0, quarter: 0, now: now, timeZone: cst)
+        #expect(current.year == 2026 && current.quarter == 1)
+        #expect(current.start == Date(timeIntervalSince1970: 1_767_196_800))  // 2026-01-01 00:00 +08:00
+        #expect(current.end == Date(timeIntervalSince1970: 1_774_972_800))  // 2026-04-01 00:00 +08:00
+        let fourth = try DashboardQuarter(year: 2025, quarter: 4, now: now, timeZone: cst)
+        #expect(fourth.end == current.start)
+        #expect(throws: DashboardQuarter.Problem.incomplete) { try DashboardQuarter(year: 2026, quarter: 0, now: now, timeZone: cst) }
+        #expect(throws: DashboardQuarter.Problem.quarterOutOfRange) { try DashboardQuarter(year: 2026, quarter: 5, now: now, timeZone: cst) }
+        #expect(throws: DashboardQuarter.Problem.yearOutOfRange) { try DashboardQuarter(year: 1999, quarter: 1, now: now, timeZone: cst) }
     }
 }

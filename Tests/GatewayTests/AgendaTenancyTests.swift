@@ -61,6 +61,7 @@ struct AgendaTenancyTests {
             ("CreateTopic", { _ = try await agenda.createTopic(.init(unitPath: village2, title: "越权", category: .land, scale: .small, source: .partyCommittee), options: town) }),
             ("GetTopic", { _ = try await agenda.getTopic(.init(topicId: draft.id), options: town) }),
             ("ListTopics", { _ = try await agenda.listTopics(.init(unitPath: village2), options: town) }),
+            ("CountTopics", { _ = try await agenda.countTopics(.init(unitPath: village2), options: town) }),
             ("ApproveTopic", { _ = try await agenda.approveTopic(.init(topicId: draft.id, meetingOn: .init(year: 2026, month: 1, day: 1), present: names, ballots: names.map { .init(voter: $0, vote: .for) }), options: town) }),
             ("ReviseTopic", { _ = try await agenda.reviseTopic(.init(topicId: draft.id, title: "改"), options: town) }),
             ("AdvanceTopic", { _ = try await agenda.advanceTopic(.init(topicId: urgent.id, to: .inMeeting), options: town) }),

@@ -8,6 +8,10 @@ import GatewayRules
 import Logging
 import MembershipAPI
 import MembershipCore
+import SessionAPI
+import SessionCore
+import SupervisionAPI
+import SupervisionCore
 import Synchronization
 import Testing
 import TongxinPostgres
@@ -22,6 +26,10 @@ import TongxinTesting
 /// gateway as `gateway_svc` behind a real `RPCServer` with its production interceptor on
 /// loopback, its sessions and lockouts on a ``ManualClock`` that agenda's handlers read too.
 /// Each test takes a county of its own (``county()``).
+///
+/// With `withSessionAndSupervision` (the dashboard's suite) the session and supervision
+/// services run too, on the same database, each on a ``ManualClock`` of its own (so a test
+/// may move their days without touching the gateway's sessions), and the gateway routes them.
 final class GatewayHarness: SuiteHarness {
     static let keyID = "gw-test"
     static let signingKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 7, count: 32))
@@ -37,26 +45,52 @@ final class GatewayHarness: SuiteHarness {
     let gatewayPool: PostgresPool
     let clock: ManualClock
     let gateway: GatewayServer
+    /// The session and supervision services (`withSessionAndSupervision` only).
+    let extra: ExtraServices?
     private let counties = Atomic<Int>(0)
 
+    /// Session and supervision beside membership and agenda.
+    struct ExtraServices: Sendable {
+        let session: TestServer
+        let sessionPool: PostgresPool
+        let sessionClock: ManualClock
+        let supervision: TestServer
+        let supervisionPool: PostgresPool
+        let supervisionClock: ManualClock
+
+        /// The session service as the executable builds it, on the harness's database (a test
+        /// may start one of its own, and stop it).
+        static func sessionService(pool: PostgresPool, clock: ManualClock, agenda: TestServer) -> SessionService {
+            SessionService(environment: SessionEnvironment(
+                pool: pool, clock: clock, topics: AgendaTopicDirectory(client: agenda.client, tokens: TokenAuthority(secret: TestServer.defaultSecret)),
+                logger: TestDatabase.logger))
+        }
+    }
+
     private init(membership: ServiceHarness, agenda: TestServer, agendaPool: PostgresPool, gatewayPool: PostgresPool, clock: ManualClock,
-                 gateway: GatewayServer) {
+                 gateway: GatewayServer, extra: ExtraServices?) {
         self.membership = membership
         self.agenda = agenda
         self.agendaPool = agendaPool
         self.gatewayPool = gatewayPool
         self.clock = clock
         self.gateway = gateway
+        self.extra = extra
     }
 
     static let vault = PIIVault(encryptionKey: Array(repeating: 0x5A, count: 32), hashKey: Array(repeating: 0xA5, count: 32))
 
     /// The routes of a gateway in front of this harness's services.
     var routes: [String: [(host: String, port: Int)]] {
-        ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]]
+        var routes = ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]]
+        if let extra {
+            routes["session"] = [("127.0.0.1", extra.session.port)]
+            routes["supervision"] = [("127.0.0.1", extra.supervision.port)]
+        }
+        return routes
     }
 
-    static func start(prefix: String) async throws -> GatewayHarness {
+    static func start(prefix: String, withSessionAndSupervision: Bool = false) async throws -> GatewayHarness {
         let membership = try await ServiceHarness.start(
             service: "membership", prefix: prefix, migrations: try MembershipMigrations.all(), authority: membershipAuthority
         ) { context in
@@ -74,14 +108,41 @@ final class GatewayHarness: SuiteHarness {
         let agenda = try await TestServer.start(
             services: [AgendaService(environment: AgendaEnvironment(pool: agendaPool, vault: vault, clock: clock, logger: TestDatabase.logger))],
             serviceName: "agenda", pool: agendaPool, authority: membershipAuthority, clock: clock, authClock: SystemClock())
-        let gateway = try await GatewayServer.start(
-            pool: pool, clock: clock,
-            routes: ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]])
-        return GatewayHarness(membership: membership, agenda: agenda, agendaPool: agendaPool, gatewayPool: pool, clock: clock, gateway: gateway)
+        var routes = ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.port)]]
+        var extra: ExtraServices?
+        if withSessionAndSupervision {
+            for (schema, migrations) in [("session", try SessionMigrations.all()), ("supervision", try SupervisionMigrations.all())] {
+                try await SharedMigrations.apply(
+                    migrations, schema: schema, ownerURL: membership.database.url(role: "\(schema)_owner"), logger: TestDatabase.logger)
+            }
+            let sessionPool = try membership.database.pool(role: "session_svc")
+            let sessionClock = ManualClock(startOfTime)
+            let session = try await TestServer.start(
+                services: [ExtraServices.sessionService(pool: sessionPool, clock: sessionClock, agenda: agenda)],
+                serviceName: "session", pool: sessionPool, authority: membershipAuthority, clock: sessionClock, authClock: SystemClock())
+            let supervisionPool = try membership.database.pool(role: "supervision_svc")
+            let supervisionClock = ManualClock(startOfTime)
+            let supervision = try await TestServer.start(
+                services: [SupervisionService(environment: SupervisionEnvironment(pool: supervisionPool, clock: supervisionClock, logger: TestDatabase.logger))],
+                serviceName: "supervision", pool: supervisionPool, authority: membershipAuthority, clock: supervisionClock, authClock: SystemClock())
+            extra = ExtraServices(session: session, sessionPool: sessionPool, sessionClock: sessionClock, supervision: supervision,
+                                  supervisionPool: supervisionPool, supervisionClock: supervisionClock)
+            routes["session"] = [("127.0.0.1", session.port)]
+            routes["supervision"] = [("127.0.0.1", supervision.port)]
+        }
+        let gateway = try await GatewayServer.start(pool: pool, clock: clock, routes: routes)
+        return GatewayHarness(membership: membership, agenda: agenda, agendaPool: agendaPool, gatewayPool: pool, clock: clock, gateway: gateway,
+                              extra: extra)
     }
 
     func close() async {
         await gateway.shutdown()
+        if let extra {
+            await extra.session.shutdown()
+            await extra.supervision.shutdown()
+            await extra.sessionPool.close()
+            await extra.supervisionPool.close()
+        }
         await agenda.shutdown()
         await agendaPool.close()
         await gatewayPool.close()
@@ -164,8 +225,8 @@ final class GatewayHarness: SuiteHarness {
 }
 
 extension Trait where Self == HarnessTrait<GatewayHarness> {
-    static func gateway(_ prefix: String) -> Self {
-        HarnessTrait(start: { try await GatewayHarness.start(prefix: prefix) },
+    static func gateway(_ prefix: String, withSessionAndSupervision: Bool = false) -> Self {
+        HarnessTrait(start: { try await GatewayHarness.start(prefix: prefix, withSessionAndSupervision: withSessionAndSupervision) },
                      bind: { harness, body in try await GatewayHarness.$bound.withValue(harness, operation: body) })
     }
 }
@@ -203,12 +264,13 @@ final class GatewayServer: Sendable {
 
     static func start(
         pool: PostgresPool, clock: any ServiceClock, routes: [String: [(host: String, port: Int)]],
-        tenantLimits: (rate: Double, burst: Double, inFlight: Int)? = (1000, 1000, 256), healthInterval: Duration = .milliseconds(200)
+        tenantLimits: (rate: Double, burst: Double, inFlight: Int)? = (1000, 1000, 256), healthInterval: Duration = .milliseconds(200),
+        dashboardSectionTimeout: Duration = .seconds(3)
     ) async throws -> GatewayServer {
         let options = GatewayAssembly.Options(
             routes: routes, signingKeyID: GatewayHarness.keyID, signingKey: GatewayHarness.signingKey,
             tooling: TokenAuthority(secret: TestServer.defaultSecret), hasher: GatewayHarness.hasher, tenantLimits: tenantLimits,
-            healthInterval: healthInterval)
+            healthInterval: healthInterval, dashboardSectionTimeout: dashboardSectionTimeout)
         let setup = try GatewayAssembly.make(options: options, pool: pool, clock: clock, logger: TestServer.quietLogger)
         let server = RPCServer(
             configuration: RPCServer.Configuration(

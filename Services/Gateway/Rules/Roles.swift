@@ -44,14 +44,14 @@ public enum Role: String, Sendable, CaseIterable, Codable {
              GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
              GatewayPermission.sessionRead, GatewayPermission.sessionWrite, GatewayPermission.sessionRules,
              GatewayPermission.supervisionRead, GatewayPermission.supervisionWrite,
-             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead, GatewayPermission.dashboardRead]
         case .townAdmin:
             [GatewayPermission.membershipRead, GatewayPermission.membershipWrite, GatewayPermission.peopleSearch,
              GatewayPermission.piiRead,
              GatewayPermission.agendaRead, GatewayPermission.agendaWrite, GatewayPermission.agendaRules, GatewayPermission.agendaAdvance,
              GatewayPermission.sessionRead, GatewayPermission.sessionWrite, GatewayPermission.sessionRules,
              GatewayPermission.supervisionRead, GatewayPermission.supervisionWrite, GatewayPermission.supervisionProgress,
-             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead, GatewayPermission.dashboardRead]
         case .villageClerk:
             // Records meetings (check-in, opinions, paper ballots, results) and residents'
             // ratings; reports progress on the cases it is responsible for.
@@ -70,14 +70,16 @@ public enum Role: String, Sendable, CaseIterable, Codable {
              GatewayPermission.sessionRead, GatewayPermission.sessionVote,
              GatewayPermission.supervisionRead, GatewayPermission.supervisionFeedback, GatewayPermission.publicRead]
         case .supervisor:
-            // 村务监督委员会: follows everything, checks cases (督查).
+            // 村务监督委员会: follows everything (the dashboard too), checks cases (督查).
             [GatewayPermission.membershipRead, GatewayPermission.peopleSearch,
              GatewayPermission.agendaRead, GatewayPermission.agendaAdvance,
              GatewayPermission.sessionRead, GatewayPermission.supervisionRead, GatewayPermission.supervisionCheck,
-             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead]
+             GatewayPermission.appealsRead, GatewayPermission.changesRead, GatewayPermission.publicRead, GatewayPermission.dashboardRead]
         case .assessor:
+            // Scores towns on the index, and compares them on the dashboard.
             [GatewayPermission.membershipRead, GatewayPermission.agendaRead, GatewayPermission.sessionRead,
-             GatewayPermission.supervisionRead, GatewayPermission.supervisionAssess, GatewayPermission.changesRead, GatewayPermission.publicRead]
+             GatewayPermission.supervisionRead, GatewayPermission.supervisionAssess, GatewayPermission.changesRead, GatewayPermission.publicRead,
+             GatewayPermission.dashboardRead]
         case .integrationClient:
             // A government system pushes its work orders (SubmitAppeal, or RecordItem with an
             // external reference), records its own acts on them (督办, 办结, 回访, 评价), follows
@@ -140,6 +142,9 @@ public enum GatewayPermission {
     public static let appealsRead = "appeals.read"
     /// Read the change feed (the gateway's merged ListChanges and every service's kit feed).
     public static let changesRead = "changes.read"
+    /// Read the county dashboard (GetCountyDashboard): the towns the caller's grants cover,
+    /// each section read as the caller with that section's own read permission.
+    public static let dashboardRead = "dashboard.read"
     /// Log in: the only permission of an anonymous caller besides public reads.
     public static let login = "gateway.login"
     /// Every authenticated caller: log out, ask who it is.

@@ -9,12 +9,12 @@
 #include "tongxin/agenda/v1/agenda.pb-c.h"
 #include "tongxin/audit/v1/audit.pb-c.h"
 #include "tongxin/changes/v1/changes.pb-c.h"
+#include "tongxin/supervision/v1/supervision.pb-c.h"
 #include "tongxin/gateway/v1/gateway.pb-c.h"
 #include "tongxin/health/v1/health.pb-c.h"
 #include "tongxin/membership/v1/membership.pb-c.h"
 #include "tongxin/rpc/v1/frame.pb-c.h"
 #include "tongxin/session/v1/session.pb-c.h"
-#include "tongxin/supervision/v1/supervision.pb-c.h"
 
 /* Every message and service descriptor of Schemas/, for lookup by full name. */
 size_t tongxin_message_descriptor_count(void);

@@ -1283,6 +1283,76 @@ extension AgendaV1 {
         }
     }
 
+    /// 议题统计 — a unit's topics counted by state in one statement (the gateway's county
+    /// dashboard asks it once per town).
+    public struct CountTopicsRequest: WireMessage {
+        /// The subtree counted ("" for the caller's whole scope).
+        public var unitPath: String
+
+        public init(unitPath: String = "") {
+            self.unitPath = unitPath
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.CountTopicsRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+        }
+    }
+
+    public struct TopicStateCount: WireMessage {
+        public var state: AgendaV1.TopicState
+        public var count: Int64
+
+        public init(state: AgendaV1.TopicState = AgendaV1.TopicState(rawValue: 0), count: Int64 = 0) {
+            self.state = state
+            self.count = count
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.TopicStateCount")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = reader.enumeration(1)
+            self.count = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.enumeration(1, self.state)
+            writer.scalar(2, self.count)
+        }
+    }
+
+    public struct CountTopicsResponse: WireMessage {
+        public var unitPath: String
+        /// Every state, zeros included, in state order.
+        public var byState: [AgendaV1.TopicStateCount]
+        public var total: Int64
+
+        public init(unitPath: String = "", byState: [AgendaV1.TopicStateCount] = [], total: Int64 = 0) {
+            self.unitPath = unitPath
+            self.byState = byState
+            self.total = total
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.CountTopicsResponse")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.byState = try reader.repeatedMessage(2)
+            self.total = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.repeatedMessage(2, self.byState)
+            writer.scalar(3, self.total)
+        }
+    }
+
     public struct Ballot: WireMessage {
         /// The voter as recorded in `present` (a person id or name).
         public var voter: String

@@ -1134,4 +1134,352 @@ extension GatewayV1 {
             try writer.repeatedMessage(5, self.sections)
         }
     }
+
+    /// The county dashboard in one call: per town, open ledger items and topics by state (agenda:
+    /// ListItems with include_total, CountTopics), meetings and filed results of the quarter
+    /// (session: CountActivity), cases by warning level and the index score (supervision:
+    /// GetWarningLedger, GetIndex). The gateway asks every service concurrently, each section with its own
+    /// timeout (within the call's deadline); a section whose service is down, slow or refuses is
+    /// marked unavailable with the service and the status it answered, and every other section is
+    /// still served. The towns are membership's: without membership the call is UNAVAILABLE.
+    ///
+    /// What is shown is bounded by the caller's grants: every town of the unit when a grant
+    /// holding dashboard.read covers the unit, else only the towns such grants cover (a town
+    /// administrator asking for the county sees their own town). A unit no such grant covers or
+    /// lies in is NOT_FOUND.
+    public struct GetCountyDashboardRequest: WireMessage {
+        /// The county (or city): its ltree path, or its 12-digit division code (统计用区划代码); neither:
+        /// the unit the call acts for. Its town-level units are the rows (the unit itself when it is
+        /// a town).
+        public var unitPath: String
+        public var divisionCode: String
+        /// The quarter (1–4) of year `year` that "meetings" and "filed results" count; the index is
+        /// that year's. Both 0: the current quarter (China Standard Time).
+        public var year: Int32
+        public var quarter: Int32
+
+        public init(unitPath: String = "", divisionCode: String = "", year: Int32 = 0, quarter: Int32 = 0) {
+            self.unitPath = unitPath
+            self.divisionCode = divisionCode
+            self.year = year
+            self.quarter = quarter
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.GetCountyDashboardRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.divisionCode = reader.string(2)
+            self.year = reader.scalar(3)
+            self.quarter = reader.scalar(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.string(2, self.divisionCode)
+            writer.scalar(3, self.year)
+            writer.scalar(4, self.quarter)
+        }
+    }
+
+    /// Whether a section of a town's dashboard could be read.
+    public struct DashboardSectionState: WireMessage {
+        public var available: Bool
+        /// The service the section comes from: agenda, session or supervision.
+        public var service: String
+        /// When unavailable: the status the service answered, by name (UNAVAILABLE when it is down,
+        /// DEADLINE_EXCEEDED when it did not answer within the section's timeout, UNIMPLEMENTED,
+        /// PERMISSION_DENIED …), and why.
+        public var status: String
+        public var reason: String
+
+        public init(available: Bool = false, service: String = "", status: String = "", reason: String = "") {
+            self.available = available
+            self.service = service
+            self.status = status
+            self.reason = reason
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardSectionState")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.available = reader.scalar(1)
+            self.service = reader.string(2)
+            self.status = reader.string(3)
+            self.reason = reader.string(4)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            writer.scalar(1, self.available)
+            try writer.string(2, self.service)
+            try writer.string(3, self.status)
+            try writer.string(4, self.reason)
+        }
+    }
+
+    /// 问题台账 (agenda): items still open (NEW or UNDER_STUDY).
+    public struct DashboardLedger: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var openItems: Int64
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, openItems: Int64 = 0) {
+            self.state = state
+            self.openItems = openItems
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardLedger")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.openItems = reader.scalar(2)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            writer.scalar(2, self.openItems)
+        }
+    }
+
+    /// 议题 (agenda): every topic of the town by state (each state, zeros included, in state order).
+    public struct DashboardTopics: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var byState: [AgendaV1.TopicStateCount]
+        public var total: Int64
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, byState: [AgendaV1.TopicStateCount] = [], total: Int64 = 0) {
+            self.state = state
+            self.byState = byState
+            self.total = total
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardTopics")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.byState = try reader.repeatedMessage(2)
+            self.total = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            try writer.repeatedMessage(2, self.byState)
+            writer.scalar(3, self.total)
+        }
+    }
+
+    /// 会议 (session): meetings whose time falls in the quarter, and those of them closed.
+    public struct DashboardMeetings: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var meetings: Int64
+        public var closed: Int64
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, meetings: Int64 = 0, closed: Int64 = 0) {
+            self.state = state
+            self.meetings = meetings
+            self.closed = closed
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardMeetings")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.meetings = reader.scalar(2)
+            self.closed = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            writer.scalar(2, self.meetings)
+            writer.scalar(3, self.closed)
+        }
+    }
+
+    /// 备案 (session): results filed in the quarter, and all filed so far.
+    public struct DashboardResults: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var filed: Int64
+        public var filedTotal: Int64
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, filed: Int64 = 0, filedTotal: Int64 = 0) {
+            self.state = state
+            self.filed = filed
+            self.filedTotal = filedTotal
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardResults")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.filed = reader.scalar(2)
+            self.filedTotal = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            writer.scalar(2, self.filed)
+            writer.scalar(3, self.filedTotal)
+        }
+    }
+
+    /// 红黄绿预警 (supervision): the town's cases by warning level now, and its rolled-up level.
+    public struct DashboardWarnings: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var level: SupervisionV1.WarningLevel
+        public var cases: SupervisionV1.LevelCounts?
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, level: SupervisionV1.WarningLevel = SupervisionV1.WarningLevel(rawValue: 0), cases: SupervisionV1.LevelCounts? = nil) {
+            self.state = state
+            self.level = level
+            self.cases = cases
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardWarnings")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.level = reader.enumeration(2)
+            self.cases = try reader.message(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            writer.enumeration(2, self.level)
+            try writer.message(3, self.cases)
+        }
+    }
+
+    /// 协商指数 (supervision): the town's score for the quarter's year, in hundredths (0–10000).
+    public struct DashboardIndex: WireMessage {
+        public var state: GatewayV1.DashboardSectionState?
+        public var year: Int32
+        public var score: Int32
+
+        public init(state: GatewayV1.DashboardSectionState? = nil, year: Int32 = 0, score: Int32 = 0) {
+            self.state = state
+            self.year = year
+            self.score = score
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.DashboardIndex")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.state = try reader.message(1)
+            self.year = reader.scalar(2)
+            self.score = reader.scalar(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.message(1, self.state)
+            writer.scalar(2, self.year)
+            writer.scalar(3, self.score)
+        }
+    }
+
+    public struct TownDashboard: WireMessage {
+        public var unitPath: String
+        public var divisionCode: String
+        public var name: String
+        public var ledger: GatewayV1.DashboardLedger?
+        public var topics: GatewayV1.DashboardTopics?
+        public var meetings: GatewayV1.DashboardMeetings?
+        public var results: GatewayV1.DashboardResults?
+        public var warnings: GatewayV1.DashboardWarnings?
+        public var index: GatewayV1.DashboardIndex?
+
+        public init(unitPath: String = "", divisionCode: String = "", name: String = "", ledger: GatewayV1.DashboardLedger? = nil, topics: GatewayV1.DashboardTopics? = nil, meetings: GatewayV1.DashboardMeetings? = nil, results: GatewayV1.DashboardResults? = nil, warnings: GatewayV1.DashboardWarnings? = nil, index: GatewayV1.DashboardIndex? = nil) {
+            self.unitPath = unitPath
+            self.divisionCode = divisionCode
+            self.name = name
+            self.ledger = ledger
+            self.topics = topics
+            self.meetings = meetings
+            self.results = results
+            self.warnings = warnings
+            self.index = index
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.TownDashboard")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.divisionCode = reader.string(2)
+            self.name = reader.string(3)
+            self.ledger = try reader.message(4)
+            self.topics = try reader.message(5)
+            self.meetings = try reader.message(6)
+            self.results = try reader.message(7)
+            self.warnings = try reader.message(8)
+            self.index = try reader.message(9)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.string(2, self.divisionCode)
+            try writer.string(3, self.name)
+            try writer.message(4, self.ledger)
+            try writer.message(5, self.topics)
+            try writer.message(6, self.meetings)
+            try writer.message(7, self.results)
+            try writer.message(8, self.warnings)
+            try writer.message(9, self.index)
+        }
+    }
+
+    public struct CountyDashboard: WireMessage {
+        public var unitPath: String
+        public var divisionCode: String
+        public var name: String
+        public var year: Int32
+        public var quarter: Int32
+        /// The quarter: [period_start, period_end).
+        public var periodStart: CommonV1.Timestamp?
+        public var periodEnd: CommonV1.Timestamp?
+        /// When the gateway assembled it.
+        public var asOf: CommonV1.Timestamp?
+        /// The towns the caller may see, by division code.
+        public var towns: [GatewayV1.TownDashboard]
+        /// The services some section of some town could not be read from (empty when all answered).
+        public var unavailableServices: [String]
+
+        public init(unitPath: String = "", divisionCode: String = "", name: String = "", year: Int32 = 0, quarter: Int32 = 0, periodStart: CommonV1.Timestamp? = nil, periodEnd: CommonV1.Timestamp? = nil, asOf: CommonV1.Timestamp? = nil, towns: [GatewayV1.TownDashboard] = [], unavailableServices: [String] = []) {
+            self.unitPath = unitPath
+            self.divisionCode = divisionCode
+            self.name = name
+            self.year = year
+            self.quarter = quarter
+            self.periodStart = periodStart
+            self.periodEnd = periodEnd
+            self.asOf = asOf
+            self.towns = towns
+            self.unavailableServices = unavailableServices
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.gateway.v1.CountyDashboard")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.divisionCode = reader.string(2)
+            self.name = reader.string(3)
+            self.year = reader.scalar(4)
+            self.quarter = reader.scalar(5)
+            self.periodStart = try reader.message(6)
+            self.periodEnd = try reader.message(7)
+            self.asOf = try reader.message(8)
+            self.towns = try reader.repeatedMessage(9)
+            self.unavailableServices = reader.repeatedString(10)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.string(2, self.divisionCode)
+            try writer.string(3, self.name)
+            writer.scalar(4, self.year)
+            writer.scalar(5, self.quarter)
+            try writer.message(6, self.periodStart)
+            try writer.message(7, self.periodEnd)
+            try writer.message(8, self.asOf)
+            try writer.repeatedMessage(9, self.towns)
+            try writer.repeatedString(10, self.unavailableServices)
+        }
+    }
 }

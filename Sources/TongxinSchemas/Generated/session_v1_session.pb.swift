@@ -2412,6 +2412,73 @@ extension SessionV1 {
         }
     }
 
+    /// 会议与结果统计 — what a unit's subtree did in a period, counted in two statements (for the
+    /// county dashboard of the gateway's GetCountyDashboard, one call per town).
+    public struct CountActivityRequest: WireMessage {
+        /// The subtree counted ("" for the caller's whole scope).
+        public var unitPath: String
+        /// The period [from, until): both required, `from` before `until`, at most 366 days.
+        public var from: CommonV1.Timestamp?
+        public var until: CommonV1.Timestamp?
+
+        public init(unitPath: String = "", from: CommonV1.Timestamp? = nil, until: CommonV1.Timestamp? = nil) {
+            self.unitPath = unitPath
+            self.from = from
+            self.until = until
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.CountActivityRequest")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.from = try reader.message(2)
+            self.until = try reader.message(3)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            try writer.message(2, self.from)
+            try writer.message(3, self.until)
+        }
+    }
+
+    public struct ActivityCounts: WireMessage {
+        public var unitPath: String
+        /// Meetings whose time (meeting_at) falls in the period, whatever their state, and those of
+        /// them closed.
+        public var meetings: Int64
+        public var meetingsClosed: Int64
+        /// Results filed (备案登记) in the period, and every result of the subtree filed so far.
+        public var resultsFiled: Int64
+        public var resultsFiledTotal: Int64
+
+        public init(unitPath: String = "", meetings: Int64 = 0, meetingsClosed: Int64 = 0, resultsFiled: Int64 = 0, resultsFiledTotal: Int64 = 0) {
+            self.unitPath = unitPath
+            self.meetings = meetings
+            self.meetingsClosed = meetingsClosed
+            self.resultsFiled = resultsFiled
+            self.resultsFiledTotal = resultsFiledTotal
+        }
+
+        public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.session.v1.ActivityCounts")
+
+        public init(wire reader: borrowing WireReader) throws {
+            self.unitPath = reader.string(1)
+            self.meetings = reader.scalar(2)
+            self.meetingsClosed = reader.scalar(3)
+            self.resultsFiled = reader.scalar(4)
+            self.resultsFiledTotal = reader.scalar(5)
+        }
+
+        public func write(to writer: borrowing WireWriter) throws {
+            try writer.string(1, self.unitPath)
+            writer.scalar(2, self.meetings)
+            writer.scalar(3, self.meetingsClosed)
+            writer.scalar(4, self.resultsFiled)
+            writer.scalar(5, self.resultsFiledTotal)
+        }
+    }
+
     public struct SignMinutesRequest: WireMessage {
         public var meetingId: String
         public var role: SessionV1.SignatoryRole

@@ -95,6 +95,10 @@ public struct AgendaService: AgendaV1.Agenda.ServiceProtocol {
         try await kit.handle(request, context) { try await topics($0).list(request) }
     }
 
+    public func countTopics(_ request: AgendaV1.CountTopicsRequest, context: ServerCallContext) async throws -> AgendaV1.CountTopicsResponse {
+        try await kit.handle(request, context) { try await topics($0).count(request) }
+    }
+
     public func approveTopic(_ request: AgendaV1.ApproveTopicRequest, context: ServerCallContext) async throws -> AgendaV1.ApproveTopicResponse {
         try await kit.handle(request, context) { try await topics($0).approve(request) }
     }

@@ -123,6 +123,22 @@ struct TopicOperations {
         return AgendaV1.ListTopicsResponse(topics: listing.rows.map(\.wire), page: listing.info)
     }
 
+    /// 议题统计: the subtree's topics by state, every state listed (zeros included), counted
+    /// in one statement under the caller's scope.
+    func count(_ request: AgendaV1.CountTopicsRequest) async throws -> AgendaV1.CountTopicsResponse {
+        let under = request.unitPath.isEmpty
+            ? try Validate.scope(of: scope.caller) : try Validate.unit(request.unitPath, caller: scope.caller)
+        let rows = try await tx.query(
+            "SELECT t.state, count(*) AS n FROM agenda.topics t WHERE t.county_code = $2 AND t.unit_path <@ $1::ltree GROUP BY t.state",
+            [.text(under.description), .text(under.countyCode)])
+        var counts: [Int: Int64] = [:]
+        for row in rows { counts[try row["state"].decode(Int.self)] = try row["n"].decode(Int64.self) }
+        let byState = TopicState.allCases.map {
+            AgendaV1.TopicStateCount(state: AgendaV1.TopicState(rawValue: Int32($0.rawValue)), count: counts[$0.rawValue] ?? 0)
+        }
+        return AgendaV1.CountTopicsResponse(unitPath: under.description, byState: byState, total: byState.reduce(0) { $0 + $1.count })
+    }
+
     /// 两委会审议: records who was present and each vote, applies the unit's threshold (半数以上
     /// unless the unit says otherwise) over those present, and adopts — numbering the topic
     /// per unit and year — or rejects. A ballot by someone absent, or a second ballot, is

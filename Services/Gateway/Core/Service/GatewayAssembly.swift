@@ -38,11 +38,13 @@ public enum GatewayAssembly {
         public var tenantLimits: (rate: Double, burst: Double, inFlight: Int)?
         public var upstreamConnections: Int
         public var healthInterval: Duration
+        /// How long each section of the county dashboard may take (within the call's deadline).
+        public var dashboardSectionTimeout: Duration
 
         public init(routes: [String: [(host: String, port: Int)]], signingKeyID: String, signingKey: Curve25519SigningKey,
                     tooling: TokenAuthority?, policy: LoginPolicy = LoginPolicy(), hasher: PasswordHasher = PasswordHasher(),
                     tenantLimits: (rate: Double, burst: Double, inFlight: Int)? = (200, 400, 64), upstreamConnections: Int = 2,
-                    healthInterval: Duration = .seconds(1)) {
+                    healthInterval: Duration = .seconds(1), dashboardSectionTimeout: Duration = .seconds(3)) {
             self.routes = routes
             self.signingKeyID = signingKeyID
             self.signingKey = signingKey
@@ -52,6 +54,7 @@ public enum GatewayAssembly {
             self.tenantLimits = tenantLimits
             self.upstreamConnections = upstreamConnections
             self.healthInterval = healthInterval
+            self.dashboardSectionTimeout = dashboardSectionTimeout
         }
     }
 
@@ -74,7 +77,7 @@ public enum GatewayAssembly {
         }
         let environment = GatewayEnvironment(pool: pool, clock: clock, policy: options.policy, hasher: options.hasher,
                                              credentials: credentials, calls: ServiceCalls(upstreams: upstreams, signer: signer),
-                                             logger: logger)
+                                             logger: logger, dashboardSectionTimeout: options.dashboardSectionTimeout)
         services.insert(GatewayService(environment: environment), at: 0)
         let limiter = options.tenantLimits.map { TenantLimiter(rate: $0.rate, burst: $0.burst, maxInFlight: $0.inFlight) }
         return ServiceRunner.Setup(

@@ -17,10 +17,13 @@ public struct GatewayEnvironment: Sendable {
     public var calls: ServiceCalls
     /// Division codes → unit paths, through membership.
     public var units: UnitDirectory
+    /// The county dashboard (GetCountyDashboard): its town lists are remembered across calls.
+    public var dashboard: CountyDashboard
     public var logger: Logger
 
     public init(pool: PostgresPool, clock: any ServiceClock, policy: LoginPolicy = LoginPolicy(), hasher: PasswordHasher = PasswordHasher(),
-                credentials: Credentials, anonymousAuditUnit: String = "gateway", calls: ServiceCalls, logger: Logger) {
+                credentials: Credentials, anonymousAuditUnit: String = "gateway", calls: ServiceCalls, logger: Logger,
+                dashboardSectionTimeout: Duration = .seconds(3)) {
         self.pool = pool
         self.clock = clock
         self.policy = policy
@@ -29,6 +32,7 @@ public struct GatewayEnvironment: Sendable {
         self.anonymousAuditUnit = anonymousAuditUnit
         self.calls = calls
         self.units = UnitDirectory(calls: calls)
+        self.dashboard = CountyDashboard(calls: calls, units: units, clock: clock, logger: logger, sectionTimeout: dashboardSectionTimeout)
         self.logger = logger
     }
 }

@@ -52,6 +52,12 @@ public struct GatewayService: GatewayV1.Gateway.ServiceProtocol {
             .export(request, context: context)
     }
 
+    // MARK: Aggregation (issue 12 item 5)
+
+    public func getCountyDashboard(_ request: GatewayV1.GetCountyDashboardRequest, context: ServerCallContext) async throws -> GatewayV1.CountyDashboard {
+        try await environment.dashboard.get(request, context: context)
+    }
+
     // MARK: Sessions
 
     public func login(_ request: GatewayV1.LoginRequest, context: ServerCallContext) async throws -> GatewayV1.LoginResponse {

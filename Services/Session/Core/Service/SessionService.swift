@@ -58,6 +58,10 @@ public struct SessionService: SessionV1.Session.ServiceProtocol {
         try await kit.handle(request, context) { try await meetings($0).list(request) }
     }
 
+    public func countActivity(_ request: SessionV1.CountActivityRequest, context: ServerCallContext) async throws -> SessionV1.ActivityCounts {
+        try await kit.handle(request, context) { try await ActivityCountOperations(scope: $0).count(request) }
+    }
+
     public func checkIn(_ request: SessionV1.CheckInRequest, context: ServerCallContext) async throws -> SessionV1.Attendance {
         try await kit.handle(request, context) { try await meetings($0).checkIn(request) }
     }

@@ -37,6 +37,8 @@ extension AgendaV1 {
                 service: "tongxin.agenda.v1.Agenda", name: "GetTopic", idempotent: true, readOnly: true, permission: "agenda.read")
             public static let listTopics = RPCMethod<AgendaV1.ListTopicsRequest, AgendaV1.ListTopicsResponse>(
                 service: "tongxin.agenda.v1.Agenda", name: "ListTopics", idempotent: true, readOnly: true, permission: "agenda.read")
+            public static let countTopics = RPCMethod<AgendaV1.CountTopicsRequest, AgendaV1.CountTopicsResponse>(
+                service: "tongxin.agenda.v1.Agenda", name: "CountTopics", idempotent: true, readOnly: true, permission: "agenda.read")
             public static let approveTopic = RPCMethod<AgendaV1.ApproveTopicRequest, AgendaV1.ApproveTopicResponse>(
                 service: "tongxin.agenda.v1.Agenda", name: "ApproveTopic", idempotent: false, readOnly: false, permission: "agenda.write")
             public static let reviseTopic = RPCMethod<AgendaV1.ReviseTopicRequest, AgendaV1.Topic>(
@@ -75,6 +77,7 @@ extension AgendaV1 {
             Method.createTopic.descriptor,
             Method.getTopic.descriptor,
             Method.listTopics.descriptor,
+            Method.countTopics.descriptor,
             Method.approveTopic.descriptor,
             Method.reviseTopic.descriptor,
             Method.advanceTopic.descriptor,
@@ -105,6 +108,7 @@ extension AgendaV1 {
             func createTopic(_ request: AgendaV1.CreateTopicRequest, context: ServerCallContext) async throws -> AgendaV1.Topic
             func getTopic(_ request: AgendaV1.GetTopicRequest, context: ServerCallContext) async throws -> AgendaV1.Topic
             func listTopics(_ request: AgendaV1.ListTopicsRequest, context: ServerCallContext) async throws -> AgendaV1.ListTopicsResponse
+            func countTopics(_ request: AgendaV1.CountTopicsRequest, context: ServerCallContext) async throws -> AgendaV1.CountTopicsResponse
             func approveTopic(_ request: AgendaV1.ApproveTopicRequest, context: ServerCallContext) async throws -> AgendaV1.ApproveTopicResponse
             func reviseTopic(_ request: AgendaV1.ReviseTopicRequest, context: ServerCallContext) async throws -> AgendaV1.Topic
             func advanceTopic(_ request: AgendaV1.AdvanceTopicRequest, context: ServerCallContext) async throws -> AgendaV1.Topic
@@ -177,6 +181,10 @@ extension AgendaV1 {
 
             public func listTopics(_ request: AgendaV1.ListTopicsRequest, options: CallOptions = CallOptions()) async throws -> AgendaV1.ListTopicsResponse {
                 try await rpc.unary(Method.listTopics, request, options: options)
+            }
+
+            public func countTopics(_ request: AgendaV1.CountTopicsRequest, options: CallOptions = CallOptions()) async throws -> AgendaV1.CountTopicsResponse {
+                try await rpc.unary(Method.countTopics, request, options: options)
             }
 
             public func approveTopic(_ request: AgendaV1.ApproveTopicRequest, options: CallOptions = CallOptions()) async throws -> AgendaV1.ApproveTopicResponse {
@@ -265,6 +273,9 @@ extension AgendaV1.Agenda.ServiceProtocol {
         }
         router.register(AgendaV1.Agenda.Method.listTopics) { request, context in
             try await self.listTopics(request, context: context)
+        }
+        router.register(AgendaV1.Agenda.Method.countTopics) { request, context in
+            try await self.countTopics(request, context: context)
         }
         router.register(AgendaV1.Agenda.Method.approveTopic) { request, context in
             try await self.approveTopic(request, context: context)

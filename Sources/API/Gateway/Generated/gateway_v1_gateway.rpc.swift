@@ -44,6 +44,8 @@ extension GatewayV1 {
                 service: "tongxin.gateway.v1.Gateway", name: "ListChanges", idempotent: true, readOnly: true, permission: "changes.read")
             public static let exportOpenData = RPCMethod<GatewayV1.ExportOpenDataRequest, GatewayV1.ExportOpenDataResponse>(
                 service: "tongxin.gateway.v1.Gateway", name: "ExportOpenData", idempotent: true, readOnly: true, permission: "public.read")
+            public static let getCountyDashboard = RPCMethod<GatewayV1.GetCountyDashboardRequest, GatewayV1.CountyDashboard>(
+                service: "tongxin.gateway.v1.Gateway", name: "GetCountyDashboard", idempotent: true, readOnly: true, permission: "dashboard.read")
         }
 
         /// Every method of this service, in schema order, with its permission.
@@ -65,6 +67,7 @@ extension GatewayV1 {
             Method.recordAppealEvent.descriptor,
             Method.listChanges.descriptor,
             Method.exportOpenData.descriptor,
+            Method.getCountyDashboard.descriptor,
         ]
 
         /// Implemented by the service that serves `tongxin.gateway.v1.Gateway`.
@@ -91,6 +94,9 @@ extension GatewayV1 {
             func recordAppealEvent(_ request: GatewayV1.RecordAppealEventRequest, context: ServerCallContext) async throws -> GatewayV1.Appeal
             func listChanges(_ request: GatewayV1.ListChangesRequest, context: ServerCallContext) async throws -> GatewayV1.ListChangesResponse
             func exportOpenData(_ request: GatewayV1.ExportOpenDataRequest, context: ServerCallContext) async throws -> GatewayV1.ExportOpenDataResponse
+            /// Aggregation (汇总): the county dashboard (county and town administrators, supervisors,
+            /// assessors).
+            func getCountyDashboard(_ request: GatewayV1.GetCountyDashboardRequest, context: ServerCallContext) async throws -> GatewayV1.CountyDashboard
         }
 
         /// Calls `tongxin.gateway.v1.Gateway` through an `RPCClient`.
@@ -173,6 +179,12 @@ extension GatewayV1 {
             public func exportOpenData(_ request: GatewayV1.ExportOpenDataRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.ExportOpenDataResponse {
                 try await rpc.unary(Method.exportOpenData, request, options: options)
             }
+
+            /// Aggregation (汇总): the county dashboard (county and town administrators, supervisors,
+            /// assessors).
+            public func getCountyDashboard(_ request: GatewayV1.GetCountyDashboardRequest, options: CallOptions = CallOptions()) async throws -> GatewayV1.CountyDashboard {
+                try await rpc.unary(Method.getCountyDashboard, request, options: options)
+            }
         }
     }
 }
@@ -229,6 +241,9 @@ extension GatewayV1.Gateway.ServiceProtocol {
         }
         router.register(GatewayV1.Gateway.Method.exportOpenData) { request, context in
             try await self.exportOpenData(request, context: context)
+        }
+        router.register(GatewayV1.Gateway.Method.getCountyDashboard) { request, context in
+            try await self.getCountyDashboard(request, context: context)
         }
     }
 }

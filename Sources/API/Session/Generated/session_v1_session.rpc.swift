@@ -25,6 +25,8 @@ extension SessionV1 {
                 service: "tongxin.session.v1.Session", name: "GetMeeting", idempotent: true, readOnly: true, permission: "session.read")
             public static let listMeetings = RPCMethod<SessionV1.ListMeetingsRequest, SessionV1.ListMeetingsResponse>(
                 service: "tongxin.session.v1.Session", name: "ListMeetings", idempotent: true, readOnly: true, permission: "session.read")
+            public static let countActivity = RPCMethod<SessionV1.CountActivityRequest, SessionV1.ActivityCounts>(
+                service: "tongxin.session.v1.Session", name: "CountActivity", idempotent: true, readOnly: true, permission: "session.read")
             public static let checkIn = RPCMethod<SessionV1.CheckInRequest, SessionV1.Attendance>(
                 service: "tongxin.session.v1.Session", name: "CheckIn", idempotent: true, readOnly: false, permission: "session.write")
             public static let openMeeting = RPCMethod<SessionV1.OpenMeetingRequest, SessionV1.Meeting>(
@@ -81,6 +83,7 @@ extension SessionV1 {
             Method.scheduleMeeting.descriptor,
             Method.getMeeting.descriptor,
             Method.listMeetings.descriptor,
+            Method.countActivity.descriptor,
             Method.checkIn.descriptor,
             Method.openMeeting.descriptor,
             Method.closeMeeting.descriptor,
@@ -116,6 +119,8 @@ extension SessionV1 {
             func scheduleMeeting(_ request: SessionV1.ScheduleMeetingRequest, context: ServerCallContext) async throws -> SessionV1.Meeting
             func getMeeting(_ request: SessionV1.GetMeetingRequest, context: ServerCallContext) async throws -> SessionV1.Meeting
             func listMeetings(_ request: SessionV1.ListMeetingsRequest, context: ServerCallContext) async throws -> SessionV1.ListMeetingsResponse
+            /// Counts of meetings and filed results in a unit's subtree and period.
+            func countActivity(_ request: SessionV1.CountActivityRequest, context: ServerCallContext) async throws -> SessionV1.ActivityCounts
             func checkIn(_ request: SessionV1.CheckInRequest, context: ServerCallContext) async throws -> SessionV1.Attendance
             func openMeeting(_ request: SessionV1.OpenMeetingRequest, context: ServerCallContext) async throws -> SessionV1.Meeting
             func closeMeeting(_ request: SessionV1.CloseMeetingRequest, context: ServerCallContext) async throws -> SessionV1.Meeting
@@ -179,6 +184,11 @@ extension SessionV1 {
 
             public func listMeetings(_ request: SessionV1.ListMeetingsRequest, options: CallOptions = CallOptions()) async throws -> SessionV1.ListMeetingsResponse {
                 try await rpc.unary(Method.listMeetings, request, options: options)
+            }
+
+            /// Counts of meetings and filed results in a unit's subtree and period.
+            public func countActivity(_ request: SessionV1.CountActivityRequest, options: CallOptions = CallOptions()) async throws -> SessionV1.ActivityCounts {
+                try await rpc.unary(Method.countActivity, request, options: options)
             }
 
             public func checkIn(_ request: SessionV1.CheckInRequest, options: CallOptions = CallOptions()) async throws -> SessionV1.Attendance {
@@ -301,6 +311,9 @@ extension SessionV1.Session.ServiceProtocol {
         }
         router.register(SessionV1.Session.Method.listMeetings) { request, context in
             try await self.listMeetings(request, context: context)
+        }
+        router.register(SessionV1.Session.Method.countActivity) { request, context in
+            try await self.countActivity(request, context: context)
         }
         router.register(SessionV1.Session.Method.checkIn) { request, context in
             try await self.checkIn(request, context: context)

@@ -997,6 +997,141 @@ void   tongxin__agenda__v1__list_topics_response__free_unpacked
   assert(message->base.descriptor == &tongxin__agenda__v1__list_topics_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__agenda__v1__count_topics_request__init
+                     (Tongxin__Agenda__V1__CountTopicsRequest         *message)
+{
+  static const Tongxin__Agenda__V1__CountTopicsRequest init_value = TONGXIN__AGENDA__V1__COUNT_TOPICS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__agenda__v1__count_topics_request__get_packed_size
+                     (const Tongxin__Agenda__V1__CountTopicsRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__agenda__v1__count_topics_request__pack
+                     (const Tongxin__Agenda__V1__CountTopicsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__agenda__v1__count_topics_request__pack_to_buffer
+                     (const Tongxin__Agenda__V1__CountTopicsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Agenda__V1__CountTopicsRequest *
+       tongxin__agenda__v1__count_topics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Agenda__V1__CountTopicsRequest *)
+     protobuf_c_message_unpack (&tongxin__agenda__v1__count_topics_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__agenda__v1__count_topics_request__free_unpacked
+                     (Tongxin__Agenda__V1__CountTopicsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__agenda__v1__topic_state_count__init
+                     (Tongxin__Agenda__V1__TopicStateCount         *message)
+{
+  static const Tongxin__Agenda__V1__TopicStateCount init_value = TONGXIN__AGENDA__V1__TOPIC_STATE_COUNT__INIT;
+  *message = init_value;
+}
+size_t tongxin__agenda__v1__topic_state_count__get_packed_size
+                     (const Tongxin__Agenda__V1__TopicStateCount *message)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__topic_state_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__agenda__v1__topic_state_count__pack
+                     (const Tongxin__Agenda__V1__TopicStateCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__topic_state_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__agenda__v1__topic_state_count__pack_to_buffer
+                     (const Tongxin__Agenda__V1__TopicStateCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__topic_state_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Agenda__V1__TopicStateCount *
+       tongxin__agenda__v1__topic_state_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Agenda__V1__TopicStateCount *)
+     protobuf_c_message_unpack (&tongxin__agenda__v1__topic_state_count__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__agenda__v1__topic_state_count__free_unpacked
+                     (Tongxin__Agenda__V1__TopicStateCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__agenda__v1__topic_state_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__agenda__v1__count_topics_response__init
+                     (Tongxin__Agenda__V1__CountTopicsResponse         *message)
+{
+  static const Tongxin__Agenda__V1__CountTopicsResponse init_value = TONGXIN__AGENDA__V1__COUNT_TOPICS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tongxin__agenda__v1__count_topics_response__get_packed_size
+                     (const Tongxin__Agenda__V1__CountTopicsResponse *message)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__agenda__v1__count_topics_response__pack
+                     (const Tongxin__Agenda__V1__CountTopicsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__agenda__v1__count_topics_response__pack_to_buffer
+                     (const Tongxin__Agenda__V1__CountTopicsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Agenda__V1__CountTopicsResponse *
+       tongxin__agenda__v1__count_topics_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Agenda__V1__CountTopicsResponse *)
+     protobuf_c_message_unpack (&tongxin__agenda__v1__count_topics_response__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__agenda__v1__count_topics_response__free_unpacked
+                     (Tongxin__Agenda__V1__CountTopicsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__agenda__v1__count_topics_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__agenda__v1__ballot__init
                      (Tongxin__Agenda__V1__Ballot         *message)
 {
@@ -3870,6 +4005,159 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__list_topics_response__desc
   (ProtobufCMessageInit) tongxin__agenda__v1__list_topics_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__count_topics_request__field_descriptors[1] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__CountTopicsRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__agenda__v1__count_topics_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__agenda__v1__count_topics_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tongxin__agenda__v1__count_topics_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.agenda.v1.CountTopicsRequest",
+  "CountTopicsRequest",
+  "Tongxin__Agenda__V1__CountTopicsRequest",
+  "tongxin.agenda.v1",
+  sizeof(Tongxin__Agenda__V1__CountTopicsRequest),
+  1,
+  tongxin__agenda__v1__count_topics_request__field_descriptors,
+  tongxin__agenda__v1__count_topics_request__field_indices_by_name,
+  1,  tongxin__agenda__v1__count_topics_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__agenda__v1__count_topics_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__topic_state_count__field_descriptors[2] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__TopicStateCount, state),
+    &tongxin__agenda__v1__topic_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__TopicStateCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__agenda__v1__topic_state_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange tongxin__agenda__v1__topic_state_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__agenda__v1__topic_state_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.agenda.v1.TopicStateCount",
+  "TopicStateCount",
+  "Tongxin__Agenda__V1__TopicStateCount",
+  "tongxin.agenda.v1",
+  sizeof(Tongxin__Agenda__V1__TopicStateCount),
+  2,
+  tongxin__agenda__v1__topic_state_count__field_descriptors,
+  tongxin__agenda__v1__topic_state_count__field_indices_by_name,
+  1,  tongxin__agenda__v1__topic_state_count__number_ranges,
+  (ProtobufCMessageInit) tongxin__agenda__v1__topic_state_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__count_topics_response__field_descriptors[3] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__CountTopicsResponse, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_state",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Agenda__V1__CountTopicsResponse, n_by_state),
+    offsetof(Tongxin__Agenda__V1__CountTopicsResponse, by_state),
+    &tongxin__agenda__v1__topic_state_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__CountTopicsResponse, total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__agenda__v1__count_topics_response__field_indices_by_name[] = {
+  1,   /* field[1] = by_state */
+  2,   /* field[2] = total */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__agenda__v1__count_topics_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__agenda__v1__count_topics_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.agenda.v1.CountTopicsResponse",
+  "CountTopicsResponse",
+  "Tongxin__Agenda__V1__CountTopicsResponse",
+  "tongxin.agenda.v1",
+  sizeof(Tongxin__Agenda__V1__CountTopicsResponse),
+  3,
+  tongxin__agenda__v1__count_topics_response__field_descriptors,
+  tongxin__agenda__v1__count_topics_response__field_indices_by_name,
+  1,  tongxin__agenda__v1__count_topics_response__number_ranges,
+  (ProtobufCMessageInit) tongxin__agenda__v1__count_topics_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tongxin__agenda__v1__ballot__field_descriptors[2] =
 {
   {
@@ -5952,7 +6240,7 @@ const ProtobufCEnumDescriptor tongxin__agenda__v1__participant_role__descriptor 
   tongxin__agenda__v1__participant_role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__agenda__v1__agenda__method_descriptors[23] =
+static const ProtobufCMethodDescriptor tongxin__agenda__v1__agenda__method_descriptors[24] =
 {
   { "RecordItem", &tongxin__agenda__v1__record_item_request__descriptor, &tongxin__agenda__v1__item__descriptor },
   { "GetItem", &tongxin__agenda__v1__get_item_request__descriptor, &tongxin__agenda__v1__item__descriptor },
@@ -5966,6 +6254,7 @@ static const ProtobufCMethodDescriptor tongxin__agenda__v1__agenda__method_descr
   { "CreateTopic", &tongxin__agenda__v1__create_topic_request__descriptor, &tongxin__agenda__v1__topic__descriptor },
   { "GetTopic", &tongxin__agenda__v1__get_topic_request__descriptor, &tongxin__agenda__v1__topic__descriptor },
   { "ListTopics", &tongxin__agenda__v1__list_topics_request__descriptor, &tongxin__agenda__v1__list_topics_response__descriptor },
+  { "CountTopics", &tongxin__agenda__v1__count_topics_request__descriptor, &tongxin__agenda__v1__count_topics_response__descriptor },
   { "ApproveTopic", &tongxin__agenda__v1__approve_topic_request__descriptor, &tongxin__agenda__v1__approve_topic_response__descriptor },
   { "ReviseTopic", &tongxin__agenda__v1__revise_topic_request__descriptor, &tongxin__agenda__v1__topic__descriptor },
   { "AdvanceTopic", &tongxin__agenda__v1__advance_topic_request__descriptor, &tongxin__agenda__v1__topic__descriptor },
@@ -5979,27 +6268,28 @@ static const ProtobufCMethodDescriptor tongxin__agenda__v1__agenda__method_descr
   { "GetAnnualPlan", &tongxin__agenda__v1__get_annual_plan_request__descriptor, &tongxin__agenda__v1__annual_plan__descriptor },
 };
 const unsigned tongxin__agenda__v1__agenda__method_indices_by_name[] = {
-  17,        /* AddResearchRecord */
-  14,        /* AdvanceTopic */
+  18,        /* AddResearchRecord */
+  15,        /* AdvanceTopic */
   5,        /* AnswerItem */
-  12,        /* ApproveTopic */
+  13,        /* ApproveTopic */
+  12,        /* CountTopics */
   9,        /* CreateTopic */
-  22,        /* GetAnnualPlan */
-  16,        /* GetApprovalRule */
+  23,        /* GetAnnualPlan */
+  17,        /* GetApprovalRule */
   1,        /* GetItem */
-  20,        /* GetMeetingPlan */
+  21,        /* GetMeetingPlan */
   8,        /* GetScopeLists */
   10,        /* GetTopic */
   2,        /* ListItems */
-  18,        /* ListResearchRecords */
+  19,        /* ListResearchRecords */
   11,        /* ListTopics */
   3,        /* MergeItems */
-  19,        /* PublishMeetingPlan */
+  20,        /* PublishMeetingPlan */
   0,        /* RecordItem */
   7,        /* RemoveScopeEntry */
-  13,        /* ReviseTopic */
-  21,        /* SchedulePlanEntry */
-  15,        /* SetApprovalRule */
+  14,        /* ReviseTopic */
+  22,        /* SchedulePlanEntry */
+  16,        /* SetApprovalRule */
   6,        /* SetScopeEntry */
   4         /* SplitItem */
 };
@@ -6010,7 +6300,7 @@ const ProtobufCServiceDescriptor tongxin__agenda__v1__agenda__descriptor =
   "Agenda",
   "Tongxin__Agenda__V1__Agenda",
   "tongxin.agenda.v1",
-  23,
+  24,
   tongxin__agenda__v1__agenda__method_descriptors,
   tongxin__agenda__v1__agenda__method_indices_by_name
 };
@@ -6110,13 +6400,21 @@ void tongxin__agenda__v1__agenda__list_topics(ProtobufCService *service,
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
   service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__agenda__v1__agenda__count_topics(ProtobufCService *service,
+                                               const Tongxin__Agenda__V1__CountTopicsRequest *input,
+                                               Tongxin__Agenda__V1__CountTopicsResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__agenda__v1__agenda__approve_topic(ProtobufCService *service,
                                                 const Tongxin__Agenda__V1__ApproveTopicRequest *input,
                                                 Tongxin__Agenda__V1__ApproveTopicResponse_Closure closure,
                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__revise_topic(ProtobufCService *service,
                                                const Tongxin__Agenda__V1__ReviseTopicRequest *input,
@@ -6124,7 +6422,7 @@ void tongxin__agenda__v1__agenda__revise_topic(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__advance_topic(ProtobufCService *service,
                                                 const Tongxin__Agenda__V1__AdvanceTopicRequest *input,
@@ -6132,7 +6430,7 @@ void tongxin__agenda__v1__agenda__advance_topic(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__set_approval_rule(ProtobufCService *service,
                                                     const Tongxin__Agenda__V1__SetApprovalRuleRequest *input,
@@ -6140,7 +6438,7 @@ void tongxin__agenda__v1__agenda__set_approval_rule(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__get_approval_rule(ProtobufCService *service,
                                                     const Tongxin__Agenda__V1__GetApprovalRuleRequest *input,
@@ -6148,7 +6446,7 @@ void tongxin__agenda__v1__agenda__get_approval_rule(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__add_research_record(ProtobufCService *service,
                                                       const Tongxin__Agenda__V1__AddResearchRecordRequest *input,
@@ -6156,7 +6454,7 @@ void tongxin__agenda__v1__agenda__add_research_record(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__list_research_records(ProtobufCService *service,
                                                         const Tongxin__Agenda__V1__ListResearchRecordsRequest *input,
@@ -6164,7 +6462,7 @@ void tongxin__agenda__v1__agenda__list_research_records(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__publish_meeting_plan(ProtobufCService *service,
                                                        const Tongxin__Agenda__V1__PublishMeetingPlanRequest *input,
@@ -6172,7 +6470,7 @@ void tongxin__agenda__v1__agenda__publish_meeting_plan(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__get_meeting_plan(ProtobufCService *service,
                                                    const Tongxin__Agenda__V1__GetMeetingPlanRequest *input,
@@ -6180,7 +6478,7 @@ void tongxin__agenda__v1__agenda__get_meeting_plan(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__schedule_plan_entry(ProtobufCService *service,
                                                       const Tongxin__Agenda__V1__SchedulePlanEntryRequest *input,
@@ -6188,7 +6486,7 @@ void tongxin__agenda__v1__agenda__schedule_plan_entry(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__get_annual_plan(ProtobufCService *service,
                                                   const Tongxin__Agenda__V1__GetAnnualPlanRequest *input,
@@ -6196,7 +6494,7 @@ void tongxin__agenda__v1__agenda__get_annual_plan(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &tongxin__agenda__v1__agenda__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__agenda__v1__agenda__init (Tongxin__Agenda__V1__Agenda_Service *service,
                                         Tongxin__Agenda__V1__Agenda_ServiceDestroy destroy)

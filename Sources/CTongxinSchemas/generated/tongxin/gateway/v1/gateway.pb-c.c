@@ -1492,6 +1492,456 @@ void   tongxin__gateway__v1__export_open_data_response__free_unpacked
   assert(message->base.descriptor == &tongxin__gateway__v1__export_open_data_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__gateway__v1__get_county_dashboard_request__init
+                     (Tongxin__Gateway__V1__GetCountyDashboardRequest         *message)
+{
+  static const Tongxin__Gateway__V1__GetCountyDashboardRequest init_value = TONGXIN__GATEWAY__V1__GET_COUNTY_DASHBOARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__get_county_dashboard_request__get_packed_size
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_county_dashboard_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__get_county_dashboard_request__pack
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_county_dashboard_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__get_county_dashboard_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_county_dashboard_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__GetCountyDashboardRequest *
+       tongxin__gateway__v1__get_county_dashboard_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__GetCountyDashboardRequest *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__get_county_dashboard_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__get_county_dashboard_request__free_unpacked
+                     (Tongxin__Gateway__V1__GetCountyDashboardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__get_county_dashboard_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_section_state__init
+                     (Tongxin__Gateway__V1__DashboardSectionState         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardSectionState init_value = TONGXIN__GATEWAY__V1__DASHBOARD_SECTION_STATE__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_section_state__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardSectionState *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_section_state__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_section_state__pack
+                     (const Tongxin__Gateway__V1__DashboardSectionState *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_section_state__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_section_state__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardSectionState *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_section_state__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardSectionState *
+       tongxin__gateway__v1__dashboard_section_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardSectionState *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_section_state__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_section_state__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardSectionState *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_section_state__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_ledger__init
+                     (Tongxin__Gateway__V1__DashboardLedger         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardLedger init_value = TONGXIN__GATEWAY__V1__DASHBOARD_LEDGER__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_ledger__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardLedger *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_ledger__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_ledger__pack
+                     (const Tongxin__Gateway__V1__DashboardLedger *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_ledger__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_ledger__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardLedger *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_ledger__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardLedger *
+       tongxin__gateway__v1__dashboard_ledger__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardLedger *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_ledger__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_ledger__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardLedger *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_ledger__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_topics__init
+                     (Tongxin__Gateway__V1__DashboardTopics         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardTopics init_value = TONGXIN__GATEWAY__V1__DASHBOARD_TOPICS__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_topics__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardTopics *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_topics__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_topics__pack
+                     (const Tongxin__Gateway__V1__DashboardTopics *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_topics__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_topics__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardTopics *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_topics__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardTopics *
+       tongxin__gateway__v1__dashboard_topics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardTopics *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_topics__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_topics__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardTopics *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_topics__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_meetings__init
+                     (Tongxin__Gateway__V1__DashboardMeetings         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardMeetings init_value = TONGXIN__GATEWAY__V1__DASHBOARD_MEETINGS__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_meetings__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardMeetings *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_meetings__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_meetings__pack
+                     (const Tongxin__Gateway__V1__DashboardMeetings *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_meetings__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_meetings__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardMeetings *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_meetings__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardMeetings *
+       tongxin__gateway__v1__dashboard_meetings__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardMeetings *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_meetings__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_meetings__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardMeetings *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_meetings__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_results__init
+                     (Tongxin__Gateway__V1__DashboardResults         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardResults init_value = TONGXIN__GATEWAY__V1__DASHBOARD_RESULTS__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_results__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardResults *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_results__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_results__pack
+                     (const Tongxin__Gateway__V1__DashboardResults *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_results__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_results__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardResults *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_results__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardResults *
+       tongxin__gateway__v1__dashboard_results__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardResults *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_results__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_results__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardResults *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_results__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_warnings__init
+                     (Tongxin__Gateway__V1__DashboardWarnings         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardWarnings init_value = TONGXIN__GATEWAY__V1__DASHBOARD_WARNINGS__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_warnings__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardWarnings *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_warnings__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_warnings__pack
+                     (const Tongxin__Gateway__V1__DashboardWarnings *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_warnings__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_warnings__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardWarnings *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_warnings__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardWarnings *
+       tongxin__gateway__v1__dashboard_warnings__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardWarnings *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_warnings__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_warnings__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardWarnings *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_warnings__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__dashboard_index__init
+                     (Tongxin__Gateway__V1__DashboardIndex         *message)
+{
+  static const Tongxin__Gateway__V1__DashboardIndex init_value = TONGXIN__GATEWAY__V1__DASHBOARD_INDEX__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__dashboard_index__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardIndex *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_index__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__dashboard_index__pack
+                     (const Tongxin__Gateway__V1__DashboardIndex *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_index__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__dashboard_index__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardIndex *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_index__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__DashboardIndex *
+       tongxin__gateway__v1__dashboard_index__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__DashboardIndex *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__dashboard_index__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__dashboard_index__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardIndex *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__dashboard_index__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__town_dashboard__init
+                     (Tongxin__Gateway__V1__TownDashboard         *message)
+{
+  static const Tongxin__Gateway__V1__TownDashboard init_value = TONGXIN__GATEWAY__V1__TOWN_DASHBOARD__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__town_dashboard__get_packed_size
+                     (const Tongxin__Gateway__V1__TownDashboard *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__town_dashboard__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__town_dashboard__pack
+                     (const Tongxin__Gateway__V1__TownDashboard *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__town_dashboard__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__town_dashboard__pack_to_buffer
+                     (const Tongxin__Gateway__V1__TownDashboard *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__town_dashboard__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__TownDashboard *
+       tongxin__gateway__v1__town_dashboard__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__TownDashboard *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__town_dashboard__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__town_dashboard__free_unpacked
+                     (Tongxin__Gateway__V1__TownDashboard *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__town_dashboard__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__gateway__v1__county_dashboard__init
+                     (Tongxin__Gateway__V1__CountyDashboard         *message)
+{
+  static const Tongxin__Gateway__V1__CountyDashboard init_value = TONGXIN__GATEWAY__V1__COUNTY_DASHBOARD__INIT;
+  *message = init_value;
+}
+size_t tongxin__gateway__v1__county_dashboard__get_packed_size
+                     (const Tongxin__Gateway__V1__CountyDashboard *message)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__county_dashboard__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__gateway__v1__county_dashboard__pack
+                     (const Tongxin__Gateway__V1__CountyDashboard *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__county_dashboard__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__gateway__v1__county_dashboard__pack_to_buffer
+                     (const Tongxin__Gateway__V1__CountyDashboard *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__gateway__v1__county_dashboard__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Gateway__V1__CountyDashboard *
+       tongxin__gateway__v1__county_dashboard__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Gateway__V1__CountyDashboard *)
+     protobuf_c_message_unpack (&tongxin__gateway__v1__county_dashboard__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__gateway__v1__county_dashboard__free_unpacked
+                     (Tongxin__Gateway__V1__CountyDashboard *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__gateway__v1__county_dashboard__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor tongxin__gateway__v1__grant__field_descriptors[5] =
 {
   {
@@ -3673,6 +4123,828 @@ const ProtobufCMessageDescriptor tongxin__gateway__v1__export_open_data_response
   (ProtobufCMessageInit) tongxin__gateway__v1__export_open_data_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__get_county_dashboard_request__field_descriptors[4] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetCountyDashboardRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetCountyDashboardRequest, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetCountyDashboardRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quarter",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__GetCountyDashboardRequest, quarter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__get_county_dashboard_request__field_indices_by_name[] = {
+  1,   /* field[1] = division_code */
+  3,   /* field[3] = quarter */
+  0,   /* field[0] = unit_path */
+  2,   /* field[2] = year */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__get_county_dashboard_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__get_county_dashboard_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.GetCountyDashboardRequest",
+  "GetCountyDashboardRequest",
+  "Tongxin__Gateway__V1__GetCountyDashboardRequest",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__GetCountyDashboardRequest),
+  4,
+  tongxin__gateway__v1__get_county_dashboard_request__field_descriptors,
+  tongxin__gateway__v1__get_county_dashboard_request__field_indices_by_name,
+  1,  tongxin__gateway__v1__get_county_dashboard_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__get_county_dashboard_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_section_state__field_descriptors[4] =
+{
+  {
+    "available",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardSectionState, available),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardSectionState, service),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardSectionState, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardSectionState, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_section_state__field_indices_by_name[] = {
+  0,   /* field[0] = available */
+  3,   /* field[3] = reason */
+  1,   /* field[1] = service */
+  2,   /* field[2] = status */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_section_state__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_section_state__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardSectionState",
+  "DashboardSectionState",
+  "Tongxin__Gateway__V1__DashboardSectionState",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardSectionState),
+  4,
+  tongxin__gateway__v1__dashboard_section_state__field_descriptors,
+  tongxin__gateway__v1__dashboard_section_state__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_section_state__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_section_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_ledger__field_descriptors[2] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardLedger, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "open_items",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardLedger, open_items),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_ledger__field_indices_by_name[] = {
+  1,   /* field[1] = open_items */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_ledger__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_ledger__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardLedger",
+  "DashboardLedger",
+  "Tongxin__Gateway__V1__DashboardLedger",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardLedger),
+  2,
+  tongxin__gateway__v1__dashboard_ledger__field_descriptors,
+  tongxin__gateway__v1__dashboard_ledger__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_ledger__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_ledger__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_topics__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardTopics, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_state",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__DashboardTopics, n_by_state),
+    offsetof(Tongxin__Gateway__V1__DashboardTopics, by_state),
+    &tongxin__agenda__v1__topic_state_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardTopics, total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_topics__field_indices_by_name[] = {
+  1,   /* field[1] = by_state */
+  0,   /* field[0] = state */
+  2,   /* field[2] = total */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_topics__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_topics__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardTopics",
+  "DashboardTopics",
+  "Tongxin__Gateway__V1__DashboardTopics",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardTopics),
+  3,
+  tongxin__gateway__v1__dashboard_topics__field_descriptors,
+  tongxin__gateway__v1__dashboard_topics__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_topics__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_topics__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_meetings__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardMeetings, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meetings",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardMeetings, meetings),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardMeetings, closed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_meetings__field_indices_by_name[] = {
+  2,   /* field[2] = closed */
+  1,   /* field[1] = meetings */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_meetings__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_meetings__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardMeetings",
+  "DashboardMeetings",
+  "Tongxin__Gateway__V1__DashboardMeetings",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardMeetings),
+  3,
+  tongxin__gateway__v1__dashboard_meetings__field_descriptors,
+  tongxin__gateway__v1__dashboard_meetings__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_meetings__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_meetings__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_results__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardResults, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "filed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardResults, filed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "filed_total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardResults, filed_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_results__field_indices_by_name[] = {
+  1,   /* field[1] = filed */
+  2,   /* field[2] = filed_total */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_results__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_results__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardResults",
+  "DashboardResults",
+  "Tongxin__Gateway__V1__DashboardResults",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardResults),
+  3,
+  tongxin__gateway__v1__dashboard_results__field_descriptors,
+  tongxin__gateway__v1__dashboard_results__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_results__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_results__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_warnings__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardWarnings, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardWarnings, level),
+    &tongxin__supervision__v1__warning_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cases",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardWarnings, cases),
+    &tongxin__supervision__v1__level_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_warnings__field_indices_by_name[] = {
+  2,   /* field[2] = cases */
+  1,   /* field[1] = level */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_warnings__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_warnings__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardWarnings",
+  "DashboardWarnings",
+  "Tongxin__Gateway__V1__DashboardWarnings",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardWarnings),
+  3,
+  tongxin__gateway__v1__dashboard_warnings__field_descriptors,
+  tongxin__gateway__v1__dashboard_warnings__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_warnings__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_warnings__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__dashboard_index__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardIndex, state),
+    &tongxin__gateway__v1__dashboard_section_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardIndex, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__DashboardIndex, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__dashboard_index__field_indices_by_name[] = {
+  2,   /* field[2] = score */
+  0,   /* field[0] = state */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__dashboard_index__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_index__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.DashboardIndex",
+  "DashboardIndex",
+  "Tongxin__Gateway__V1__DashboardIndex",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__DashboardIndex),
+  3,
+  tongxin__gateway__v1__dashboard_index__field_descriptors,
+  tongxin__gateway__v1__dashboard_index__field_indices_by_name,
+  1,  tongxin__gateway__v1__dashboard_index__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__dashboard_index__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__town_dashboard__field_descriptors[9] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ledger",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, ledger),
+    &tongxin__gateway__v1__dashboard_ledger__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topics",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, topics),
+    &tongxin__gateway__v1__dashboard_topics__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meetings",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, meetings),
+    &tongxin__gateway__v1__dashboard_meetings__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, results),
+    &tongxin__gateway__v1__dashboard_results__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "warnings",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, warnings),
+    &tongxin__gateway__v1__dashboard_warnings__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "index",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__TownDashboard, index),
+    &tongxin__gateway__v1__dashboard_index__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__town_dashboard__field_indices_by_name[] = {
+  1,   /* field[1] = division_code */
+  8,   /* field[8] = index */
+  3,   /* field[3] = ledger */
+  5,   /* field[5] = meetings */
+  2,   /* field[2] = name */
+  6,   /* field[6] = results */
+  4,   /* field[4] = topics */
+  0,   /* field[0] = unit_path */
+  7,   /* field[7] = warnings */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__town_dashboard__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__town_dashboard__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.TownDashboard",
+  "TownDashboard",
+  "Tongxin__Gateway__V1__TownDashboard",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__TownDashboard),
+  9,
+  tongxin__gateway__v1__town_dashboard__field_descriptors,
+  tongxin__gateway__v1__town_dashboard__field_indices_by_name,
+  1,  tongxin__gateway__v1__town_dashboard__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__town_dashboard__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__gateway__v1__county_dashboard__field_descriptors[10] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "division_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, division_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quarter",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, quarter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period_start",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, period_start),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period_end",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, period_end),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "as_of",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, as_of),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "towns",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, n_towns),
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, towns),
+    &tongxin__gateway__v1__town_dashboard__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unavailable_services",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, n_unavailable_services),
+    offsetof(Tongxin__Gateway__V1__CountyDashboard, unavailable_services),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__gateway__v1__county_dashboard__field_indices_by_name[] = {
+  7,   /* field[7] = as_of */
+  1,   /* field[1] = division_code */
+  2,   /* field[2] = name */
+  6,   /* field[6] = period_end */
+  5,   /* field[5] = period_start */
+  4,   /* field[4] = quarter */
+  8,   /* field[8] = towns */
+  9,   /* field[9] = unavailable_services */
+  0,   /* field[0] = unit_path */
+  3,   /* field[3] = year */
+};
+static const ProtobufCIntRange tongxin__gateway__v1__county_dashboard__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor tongxin__gateway__v1__county_dashboard__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.gateway.v1.CountyDashboard",
+  "CountyDashboard",
+  "Tongxin__Gateway__V1__CountyDashboard",
+  "tongxin.gateway.v1",
+  sizeof(Tongxin__Gateway__V1__CountyDashboard),
+  10,
+  tongxin__gateway__v1__county_dashboard__field_descriptors,
+  tongxin__gateway__v1__county_dashboard__field_indices_by_name,
+  1,  tongxin__gateway__v1__county_dashboard__number_ranges,
+  (ProtobufCMessageInit) tongxin__gateway__v1__county_dashboard__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue tongxin__gateway__v1__account_kind__enum_values_by_number[3] =
 {
   { "ACCOUNT_KIND_UNSPECIFIED", "TONGXIN__GATEWAY__V1__ACCOUNT_KIND__ACCOUNT_KIND_UNSPECIFIED", 0 },
@@ -3841,7 +5113,7 @@ const ProtobufCEnumDescriptor tongxin__gateway__v1__export_format__descriptor =
   tongxin__gateway__v1__export_format__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_descriptors[17] =
+static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_descriptors[18] =
 {
   { "Login", &tongxin__gateway__v1__login_request__descriptor, &tongxin__gateway__v1__login_response__descriptor },
   { "Logout", &tongxin__gateway__v1__logout_request__descriptor, &tongxin__gateway__v1__logout_response__descriptor },
@@ -3860,6 +5132,7 @@ static const ProtobufCMethodDescriptor tongxin__gateway__v1__gateway__method_des
   { "RecordAppealEvent", &tongxin__gateway__v1__record_appeal_event_request__descriptor, &tongxin__gateway__v1__appeal__descriptor },
   { "ListChanges", &tongxin__gateway__v1__list_changes_request__descriptor, &tongxin__gateway__v1__list_changes_response__descriptor },
   { "ExportOpenData", &tongxin__gateway__v1__export_open_data_request__descriptor, &tongxin__gateway__v1__export_open_data_response__descriptor },
+  { "GetCountyDashboard", &tongxin__gateway__v1__get_county_dashboard_request__descriptor, &tongxin__gateway__v1__county_dashboard__descriptor },
 };
 const unsigned tongxin__gateway__v1__gateway__method_indices_by_name[] = {
   8,        /* CreateAPIKey */
@@ -3868,6 +5141,7 @@ const unsigned tongxin__gateway__v1__gateway__method_indices_by_name[] = {
   16,        /* ExportOpenData */
   4,        /* GetAccount */
   13,        /* GetAppeal */
+  17,        /* GetCountyDashboard */
   10,        /* GrantRole */
   15,        /* ListChanges */
   0,        /* Login */
@@ -3887,7 +5161,7 @@ const ProtobufCServiceDescriptor tongxin__gateway__v1__gateway__descriptor =
   "Gateway",
   "Tongxin__Gateway__V1__Gateway",
   "tongxin.gateway.v1",
-  17,
+  18,
   tongxin__gateway__v1__gateway__method_descriptors,
   tongxin__gateway__v1__gateway__method_indices_by_name
 };
@@ -4026,6 +5300,14 @@ void tongxin__gateway__v1__gateway__export_open_data(ProtobufCService *service,
 {
   assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
   service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tongxin__gateway__v1__gateway__get_county_dashboard(ProtobufCService *service,
+                                                         const Tongxin__Gateway__V1__GetCountyDashboardRequest *input,
+                                                         Tongxin__Gateway__V1__CountyDashboard_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &tongxin__gateway__v1__gateway__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__gateway__v1__gateway__init (Tongxin__Gateway__V1__Gateway_Service *service,
                                           Tongxin__Gateway__V1__Gateway_ServiceDestroy destroy)

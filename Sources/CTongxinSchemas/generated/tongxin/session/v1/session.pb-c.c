@@ -2482,6 +2482,96 @@ void   tongxin__session__v1__get_minutes_request__free_unpacked
   assert(message->base.descriptor == &tongxin__session__v1__get_minutes_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tongxin__session__v1__count_activity_request__init
+                     (Tongxin__Session__V1__CountActivityRequest         *message)
+{
+  static const Tongxin__Session__V1__CountActivityRequest init_value = TONGXIN__SESSION__V1__COUNT_ACTIVITY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tongxin__session__v1__count_activity_request__get_packed_size
+                     (const Tongxin__Session__V1__CountActivityRequest *message)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__count_activity_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__session__v1__count_activity_request__pack
+                     (const Tongxin__Session__V1__CountActivityRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__count_activity_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__session__v1__count_activity_request__pack_to_buffer
+                     (const Tongxin__Session__V1__CountActivityRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__count_activity_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Session__V1__CountActivityRequest *
+       tongxin__session__v1__count_activity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Session__V1__CountActivityRequest *)
+     protobuf_c_message_unpack (&tongxin__session__v1__count_activity_request__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__session__v1__count_activity_request__free_unpacked
+                     (Tongxin__Session__V1__CountActivityRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__session__v1__count_activity_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tongxin__session__v1__activity_counts__init
+                     (Tongxin__Session__V1__ActivityCounts         *message)
+{
+  static const Tongxin__Session__V1__ActivityCounts init_value = TONGXIN__SESSION__V1__ACTIVITY_COUNTS__INIT;
+  *message = init_value;
+}
+size_t tongxin__session__v1__activity_counts__get_packed_size
+                     (const Tongxin__Session__V1__ActivityCounts *message)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__activity_counts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tongxin__session__v1__activity_counts__pack
+                     (const Tongxin__Session__V1__ActivityCounts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__activity_counts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tongxin__session__v1__activity_counts__pack_to_buffer
+                     (const Tongxin__Session__V1__ActivityCounts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tongxin__session__v1__activity_counts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tongxin__Session__V1__ActivityCounts *
+       tongxin__session__v1__activity_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tongxin__Session__V1__ActivityCounts *)
+     protobuf_c_message_unpack (&tongxin__session__v1__activity_counts__descriptor,
+                                allocator, len, data);
+}
+void   tongxin__session__v1__activity_counts__free_unpacked
+                     (Tongxin__Session__V1__ActivityCounts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tongxin__session__v1__activity_counts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tongxin__session__v1__sign_minutes_request__init
                      (Tongxin__Session__V1__SignMinutesRequest         *message)
 {
@@ -7321,6 +7411,160 @@ const ProtobufCMessageDescriptor tongxin__session__v1__get_minutes_request__desc
   (ProtobufCMessageInit) tongxin__session__v1__get_minutes_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tongxin__session__v1__count_activity_request__field_descriptors[3] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__CountActivityRequest, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__CountActivityRequest, from),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__CountActivityRequest, until),
+    &tongxin__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__session__v1__count_activity_request__field_indices_by_name[] = {
+  1,   /* field[1] = from */
+  0,   /* field[0] = unit_path */
+  2,   /* field[2] = until */
+};
+static const ProtobufCIntRange tongxin__session__v1__count_activity_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tongxin__session__v1__count_activity_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.session.v1.CountActivityRequest",
+  "CountActivityRequest",
+  "Tongxin__Session__V1__CountActivityRequest",
+  "tongxin.session.v1",
+  sizeof(Tongxin__Session__V1__CountActivityRequest),
+  3,
+  tongxin__session__v1__count_activity_request__field_descriptors,
+  tongxin__session__v1__count_activity_request__field_indices_by_name,
+  1,  tongxin__session__v1__count_activity_request__number_ranges,
+  (ProtobufCMessageInit) tongxin__session__v1__count_activity_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tongxin__session__v1__activity_counts__field_descriptors[5] =
+{
+  {
+    "unit_path",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ActivityCounts, unit_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meetings",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ActivityCounts, meetings),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meetings_closed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ActivityCounts, meetings_closed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results_filed",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ActivityCounts, results_filed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results_filed_total",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Session__V1__ActivityCounts, results_filed_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tongxin__session__v1__activity_counts__field_indices_by_name[] = {
+  1,   /* field[1] = meetings */
+  2,   /* field[2] = meetings_closed */
+  3,   /* field[3] = results_filed */
+  4,   /* field[4] = results_filed_total */
+  0,   /* field[0] = unit_path */
+};
+static const ProtobufCIntRange tongxin__session__v1__activity_counts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tongxin__session__v1__activity_counts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tongxin.session.v1.ActivityCounts",
+  "ActivityCounts",
+  "Tongxin__Session__V1__ActivityCounts",
+  "tongxin.session.v1",
+  sizeof(Tongxin__Session__V1__ActivityCounts),
+  5,
+  tongxin__session__v1__activity_counts__field_descriptors,
+  tongxin__session__v1__activity_counts__field_indices_by_name,
+  1,  tongxin__session__v1__activity_counts__number_ranges,
+  (ProtobufCMessageInit) tongxin__session__v1__activity_counts__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tongxin__session__v1__sign_minutes_request__field_descriptors[2] =
 {
   {
@@ -7852,7 +8096,7 @@ const ProtobufCEnumDescriptor tongxin__session__v1__signatory_role__descriptor =
   tongxin__session__v1__signatory_role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_descriptors[29] =
+static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_descriptors[30] =
 {
   { "SetDemocracyDay", &tongxin__session__v1__set_democracy_day_request__descriptor, &tongxin__session__v1__democracy_day__descriptor },
   { "ListDemocracyDays", &tongxin__session__v1__list_democracy_days_request__descriptor, &tongxin__session__v1__list_democracy_days_response__descriptor },
@@ -7860,6 +8104,7 @@ static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_des
   { "ScheduleMeeting", &tongxin__session__v1__schedule_meeting_request__descriptor, &tongxin__session__v1__meeting__descriptor },
   { "GetMeeting", &tongxin__session__v1__get_meeting_request__descriptor, &tongxin__session__v1__meeting__descriptor },
   { "ListMeetings", &tongxin__session__v1__list_meetings_request__descriptor, &tongxin__session__v1__list_meetings_response__descriptor },
+  { "CountActivity", &tongxin__session__v1__count_activity_request__descriptor, &tongxin__session__v1__activity_counts__descriptor },
   { "CheckIn", &tongxin__session__v1__check_in_request__descriptor, &tongxin__session__v1__attendance__descriptor },
   { "OpenMeeting", &tongxin__session__v1__open_meeting_request__descriptor, &tongxin__session__v1__meeting__descriptor },
   { "CloseMeeting", &tongxin__session__v1__close_meeting_request__descriptor, &tongxin__session__v1__meeting__descriptor },
@@ -7885,35 +8130,36 @@ static const ProtobufCMethodDescriptor tongxin__session__v1__session__method_des
   { "SignMinutes", &tongxin__session__v1__sign_minutes_request__descriptor, &tongxin__session__v1__minutes__descriptor },
 };
 const unsigned tongxin__session__v1__session__method_indices_by_name[] = {
-  20,        /* AmendResult */
-  15,        /* CastVote */
-  6,        /* CheckIn */
-  8,        /* CloseMeeting */
-  17,        /* CloseVote */
-  10,        /* CorrectOpinion */
-  12,        /* EndRound */
-  25,        /* FileResult */
+  21,        /* AmendResult */
+  16,        /* CastVote */
+  7,        /* CheckIn */
+  9,        /* CloseMeeting */
+  18,        /* CloseVote */
+  11,        /* CorrectOpinion */
+  6,        /* CountActivity */
+  13,        /* EndRound */
+  26,        /* FileResult */
   2,        /* GetDemocracyCalendar */
   4,        /* GetMeeting */
-  27,        /* GetMinutes */
-  19,        /* GetResult */
-  13,        /* GetTopicProgress */
-  18,        /* GetVote */
+  28,        /* GetMinutes */
+  20,        /* GetResult */
+  14,        /* GetTopicProgress */
+  19,        /* GetVote */
   1,        /* ListDemocracyDays */
   5,        /* ListMeetings */
-  24,        /* ListObjections */
-  11,        /* ListOpinions */
-  26,        /* ListPublishedResults */
-  7,        /* OpenMeeting */
-  14,        /* OpenVote */
-  21,        /* PublishResult */
-  22,        /* RaiseObjection */
-  9,        /* RecordOpinion */
-  16,        /* RecordPaperBallots */
-  23,        /* ResolveObjection */
+  25,        /* ListObjections */
+  12,        /* ListOpinions */
+  27,        /* ListPublishedResults */
+  8,        /* OpenMeeting */
+  15,        /* OpenVote */
+  22,        /* PublishResult */
+  23,        /* RaiseObjection */
+  10,        /* RecordOpinion */
+  17,        /* RecordPaperBallots */
+  24,        /* ResolveObjection */
   3,        /* ScheduleMeeting */
   0,        /* SetDemocracyDay */
-  28         /* SignMinutes */
+  29         /* SignMinutes */
 };
 const ProtobufCServiceDescriptor tongxin__session__v1__session__descriptor =
 {
@@ -7922,7 +8168,7 @@ const ProtobufCServiceDescriptor tongxin__session__v1__session__descriptor =
   "Session",
   "Tongxin__Session__V1__Session",
   "tongxin.session.v1",
-  29,
+  30,
   tongxin__session__v1__session__method_descriptors,
   tongxin__session__v1__session__method_indices_by_name
 };
@@ -7974,13 +8220,21 @@ void tongxin__session__v1__session__list_meetings(ProtobufCService *service,
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
   service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tongxin__session__v1__session__count_activity(ProtobufCService *service,
+                                                   const Tongxin__Session__V1__CountActivityRequest *input,
+                                                   Tongxin__Session__V1__ActivityCounts_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &tongxin__session__v1__session__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tongxin__session__v1__session__check_in(ProtobufCService *service,
                                              const Tongxin__Session__V1__CheckInRequest *input,
                                              Tongxin__Session__V1__Attendance_Closure closure,
                                              void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__open_meeting(ProtobufCService *service,
                                                  const Tongxin__Session__V1__OpenMeetingRequest *input,
@@ -7988,7 +8242,7 @@ void tongxin__session__v1__session__open_meeting(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__close_meeting(ProtobufCService *service,
                                                   const Tongxin__Session__V1__CloseMeetingRequest *input,
@@ -7996,7 +8250,7 @@ void tongxin__session__v1__session__close_meeting(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__record_opinion(ProtobufCService *service,
                                                    const Tongxin__Session__V1__RecordOpinionRequest *input,
@@ -8004,7 +8258,7 @@ void tongxin__session__v1__session__record_opinion(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__correct_opinion(ProtobufCService *service,
                                                     const Tongxin__Session__V1__CorrectOpinionRequest *input,
@@ -8012,7 +8266,7 @@ void tongxin__session__v1__session__correct_opinion(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__list_opinions(ProtobufCService *service,
                                                   const Tongxin__Session__V1__ListOpinionsRequest *input,
@@ -8020,7 +8274,7 @@ void tongxin__session__v1__session__list_opinions(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__end_round(ProtobufCService *service,
                                               const Tongxin__Session__V1__EndRoundRequest *input,
@@ -8028,7 +8282,7 @@ void tongxin__session__v1__session__end_round(ProtobufCService *service,
                                               void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__get_topic_progress(ProtobufCService *service,
                                                        const Tongxin__Session__V1__GetTopicProgressRequest *input,
@@ -8036,7 +8290,7 @@ void tongxin__session__v1__session__get_topic_progress(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__open_vote(ProtobufCService *service,
                                               const Tongxin__Session__V1__OpenVoteRequest *input,
@@ -8044,7 +8298,7 @@ void tongxin__session__v1__session__open_vote(ProtobufCService *service,
                                               void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__cast_vote(ProtobufCService *service,
                                               const Tongxin__Session__V1__CastVoteRequest *input,
@@ -8052,7 +8306,7 @@ void tongxin__session__v1__session__cast_vote(ProtobufCService *service,
                                               void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__record_paper_ballots(ProtobufCService *service,
                                                          const Tongxin__Session__V1__RecordPaperBallotsRequest *input,
@@ -8060,7 +8314,7 @@ void tongxin__session__v1__session__record_paper_ballots(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__close_vote(ProtobufCService *service,
                                                const Tongxin__Session__V1__CloseVoteRequest *input,
@@ -8068,7 +8322,7 @@ void tongxin__session__v1__session__close_vote(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__get_vote(ProtobufCService *service,
                                              const Tongxin__Session__V1__GetVoteRequest *input,
@@ -8076,7 +8330,7 @@ void tongxin__session__v1__session__get_vote(ProtobufCService *service,
                                              void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__get_result(ProtobufCService *service,
                                                const Tongxin__Session__V1__GetResultRequest *input,
@@ -8084,7 +8338,7 @@ void tongxin__session__v1__session__get_result(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__amend_result(ProtobufCService *service,
                                                  const Tongxin__Session__V1__AmendResultRequest *input,
@@ -8092,7 +8346,7 @@ void tongxin__session__v1__session__amend_result(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__publish_result(ProtobufCService *service,
                                                    const Tongxin__Session__V1__PublishResultRequest *input,
@@ -8100,7 +8354,7 @@ void tongxin__session__v1__session__publish_result(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__raise_objection(ProtobufCService *service,
                                                     const Tongxin__Session__V1__RaiseObjectionRequest *input,
@@ -8108,7 +8362,7 @@ void tongxin__session__v1__session__raise_objection(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__resolve_objection(ProtobufCService *service,
                                                       const Tongxin__Session__V1__ResolveObjectionRequest *input,
@@ -8116,7 +8370,7 @@ void tongxin__session__v1__session__resolve_objection(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__list_objections(ProtobufCService *service,
                                                     const Tongxin__Session__V1__ListObjectionsRequest *input,
@@ -8124,7 +8378,7 @@ void tongxin__session__v1__session__list_objections(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__file_result(ProtobufCService *service,
                                                 const Tongxin__Session__V1__FileResultRequest *input,
@@ -8132,7 +8386,7 @@ void tongxin__session__v1__session__file_result(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__list_published_results(ProtobufCService *service,
                                                            const Tongxin__Session__V1__ListPublishedResultsRequest *input,
@@ -8140,7 +8394,7 @@ void tongxin__session__v1__session__list_published_results(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__get_minutes(ProtobufCService *service,
                                                 const Tongxin__Session__V1__GetMinutesRequest *input,
@@ -8148,7 +8402,7 @@ void tongxin__session__v1__session__get_minutes(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__sign_minutes(ProtobufCService *service,
                                                  const Tongxin__Session__V1__SignMinutesRequest *input,
@@ -8156,7 +8410,7 @@ void tongxin__session__v1__session__sign_minutes(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tongxin__session__v1__session__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tongxin__session__v1__session__init (Tongxin__Session__V1__Session_Service *service,
                                           Tongxin__Session__V1__Session_ServiceDestroy destroy)

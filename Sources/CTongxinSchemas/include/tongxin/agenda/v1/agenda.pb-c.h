@@ -38,6 +38,9 @@ typedef struct Tongxin__Agenda__V1__CreateTopicRequest Tongxin__Agenda__V1__Crea
 typedef struct Tongxin__Agenda__V1__GetTopicRequest Tongxin__Agenda__V1__GetTopicRequest;
 typedef struct Tongxin__Agenda__V1__ListTopicsRequest Tongxin__Agenda__V1__ListTopicsRequest;
 typedef struct Tongxin__Agenda__V1__ListTopicsResponse Tongxin__Agenda__V1__ListTopicsResponse;
+typedef struct Tongxin__Agenda__V1__CountTopicsRequest Tongxin__Agenda__V1__CountTopicsRequest;
+typedef struct Tongxin__Agenda__V1__TopicStateCount Tongxin__Agenda__V1__TopicStateCount;
+typedef struct Tongxin__Agenda__V1__CountTopicsResponse Tongxin__Agenda__V1__CountTopicsResponse;
 typedef struct Tongxin__Agenda__V1__Ballot Tongxin__Agenda__V1__Ballot;
 typedef struct Tongxin__Agenda__V1__ApproveTopicRequest Tongxin__Agenda__V1__ApproveTopicRequest;
 typedef struct Tongxin__Agenda__V1__ApprovalOutcome Tongxin__Agenda__V1__ApprovalOutcome;
@@ -775,6 +778,50 @@ struct  Tongxin__Agenda__V1__ListTopicsResponse
 #define TONGXIN__AGENDA__V1__LIST_TOPICS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__list_topics_response__descriptor) \
     , 0,NULL, NULL }
+
+
+/*
+ * 议题统计 — a unit's topics counted by state in one statement (the gateway's county
+ * dashboard asks it once per town).
+ */
+struct  Tongxin__Agenda__V1__CountTopicsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The subtree counted ("" for the caller's whole scope).
+   */
+  char *unit_path;
+};
+#define TONGXIN__AGENDA__V1__COUNT_TOPICS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__count_topics_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Tongxin__Agenda__V1__TopicStateCount
+{
+  ProtobufCMessage base;
+  Tongxin__Agenda__V1__TopicState state;
+  int64_t count;
+};
+#define TONGXIN__AGENDA__V1__TOPIC_STATE_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__topic_state_count__descriptor) \
+    , TONGXIN__AGENDA__V1__TOPIC_STATE__TOPIC_STATE_UNSPECIFIED, 0 }
+
+
+struct  Tongxin__Agenda__V1__CountTopicsResponse
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  /*
+   * Every state, zeros included, in state order.
+   */
+  size_t n_by_state;
+  Tongxin__Agenda__V1__TopicStateCount **by_state;
+  int64_t total;
+};
+#define TONGXIN__AGENDA__V1__COUNT_TOPICS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__count_topics_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 struct  Tongxin__Agenda__V1__Ballot
@@ -1547,6 +1594,63 @@ Tongxin__Agenda__V1__ListTopicsResponse *
 void   tongxin__agenda__v1__list_topics_response__free_unpacked
                      (Tongxin__Agenda__V1__ListTopicsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Agenda__V1__CountTopicsRequest methods */
+void   tongxin__agenda__v1__count_topics_request__init
+                     (Tongxin__Agenda__V1__CountTopicsRequest         *message);
+size_t tongxin__agenda__v1__count_topics_request__get_packed_size
+                     (const Tongxin__Agenda__V1__CountTopicsRequest   *message);
+size_t tongxin__agenda__v1__count_topics_request__pack
+                     (const Tongxin__Agenda__V1__CountTopicsRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__agenda__v1__count_topics_request__pack_to_buffer
+                     (const Tongxin__Agenda__V1__CountTopicsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Agenda__V1__CountTopicsRequest *
+       tongxin__agenda__v1__count_topics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__agenda__v1__count_topics_request__free_unpacked
+                     (Tongxin__Agenda__V1__CountTopicsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Agenda__V1__TopicStateCount methods */
+void   tongxin__agenda__v1__topic_state_count__init
+                     (Tongxin__Agenda__V1__TopicStateCount         *message);
+size_t tongxin__agenda__v1__topic_state_count__get_packed_size
+                     (const Tongxin__Agenda__V1__TopicStateCount   *message);
+size_t tongxin__agenda__v1__topic_state_count__pack
+                     (const Tongxin__Agenda__V1__TopicStateCount   *message,
+                      uint8_t             *out);
+size_t tongxin__agenda__v1__topic_state_count__pack_to_buffer
+                     (const Tongxin__Agenda__V1__TopicStateCount   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Agenda__V1__TopicStateCount *
+       tongxin__agenda__v1__topic_state_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__agenda__v1__topic_state_count__free_unpacked
+                     (Tongxin__Agenda__V1__TopicStateCount *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Agenda__V1__CountTopicsResponse methods */
+void   tongxin__agenda__v1__count_topics_response__init
+                     (Tongxin__Agenda__V1__CountTopicsResponse         *message);
+size_t tongxin__agenda__v1__count_topics_response__get_packed_size
+                     (const Tongxin__Agenda__V1__CountTopicsResponse   *message);
+size_t tongxin__agenda__v1__count_topics_response__pack
+                     (const Tongxin__Agenda__V1__CountTopicsResponse   *message,
+                      uint8_t             *out);
+size_t tongxin__agenda__v1__count_topics_response__pack_to_buffer
+                     (const Tongxin__Agenda__V1__CountTopicsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Agenda__V1__CountTopicsResponse *
+       tongxin__agenda__v1__count_topics_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__agenda__v1__count_topics_response__free_unpacked
+                     (Tongxin__Agenda__V1__CountTopicsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Agenda__V1__Ballot methods */
 void   tongxin__agenda__v1__ballot__init
                      (Tongxin__Agenda__V1__Ballot         *message);
@@ -2014,6 +2118,15 @@ typedef void (*Tongxin__Agenda__V1__ListTopicsRequest_Closure)
 typedef void (*Tongxin__Agenda__V1__ListTopicsResponse_Closure)
                  (const Tongxin__Agenda__V1__ListTopicsResponse *message,
                   void *closure_data);
+typedef void (*Tongxin__Agenda__V1__CountTopicsRequest_Closure)
+                 (const Tongxin__Agenda__V1__CountTopicsRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Agenda__V1__TopicStateCount_Closure)
+                 (const Tongxin__Agenda__V1__TopicStateCount *message,
+                  void *closure_data);
+typedef void (*Tongxin__Agenda__V1__CountTopicsResponse_Closure)
+                 (const Tongxin__Agenda__V1__CountTopicsResponse *message,
+                  void *closure_data);
 typedef void (*Tongxin__Agenda__V1__Ballot_Closure)
                  (const Tongxin__Agenda__V1__Ballot *message,
                   void *closure_data);
@@ -2132,6 +2245,10 @@ struct Tongxin__Agenda__V1__Agenda_Service
                       const Tongxin__Agenda__V1__ListTopicsRequest *input,
                       Tongxin__Agenda__V1__ListTopicsResponse_Closure closure,
                       void *closure_data);
+  void (*count_topics)(Tongxin__Agenda__V1__Agenda_Service *service,
+                       const Tongxin__Agenda__V1__CountTopicsRequest *input,
+                       Tongxin__Agenda__V1__CountTopicsResponse_Closure closure,
+                       void *closure_data);
   void (*approve_topic)(Tongxin__Agenda__V1__Agenda_Service *service,
                         const Tongxin__Agenda__V1__ApproveTopicRequest *input,
                         Tongxin__Agenda__V1__ApproveTopicResponse_Closure closure,
@@ -2196,6 +2313,7 @@ void tongxin__agenda__v1__agenda__init (Tongxin__Agenda__V1__Agenda_Service *ser
       function_prefix__ ## create_topic,\
       function_prefix__ ## get_topic,\
       function_prefix__ ## list_topics,\
+      function_prefix__ ## count_topics,\
       function_prefix__ ## approve_topic,\
       function_prefix__ ## revise_topic,\
       function_prefix__ ## advance_topic,\
@@ -2255,6 +2373,10 @@ void tongxin__agenda__v1__agenda__list_topics(ProtobufCService *service,
                                               const Tongxin__Agenda__V1__ListTopicsRequest *input,
                                               Tongxin__Agenda__V1__ListTopicsResponse_Closure closure,
                                               void *closure_data);
+void tongxin__agenda__v1__agenda__count_topics(ProtobufCService *service,
+                                               const Tongxin__Agenda__V1__CountTopicsRequest *input,
+                                               Tongxin__Agenda__V1__CountTopicsResponse_Closure closure,
+                                               void *closure_data);
 void tongxin__agenda__v1__agenda__approve_topic(ProtobufCService *service,
                                                 const Tongxin__Agenda__V1__ApproveTopicRequest *input,
                                                 Tongxin__Agenda__V1__ApproveTopicResponse_Closure closure,
@@ -2335,6 +2457,9 @@ extern const ProtobufCMessageDescriptor tongxin__agenda__v1__create_topic_reques
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__get_topic_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__list_topics_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__list_topics_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__agenda__v1__count_topics_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__agenda__v1__topic_state_count__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__agenda__v1__count_topics_response__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__ballot__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__approve_topic_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__approval_outcome__descriptor;

@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "tongxin/agenda/v1/agenda.pb-c.h"
 #include "tongxin/changes/v1/changes.pb-c.h"
 #include "tongxin/common/v1/common.pb-c.h"
+#include "tongxin/supervision/v1/supervision.pb-c.h"
 
 typedef struct Tongxin__Gateway__V1__Grant Tongxin__Gateway__V1__Grant;
 typedef struct Tongxin__Gateway__V1__Account Tongxin__Gateway__V1__Account;
@@ -51,6 +52,16 @@ typedef struct Tongxin__Gateway__V1__ListChangesResponse Tongxin__Gateway__V1__L
 typedef struct Tongxin__Gateway__V1__ExportOpenDataRequest Tongxin__Gateway__V1__ExportOpenDataRequest;
 typedef struct Tongxin__Gateway__V1__ExportSection Tongxin__Gateway__V1__ExportSection;
 typedef struct Tongxin__Gateway__V1__ExportOpenDataResponse Tongxin__Gateway__V1__ExportOpenDataResponse;
+typedef struct Tongxin__Gateway__V1__GetCountyDashboardRequest Tongxin__Gateway__V1__GetCountyDashboardRequest;
+typedef struct Tongxin__Gateway__V1__DashboardSectionState Tongxin__Gateway__V1__DashboardSectionState;
+typedef struct Tongxin__Gateway__V1__DashboardLedger Tongxin__Gateway__V1__DashboardLedger;
+typedef struct Tongxin__Gateway__V1__DashboardTopics Tongxin__Gateway__V1__DashboardTopics;
+typedef struct Tongxin__Gateway__V1__DashboardMeetings Tongxin__Gateway__V1__DashboardMeetings;
+typedef struct Tongxin__Gateway__V1__DashboardResults Tongxin__Gateway__V1__DashboardResults;
+typedef struct Tongxin__Gateway__V1__DashboardWarnings Tongxin__Gateway__V1__DashboardWarnings;
+typedef struct Tongxin__Gateway__V1__DashboardIndex Tongxin__Gateway__V1__DashboardIndex;
+typedef struct Tongxin__Gateway__V1__TownDashboard Tongxin__Gateway__V1__TownDashboard;
+typedef struct Tongxin__Gateway__V1__CountyDashboard Tongxin__Gateway__V1__CountyDashboard;
 
 
 /* --- enums --- */
@@ -723,6 +734,206 @@ struct  Tongxin__Gateway__V1__ExportOpenDataResponse
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, 0,NULL }
 
 
+/*
+ * The county dashboard in one call: per town, open ledger items and topics by state (agenda:
+ * ListItems with include_total, CountTopics), meetings and filed results of the quarter
+ * (session: CountActivity), cases by warning level and the index score (supervision:
+ * GetWarningLedger, GetIndex). The gateway asks every service concurrently, each section with its own
+ * timeout (within the call's deadline); a section whose service is down, slow or refuses is
+ * marked unavailable with the service and the status it answered, and every other section is
+ * still served. The towns are membership's: without membership the call is UNAVAILABLE.
+ * What is shown is bounded by the caller's grants: every town of the unit when a grant
+ * holding dashboard.read covers the unit, else only the towns such grants cover (a town
+ * administrator asking for the county sees their own town). A unit no such grant covers or
+ * lies in is NOT_FOUND.
+ */
+struct  Tongxin__Gateway__V1__GetCountyDashboardRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The county (or city): its ltree path, or its 12-digit division code (统计用区划代码); neither:
+   * the unit the call acts for. Its town-level units are the rows (the unit itself when it is
+   * a town).
+   */
+  char *unit_path;
+  char *division_code;
+  /*
+   * The quarter (1–4) of year `year` that "meetings" and "filed results" count; the index is
+   * that year's. Both 0: the current quarter (China Standard Time).
+   */
+  int32_t year;
+  int32_t quarter;
+};
+#define TONGXIN__GATEWAY__V1__GET_COUNTY_DASHBOARD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__get_county_dashboard_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Whether a section of a town's dashboard could be read.
+ */
+struct  Tongxin__Gateway__V1__DashboardSectionState
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean available;
+  /*
+   * The service the section comes from: agenda, session or supervision.
+   */
+  char *service;
+  /*
+   * When unavailable: the status the service answered, by name (UNAVAILABLE when it is down,
+   * DEADLINE_EXCEEDED when it did not answer within the section's timeout, UNIMPLEMENTED,
+   * PERMISSION_DENIED …), and why.
+   */
+  char *status;
+  char *reason;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_SECTION_STATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_section_state__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * 问题台账 (agenda): items still open (NEW or UNDER_STUDY).
+ */
+struct  Tongxin__Gateway__V1__DashboardLedger
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  int64_t open_items;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_LEDGER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_ledger__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * 议题 (agenda): every topic of the town by state (each state, zeros included, in state order).
+ */
+struct  Tongxin__Gateway__V1__DashboardTopics
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  size_t n_by_state;
+  Tongxin__Agenda__V1__TopicStateCount **by_state;
+  int64_t total;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_TOPICS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_topics__descriptor) \
+    , NULL, 0,NULL, 0 }
+
+
+/*
+ * 会议 (session): meetings whose time falls in the quarter, and those of them closed.
+ */
+struct  Tongxin__Gateway__V1__DashboardMeetings
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  int64_t meetings;
+  int64_t closed;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_MEETINGS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_meetings__descriptor) \
+    , NULL, 0, 0 }
+
+
+/*
+ * 备案 (session): results filed in the quarter, and all filed so far.
+ */
+struct  Tongxin__Gateway__V1__DashboardResults
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  int64_t filed;
+  int64_t filed_total;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_RESULTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_results__descriptor) \
+    , NULL, 0, 0 }
+
+
+/*
+ * 红黄绿预警 (supervision): the town's cases by warning level now, and its rolled-up level.
+ */
+struct  Tongxin__Gateway__V1__DashboardWarnings
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  Tongxin__Supervision__V1__WarningLevel level;
+  Tongxin__Supervision__V1__LevelCounts *cases;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_WARNINGS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_warnings__descriptor) \
+    , NULL, TONGXIN__SUPERVISION__V1__WARNING_LEVEL__WARNING_LEVEL_UNSPECIFIED, NULL }
+
+
+/*
+ * 协商指数 (supervision): the town's score for the quarter's year, in hundredths (0–10000).
+ */
+struct  Tongxin__Gateway__V1__DashboardIndex
+{
+  ProtobufCMessage base;
+  Tongxin__Gateway__V1__DashboardSectionState *state;
+  int32_t year;
+  int32_t score;
+};
+#define TONGXIN__GATEWAY__V1__DASHBOARD_INDEX__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__dashboard_index__descriptor) \
+    , NULL, 0, 0 }
+
+
+struct  Tongxin__Gateway__V1__TownDashboard
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  char *division_code;
+  char *name;
+  Tongxin__Gateway__V1__DashboardLedger *ledger;
+  Tongxin__Gateway__V1__DashboardTopics *topics;
+  Tongxin__Gateway__V1__DashboardMeetings *meetings;
+  Tongxin__Gateway__V1__DashboardResults *results;
+  Tongxin__Gateway__V1__DashboardWarnings *warnings;
+  Tongxin__Gateway__V1__DashboardIndex *index;
+};
+#define TONGXIN__GATEWAY__V1__TOWN_DASHBOARD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__town_dashboard__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, NULL, NULL, NULL }
+
+
+struct  Tongxin__Gateway__V1__CountyDashboard
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  char *division_code;
+  char *name;
+  int32_t year;
+  int32_t quarter;
+  /*
+   * The quarter: [period_start, period_end).
+   */
+  Tongxin__Common__V1__Timestamp *period_start;
+  Tongxin__Common__V1__Timestamp *period_end;
+  /*
+   * When the gateway assembled it.
+   */
+  Tongxin__Common__V1__Timestamp *as_of;
+  /*
+   * The towns the caller may see, by division code.
+   */
+  size_t n_towns;
+  Tongxin__Gateway__V1__TownDashboard **towns;
+  /*
+   * The services some section of some town could not be read from (empty when all answered).
+   */
+  size_t n_unavailable_services;
+  char **unavailable_services;
+};
+#define TONGXIN__GATEWAY__V1__COUNTY_DASHBOARD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__gateway__v1__county_dashboard__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL, NULL, NULL, 0,NULL, 0,NULL }
+
+
 /* Tongxin__Gateway__V1__Grant methods */
 void   tongxin__gateway__v1__grant__init
                      (Tongxin__Gateway__V1__Grant         *message);
@@ -1350,6 +1561,196 @@ Tongxin__Gateway__V1__ExportOpenDataResponse *
 void   tongxin__gateway__v1__export_open_data_response__free_unpacked
                      (Tongxin__Gateway__V1__ExportOpenDataResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__GetCountyDashboardRequest methods */
+void   tongxin__gateway__v1__get_county_dashboard_request__init
+                     (Tongxin__Gateway__V1__GetCountyDashboardRequest         *message);
+size_t tongxin__gateway__v1__get_county_dashboard_request__get_packed_size
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest   *message);
+size_t tongxin__gateway__v1__get_county_dashboard_request__pack
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__get_county_dashboard_request__pack_to_buffer
+                     (const Tongxin__Gateway__V1__GetCountyDashboardRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__GetCountyDashboardRequest *
+       tongxin__gateway__v1__get_county_dashboard_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__get_county_dashboard_request__free_unpacked
+                     (Tongxin__Gateway__V1__GetCountyDashboardRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardSectionState methods */
+void   tongxin__gateway__v1__dashboard_section_state__init
+                     (Tongxin__Gateway__V1__DashboardSectionState         *message);
+size_t tongxin__gateway__v1__dashboard_section_state__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardSectionState   *message);
+size_t tongxin__gateway__v1__dashboard_section_state__pack
+                     (const Tongxin__Gateway__V1__DashboardSectionState   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_section_state__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardSectionState   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardSectionState *
+       tongxin__gateway__v1__dashboard_section_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_section_state__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardSectionState *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardLedger methods */
+void   tongxin__gateway__v1__dashboard_ledger__init
+                     (Tongxin__Gateway__V1__DashboardLedger         *message);
+size_t tongxin__gateway__v1__dashboard_ledger__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardLedger   *message);
+size_t tongxin__gateway__v1__dashboard_ledger__pack
+                     (const Tongxin__Gateway__V1__DashboardLedger   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_ledger__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardLedger   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardLedger *
+       tongxin__gateway__v1__dashboard_ledger__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_ledger__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardLedger *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardTopics methods */
+void   tongxin__gateway__v1__dashboard_topics__init
+                     (Tongxin__Gateway__V1__DashboardTopics         *message);
+size_t tongxin__gateway__v1__dashboard_topics__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardTopics   *message);
+size_t tongxin__gateway__v1__dashboard_topics__pack
+                     (const Tongxin__Gateway__V1__DashboardTopics   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_topics__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardTopics   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardTopics *
+       tongxin__gateway__v1__dashboard_topics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_topics__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardTopics *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardMeetings methods */
+void   tongxin__gateway__v1__dashboard_meetings__init
+                     (Tongxin__Gateway__V1__DashboardMeetings         *message);
+size_t tongxin__gateway__v1__dashboard_meetings__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardMeetings   *message);
+size_t tongxin__gateway__v1__dashboard_meetings__pack
+                     (const Tongxin__Gateway__V1__DashboardMeetings   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_meetings__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardMeetings   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardMeetings *
+       tongxin__gateway__v1__dashboard_meetings__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_meetings__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardMeetings *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardResults methods */
+void   tongxin__gateway__v1__dashboard_results__init
+                     (Tongxin__Gateway__V1__DashboardResults         *message);
+size_t tongxin__gateway__v1__dashboard_results__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardResults   *message);
+size_t tongxin__gateway__v1__dashboard_results__pack
+                     (const Tongxin__Gateway__V1__DashboardResults   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_results__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardResults   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardResults *
+       tongxin__gateway__v1__dashboard_results__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_results__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardResults *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardWarnings methods */
+void   tongxin__gateway__v1__dashboard_warnings__init
+                     (Tongxin__Gateway__V1__DashboardWarnings         *message);
+size_t tongxin__gateway__v1__dashboard_warnings__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardWarnings   *message);
+size_t tongxin__gateway__v1__dashboard_warnings__pack
+                     (const Tongxin__Gateway__V1__DashboardWarnings   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_warnings__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardWarnings   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardWarnings *
+       tongxin__gateway__v1__dashboard_warnings__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_warnings__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardWarnings *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__DashboardIndex methods */
+void   tongxin__gateway__v1__dashboard_index__init
+                     (Tongxin__Gateway__V1__DashboardIndex         *message);
+size_t tongxin__gateway__v1__dashboard_index__get_packed_size
+                     (const Tongxin__Gateway__V1__DashboardIndex   *message);
+size_t tongxin__gateway__v1__dashboard_index__pack
+                     (const Tongxin__Gateway__V1__DashboardIndex   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__dashboard_index__pack_to_buffer
+                     (const Tongxin__Gateway__V1__DashboardIndex   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__DashboardIndex *
+       tongxin__gateway__v1__dashboard_index__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__dashboard_index__free_unpacked
+                     (Tongxin__Gateway__V1__DashboardIndex *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__TownDashboard methods */
+void   tongxin__gateway__v1__town_dashboard__init
+                     (Tongxin__Gateway__V1__TownDashboard         *message);
+size_t tongxin__gateway__v1__town_dashboard__get_packed_size
+                     (const Tongxin__Gateway__V1__TownDashboard   *message);
+size_t tongxin__gateway__v1__town_dashboard__pack
+                     (const Tongxin__Gateway__V1__TownDashboard   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__town_dashboard__pack_to_buffer
+                     (const Tongxin__Gateway__V1__TownDashboard   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__TownDashboard *
+       tongxin__gateway__v1__town_dashboard__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__town_dashboard__free_unpacked
+                     (Tongxin__Gateway__V1__TownDashboard *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Gateway__V1__CountyDashboard methods */
+void   tongxin__gateway__v1__county_dashboard__init
+                     (Tongxin__Gateway__V1__CountyDashboard         *message);
+size_t tongxin__gateway__v1__county_dashboard__get_packed_size
+                     (const Tongxin__Gateway__V1__CountyDashboard   *message);
+size_t tongxin__gateway__v1__county_dashboard__pack
+                     (const Tongxin__Gateway__V1__CountyDashboard   *message,
+                      uint8_t             *out);
+size_t tongxin__gateway__v1__county_dashboard__pack_to_buffer
+                     (const Tongxin__Gateway__V1__CountyDashboard   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Gateway__V1__CountyDashboard *
+       tongxin__gateway__v1__county_dashboard__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__gateway__v1__county_dashboard__free_unpacked
+                     (Tongxin__Gateway__V1__CountyDashboard *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tongxin__Gateway__V1__Grant_Closure)
@@ -1451,6 +1852,36 @@ typedef void (*Tongxin__Gateway__V1__ExportSection_Closure)
 typedef void (*Tongxin__Gateway__V1__ExportOpenDataResponse_Closure)
                  (const Tongxin__Gateway__V1__ExportOpenDataResponse *message,
                   void *closure_data);
+typedef void (*Tongxin__Gateway__V1__GetCountyDashboardRequest_Closure)
+                 (const Tongxin__Gateway__V1__GetCountyDashboardRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardSectionState_Closure)
+                 (const Tongxin__Gateway__V1__DashboardSectionState *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardLedger_Closure)
+                 (const Tongxin__Gateway__V1__DashboardLedger *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardTopics_Closure)
+                 (const Tongxin__Gateway__V1__DashboardTopics *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardMeetings_Closure)
+                 (const Tongxin__Gateway__V1__DashboardMeetings *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardResults_Closure)
+                 (const Tongxin__Gateway__V1__DashboardResults *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardWarnings_Closure)
+                 (const Tongxin__Gateway__V1__DashboardWarnings *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__DashboardIndex_Closure)
+                 (const Tongxin__Gateway__V1__DashboardIndex *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__TownDashboard_Closure)
+                 (const Tongxin__Gateway__V1__TownDashboard *message,
+                  void *closure_data);
+typedef void (*Tongxin__Gateway__V1__CountyDashboard_Closure)
+                 (const Tongxin__Gateway__V1__CountyDashboard *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1526,6 +1957,10 @@ struct Tongxin__Gateway__V1__Gateway_Service
                            const Tongxin__Gateway__V1__ExportOpenDataRequest *input,
                            Tongxin__Gateway__V1__ExportOpenDataResponse_Closure closure,
                            void *closure_data);
+  void (*get_county_dashboard)(Tongxin__Gateway__V1__Gateway_Service *service,
+                               const Tongxin__Gateway__V1__GetCountyDashboardRequest *input,
+                               Tongxin__Gateway__V1__CountyDashboard_Closure closure,
+                               void *closure_data);
 };
 typedef void (*Tongxin__Gateway__V1__Gateway_ServiceDestroy)(Tongxin__Gateway__V1__Gateway_Service *);
 void tongxin__gateway__v1__gateway__init (Tongxin__Gateway__V1__Gateway_Service *service,
@@ -1550,7 +1985,8 @@ void tongxin__gateway__v1__gateway__init (Tongxin__Gateway__V1__Gateway_Service 
       function_prefix__ ## get_appeal,\
       function_prefix__ ## record_appeal_event,\
       function_prefix__ ## list_changes,\
-      function_prefix__ ## export_open_data  }
+      function_prefix__ ## export_open_data,\
+      function_prefix__ ## get_county_dashboard  }
 void tongxin__gateway__v1__gateway__login(ProtobufCService *service,
                                           const Tongxin__Gateway__V1__LoginRequest *input,
                                           Tongxin__Gateway__V1__LoginResponse_Closure closure,
@@ -1619,6 +2055,10 @@ void tongxin__gateway__v1__gateway__export_open_data(ProtobufCService *service,
                                                      const Tongxin__Gateway__V1__ExportOpenDataRequest *input,
                                                      Tongxin__Gateway__V1__ExportOpenDataResponse_Closure closure,
                                                      void *closure_data);
+void tongxin__gateway__v1__gateway__get_county_dashboard(ProtobufCService *service,
+                                                         const Tongxin__Gateway__V1__GetCountyDashboardRequest *input,
+                                                         Tongxin__Gateway__V1__CountyDashboard_Closure closure,
+                                                         void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1660,6 +2100,16 @@ extern const ProtobufCMessageDescriptor tongxin__gateway__v1__list_changes_respo
 extern const ProtobufCMessageDescriptor tongxin__gateway__v1__export_open_data_request__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__gateway__v1__export_section__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__gateway__v1__export_open_data_response__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__get_county_dashboard_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_section_state__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_ledger__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_topics__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_meetings__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_results__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_warnings__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__dashboard_index__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__town_dashboard__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__gateway__v1__county_dashboard__descriptor;
 extern const ProtobufCServiceDescriptor tongxin__gateway__v1__gateway__descriptor;
 
 PROTOBUF_C__END_DECLS

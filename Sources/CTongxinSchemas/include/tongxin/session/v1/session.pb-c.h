@@ -72,6 +72,8 @@ typedef struct Tongxin__Session__V1__MinutesTopic Tongxin__Session__V1__MinutesT
 typedef struct Tongxin__Session__V1__Signature Tongxin__Session__V1__Signature;
 typedef struct Tongxin__Session__V1__Minutes Tongxin__Session__V1__Minutes;
 typedef struct Tongxin__Session__V1__GetMinutesRequest Tongxin__Session__V1__GetMinutesRequest;
+typedef struct Tongxin__Session__V1__CountActivityRequest Tongxin__Session__V1__CountActivityRequest;
+typedef struct Tongxin__Session__V1__ActivityCounts Tongxin__Session__V1__ActivityCounts;
 typedef struct Tongxin__Session__V1__SignMinutesRequest Tongxin__Session__V1__SignMinutesRequest;
 
 
@@ -1297,6 +1299,49 @@ struct  Tongxin__Session__V1__GetMinutesRequest
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * 会议与结果统计 — what a unit's subtree did in a period, counted in two statements (for the
+ * county dashboard of the gateway's GetCountyDashboard, one call per town).
+ */
+struct  Tongxin__Session__V1__CountActivityRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The subtree counted ("" for the caller's whole scope).
+   */
+  char *unit_path;
+  /*
+   * The period [from, until): both required, `from` before `until`, at most 366 days.
+   */
+  Tongxin__Common__V1__Timestamp *from;
+  Tongxin__Common__V1__Timestamp *until;
+};
+#define TONGXIN__SESSION__V1__COUNT_ACTIVITY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__count_activity_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+struct  Tongxin__Session__V1__ActivityCounts
+{
+  ProtobufCMessage base;
+  char *unit_path;
+  /*
+   * Meetings whose time (meeting_at) falls in the period, whatever their state, and those of
+   * them closed.
+   */
+  int64_t meetings;
+  int64_t meetings_closed;
+  /*
+   * Results filed (备案登记) in the period, and every result of the subtree filed so far.
+   */
+  int64_t results_filed;
+  int64_t results_filed_total;
+};
+#define TONGXIN__SESSION__V1__ACTIVITY_COUNTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tongxin__session__v1__activity_counts__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
 struct  Tongxin__Session__V1__SignMinutesRequest
 {
   ProtobufCMessage base;
@@ -2353,6 +2398,44 @@ Tongxin__Session__V1__GetMinutesRequest *
 void   tongxin__session__v1__get_minutes_request__free_unpacked
                      (Tongxin__Session__V1__GetMinutesRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tongxin__Session__V1__CountActivityRequest methods */
+void   tongxin__session__v1__count_activity_request__init
+                     (Tongxin__Session__V1__CountActivityRequest         *message);
+size_t tongxin__session__v1__count_activity_request__get_packed_size
+                     (const Tongxin__Session__V1__CountActivityRequest   *message);
+size_t tongxin__session__v1__count_activity_request__pack
+                     (const Tongxin__Session__V1__CountActivityRequest   *message,
+                      uint8_t             *out);
+size_t tongxin__session__v1__count_activity_request__pack_to_buffer
+                     (const Tongxin__Session__V1__CountActivityRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Session__V1__CountActivityRequest *
+       tongxin__session__v1__count_activity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__session__v1__count_activity_request__free_unpacked
+                     (Tongxin__Session__V1__CountActivityRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tongxin__Session__V1__ActivityCounts methods */
+void   tongxin__session__v1__activity_counts__init
+                     (Tongxin__Session__V1__ActivityCounts         *message);
+size_t tongxin__session__v1__activity_counts__get_packed_size
+                     (const Tongxin__Session__V1__ActivityCounts   *message);
+size_t tongxin__session__v1__activity_counts__pack
+                     (const Tongxin__Session__V1__ActivityCounts   *message,
+                      uint8_t             *out);
+size_t tongxin__session__v1__activity_counts__pack_to_buffer
+                     (const Tongxin__Session__V1__ActivityCounts   *message,
+                      ProtobufCBuffer     *buffer);
+Tongxin__Session__V1__ActivityCounts *
+       tongxin__session__v1__activity_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tongxin__session__v1__activity_counts__free_unpacked
+                     (Tongxin__Session__V1__ActivityCounts *message,
+                      ProtobufCAllocator *allocator);
 /* Tongxin__Session__V1__SignMinutesRequest methods */
 void   tongxin__session__v1__sign_minutes_request__init
                      (Tongxin__Session__V1__SignMinutesRequest         *message);
@@ -2539,6 +2622,12 @@ typedef void (*Tongxin__Session__V1__Minutes_Closure)
 typedef void (*Tongxin__Session__V1__GetMinutesRequest_Closure)
                  (const Tongxin__Session__V1__GetMinutesRequest *message,
                   void *closure_data);
+typedef void (*Tongxin__Session__V1__CountActivityRequest_Closure)
+                 (const Tongxin__Session__V1__CountActivityRequest *message,
+                  void *closure_data);
+typedef void (*Tongxin__Session__V1__ActivityCounts_Closure)
+                 (const Tongxin__Session__V1__ActivityCounts *message,
+                  void *closure_data);
 typedef void (*Tongxin__Session__V1__SignMinutesRequest_Closure)
                  (const Tongxin__Session__V1__SignMinutesRequest *message,
                   void *closure_data);
@@ -2573,6 +2662,10 @@ struct Tongxin__Session__V1__Session_Service
                         const Tongxin__Session__V1__ListMeetingsRequest *input,
                         Tongxin__Session__V1__ListMeetingsResponse_Closure closure,
                         void *closure_data);
+  void (*count_activity)(Tongxin__Session__V1__Session_Service *service,
+                         const Tongxin__Session__V1__CountActivityRequest *input,
+                         Tongxin__Session__V1__ActivityCounts_Closure closure,
+                         void *closure_data);
   void (*check_in)(Tongxin__Session__V1__Session_Service *service,
                    const Tongxin__Session__V1__CheckInRequest *input,
                    Tongxin__Session__V1__Attendance_Closure closure,
@@ -2679,6 +2772,7 @@ void tongxin__session__v1__session__init (Tongxin__Session__V1__Session_Service 
       function_prefix__ ## schedule_meeting,\
       function_prefix__ ## get_meeting,\
       function_prefix__ ## list_meetings,\
+      function_prefix__ ## count_activity,\
       function_prefix__ ## check_in,\
       function_prefix__ ## open_meeting,\
       function_prefix__ ## close_meeting,\
@@ -2726,6 +2820,10 @@ void tongxin__session__v1__session__list_meetings(ProtobufCService *service,
                                                   const Tongxin__Session__V1__ListMeetingsRequest *input,
                                                   Tongxin__Session__V1__ListMeetingsResponse_Closure closure,
                                                   void *closure_data);
+void tongxin__session__v1__session__count_activity(ProtobufCService *service,
+                                                   const Tongxin__Session__V1__CountActivityRequest *input,
+                                                   Tongxin__Session__V1__ActivityCounts_Closure closure,
+                                                   void *closure_data);
 void tongxin__session__v1__session__check_in(ProtobufCService *service,
                                              const Tongxin__Session__V1__CheckInRequest *input,
                                              Tongxin__Session__V1__Attendance_Closure closure,
@@ -2891,6 +2989,8 @@ extern const ProtobufCMessageDescriptor tongxin__session__v1__minutes_topic__des
 extern const ProtobufCMessageDescriptor tongxin__session__v1__signature__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__minutes__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__get_minutes_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__session__v1__count_activity_request__descriptor;
+extern const ProtobufCMessageDescriptor tongxin__session__v1__activity_counts__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__session__v1__sign_minutes_request__descriptor;
 extern const ProtobufCServiceDescriptor tongxin__session__v1__session__descriptor;
 
