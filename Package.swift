@@ -103,7 +103,7 @@ let package = Package(
             name: "TongxinctlKit",
             dependencies: [
                 "TongxinRPC", "TongxinWire", "TongxinSchemas", "CProtobufC", "TongxinService", "GatewayRules",
-                "HealthAPI", "MembershipAPI", "AgendaAPI", "GatewayAPI", "AuditAPI", logging,
+                "HealthAPI", "MembershipAPI", "AgendaAPI", "SessionAPI", "SupervisionAPI", "GatewayAPI", "AuditAPI", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -283,7 +283,8 @@ let package = Package(
         .testTarget(
             name: "TongxinctlTests",
             dependencies: [
-                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "TongxinService",
+                "GatewayCore", "GatewayRules", "GatewayAPI", "MembershipCore", "MembershipAPI", "AgendaCore", "AgendaAPI",
+                "SessionCore", "SessionAPI", "SupervisionCore", "SupervisionAPI", "TongxinService",
                 "TongxinTesting", "TongxinSchemas", "TongxinRPC", "TongxinPostgres", "TongxinctlKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -6,6 +6,8 @@ import GatewayCore
 import GatewayRules
 import MembershipAPI
 import MembershipCore
+import SessionCore
+import SupervisionCore
 import Synchronization
 import Testing
 import TongxinPostgres
@@ -14,11 +16,13 @@ import TongxinSchemas
 import TongxinService
 import TongxinTesting
 
-/// A deployment for the built `tongxinctl` to talk to: membership and agenda on real
-/// PostgreSQL (each its own database, as `<service>_svc`, behind the production
-/// interceptors), and the gateway (``GatewayAssembly``, as `gateway_svc`) routing to both —
-/// the services verify the gateway's Ed25519 key, as in production. Each test takes a
-/// county of its own and a configuration directory of its own.
+/// A deployment for the built `tongxinctl` to talk to: membership, agenda, session and
+/// supervision on real PostgreSQL (each its own database, as `<service>_svc`, behind the
+/// production interceptors), and the gateway (``GatewayAssembly``, as `gateway_svc`) routing
+/// to all four — the services verify the gateway's Ed25519 key, as in production. Session
+/// reads topics and plans from agenda and delivers its outbox (topic moves, filings) to
+/// agenda and supervision when a test calls ``deliver()``; supervision's dossier reads
+/// agenda. Each test takes a county of its own and a configuration directory of its own.
 final class CLIHarness: SuiteHarness {
     static let keyID = "gw-cli"
     static let signingKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 9, count: 32))
@@ -28,6 +32,10 @@ final class CLIHarness: SuiteHarness {
 
     let membership: ServiceHarness
     let agenda: ServiceHarness
+    let session: ServiceHarness
+    let supervision: ServiceHarness
+    /// Session's outbox, delivered when a test asks (``deliver()``).
+    let deliverer: OutboxDeliverer
     let gatewayPool: PostgresPool
     let server: RPCServer
     let serverTask: Task<Void, any Error>
@@ -36,10 +44,14 @@ final class CLIHarness: SuiteHarness {
     let port: Int
     private let counties = Atomic<Int>(0)
 
-    private init(membership: ServiceHarness, agenda: ServiceHarness, gatewayPool: PostgresPool, server: RPCServer,
+    private init(membership: ServiceHarness, agenda: ServiceHarness, session: ServiceHarness, supervision: ServiceHarness,
+                 deliverer: OutboxDeliverer, gatewayPool: PostgresPool, server: RPCServer,
                  serverTask: Task<Void, any Error>, checker: Task<Void, any Error>, client: RPCClient, port: Int) {
         self.membership = membership
         self.agenda = agenda
+        self.session = session
+        self.supervision = supervision
+        self.deliverer = deliverer
         self.gatewayPool = gatewayPool
         self.server = server
         self.serverTask = serverTask
@@ -60,11 +72,35 @@ final class CLIHarness: SuiteHarness {
         ) { context in
             [AgendaService(environment: AgendaEnvironment(pool: context.pool, vault: vault, clock: context.clock, logger: context.logger))]
         }
+        // Peers call each other with HS256 tokens of the deployment secret (wall clock).
+        let peers = TokenAuthority(secret: TestServer.defaultSecret)
+        let agendaClient = RPCClient(
+            configuration: RPCClient.Configuration(host: "127.0.0.1", port: agenda.server.port, connectTimeout: .seconds(2)),
+            logger: TestServer.quietLogger)
+        let session = try await ServiceHarness.start(
+            service: "session", prefix: "ctl", migrations: try SessionMigrations.all(), startOfTime: Date(), authority: authority
+        ) { context in
+            [SessionService(environment: SessionEnvironment(
+                pool: context.pool, clock: context.clock, topics: AgendaTopicDirectory(client: agendaClient, tokens: peers), logger: context.logger))]
+        }
+        let supervision = try await ServiceHarness.start(
+            service: "supervision", prefix: "ctl", migrations: try SupervisionMigrations.all(), startOfTime: Date(), authority: authority
+        ) { context in
+            [SupervisionService(environment: SupervisionEnvironment(
+                pool: context.pool, clock: context.clock,
+                dossierSources: [AgendaDossierSource(client: agendaClient, tokens: peers), UnavailableSource.sessionNotConfigured],
+                logger: context.logger))]
+        }
+        let deliverer = SessionOutbox.deliverer(
+            pool: session.servicePool, tokens: peers, agenda: agendaClient, supervision: supervision.server.client,
+            backoff: OutboxBackoff(base: .milliseconds(20), maximum: .milliseconds(200)), pollInterval: .milliseconds(20),
+            logger: TestDatabase.logger)
         try await SharedMigrations.apply(
             try GatewayMigrations.all(), schema: "gateway", ownerURL: membership.database.url(role: "gateway_owner"), logger: TestDatabase.logger)
         let pool = try membership.database.pool(role: "gateway_svc")
         let options = GatewayAssembly.Options(
-            routes: ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.server.port)]],
+            routes: ["membership": [("127.0.0.1", membership.server.port)], "agenda": [("127.0.0.1", agenda.server.port)],
+                     "session": [("127.0.0.1", session.server.port)], "supervision": [("127.0.0.1", supervision.server.port)]],
             signingKeyID: keyID, signingKey: signingKey, tooling: TokenAuthority(secret: TestServer.defaultSecret),
             hasher: PasswordHasher(logN: 10), tenantLimits: nil, healthInterval: .milliseconds(200))
         let setup = try GatewayAssembly.make(options: options, pool: pool, clock: SystemClock(), logger: TestServer.quietLogger)
@@ -88,7 +124,7 @@ final class CLIHarness: SuiteHarness {
             configuration: RPCClient.Configuration(host: "127.0.0.1", port: port, connectTimeout: .seconds(2), keepAliveInterval: nil,
                                                    defaultRetryPolicy: .none, defaultTimeout: .seconds(30)),
             logger: TestServer.quietLogger)
-        return CLIHarness(membership: membership, agenda: agenda, gatewayPool: pool, server: server, serverTask: serverTask,
+        return CLIHarness(membership: membership, agenda: agenda, session: session, supervision: supervision, deliverer: deliverer, gatewayPool: pool, server: server, serverTask: serverTask,
                           checker: checker, client: client, port: port)
     }
 
@@ -98,6 +134,8 @@ final class CLIHarness: SuiteHarness {
         server.shutdownGracefully()
         _ = try? await serverTask.value
         await gatewayPool.close()
+        await supervision.close()
+        await session.close()
         await agenda.close()
         await membership.close()
     }
@@ -127,6 +165,28 @@ final class CLIHarness: SuiteHarness {
         _ = try await api.createAccount(.init(name: name, displayName: name, kind: .person, password: Self.password, homeUnitPath: county.path),
                                         options: tool(at: county.path, [GatewayPermission.accounts]))
         _ = try await api.grantRole(.init(account: name, role: role.rawValue, unitPath: unit), options: tool(at: county.path, [GatewayPermission.grants]))
+    }
+
+    /// An integration client `name` (a 12345 hotline) with its role at the county, and its API key.
+    func integration(_ name: String, county: CLICounty) async throws -> String {
+        let api = GatewayV1.Gateway.Client(client)
+        let admin = tool(at: county.path, [GatewayPermission.accounts])
+        _ = try await api.createAccount(.init(name: name, displayName: "12345热线", kind: .integration, homeUnitPath: county.path), options: admin)
+        _ = try await api.grantRole(.init(account: name, role: Role.integrationClient.rawValue, unitPath: county.path),
+                                    options: tool(at: county.path, [GatewayPermission.grants]))
+        return try await api.createAPIKey(.init(account: name), options: admin).key
+    }
+
+    /// Moves the clocks of session and supervision on together (a notice period passing):
+    /// supervision refuses a filing dated after its own now.
+    func advanceClocks(by seconds: TimeInterval) {
+        session.clock.advance(by: seconds)
+        supervision.clock.advance(by: seconds)
+    }
+
+    /// Delivers session's outbox now (topic moves to agenda, filings to supervision).
+    func deliver() async throws {
+        _ = try await deliverer.deliverPending()
     }
 
     @TaskLocal static var bound: CLIHarness?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MembershipAPI
+import SessionAPI
 import TongxinSchemas
 
 // 公示 — public notice of nominees, objections, and confirmation.
@@ -101,8 +102,8 @@ struct NoticeCommand: AsyncParsableCommand {
 struct ObjectionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "objection",
-        abstract: "Objections (异议) to a notice: file and resolve.",
-        subcommands: [File.self, Resolve.self])
+        abstract: "Objections (异议): to a council's notice (file) or to a published result (raise); resolve, list.",
+        subcommands: [File.self, Raise.self, Resolve.self, List.self])
 
     struct Outcome: Choice {
         var wire: MembershipV1.ObjectionOutcome
@@ -135,20 +136,54 @@ struct ObjectionCommand: AsyncParsableCommand {
 
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Resolve an objection: upheld withdraws the nominee, dismissed keeps them.",
-            discussion: examples("tongxinctl objection resolve 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e --outcome dismissed --resolution 经核实该同志常住本村"))
+            abstract: "Resolve an objection: to a notice, upheld withdraws the nominee; to a result, upheld sends it back to draft. Dismissed keeps either.",
+            discussion: """
+                The objection is one to a council's notice (`objection file`) or to a
+                published result (`objection raise`): --notice or --result says which; with
+                neither, the notice objection of that id is resolved, else the result
+                objection.
+
+                \(examples(
+                    "tongxinctl objection resolve 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e --outcome dismissed --resolution 经核实该同志常住本村",
+                    "tongxinctl objection resolve 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f --result 9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c --outcome upheld --resolution 补充排水设计后重新公示"))
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The objection's id.") var objection: String
         @Option(help: "upheld or dismissed.") var outcome: Outcome
-        @Option(help: "The finding.") var resolution: String
+        @Option(help: "The finding (the answer to the objector).") var resolution: String
+        @Option(help: "The result it objects to (a result objection).") var result: String?
+        @Option(help: "The notice it objects to (a notice objection).") var notice: String?
+
+        func validate() throws {
+            if result != nil && notice != nil { throw ValidationError("give --result or --notice, not both") }
+        }
 
         func run() async throws {
             let context = try global.context()
-            let resolved = try await context.withGateway { gateway in
-                try await MembershipV1.Membership.Client(gateway.rpc).resolveObjection(
-                    .init(objectionId: objection, outcome: outcome.wire, resolution: resolution), options: gateway.options())
+            let upheld = outcome.wire == .upheld
+            if result != nil {
+                let resolved = try await resolveResultObjection(context, upheld: upheld)
+                try context.out.show(resolved) { ObjectionCommand.render(resolved, context.out) }
+                return
             }
-            try context.out.show(resolved) { ObjectionCommand.render(resolved, context.out) }
+            do {
+                let resolved = try await context.withGateway { gateway in
+                    try await MembershipV1.Membership.Client(gateway.rpc).resolveObjection(
+                        .init(objectionId: objection, outcome: outcome.wire, resolution: resolution), options: gateway.options())
+                }
+                try context.out.show(resolved) { ObjectionCommand.render(resolved, context.out) }
+            } catch let failure as CallFailure where notice == nil && failure.error.code == .notFound {
+                // Not a notice objection: a result objection of that id, if there is one.
+                let resolved = try await resolveResultObjection(context, upheld: upheld)
+                try context.out.show(resolved) { ObjectionCommand.render(resolved, context.out) }
+            }
+        }
+
+        func resolveResultObjection(_ context: CommandContext, upheld: Bool) async throws -> SessionV1.Objection {
+            try await context.withGateway { gateway in
+                try await SessionV1.Session.Client(gateway.rpc).resolveObjection(
+                    .init(objectionId: objection, upheld: upheld, answer: resolution), options: gateway.options())
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import TongxinRPC
 /// | code | meaning |
 /// |---|---|
 /// | 0 | done |
-/// | 1 | done, and the answer is "no": a check found a broken binding rule, an import rejected rows, an audit chain is not intact, a service is not serving |
+/// | 1 | done, and the answer is "no": a check found a broken binding rule, an import rejected rows, an audit chain is not intact, a service is not serving, a topic was not adopted or a vote not passed, the three zeros are not all met, an open-data section could not be exported |
 /// | 2 | usage: the command line is wrong, or the server found the request malformed (INVALID_ARGUMENT, OUT_OF_RANGE) |
 /// | 3 | not found (NOT_FOUND; includes things outside your units, which do not exist for you) |
 /// | 4 | permission: not logged in, session ended or refused (UNAUTHENTICATED), or not allowed (PERMISSION_DENIED) |
@@ -52,7 +52,9 @@ public enum ExitKind: Int32, Sendable, CaseIterable {
         Exit codes:
           0  done
           1  done, and the answer is "no": a binding rule broken, import rows
-             rejected, an audit chain not intact, a topic not adopted
+             rejected, an audit chain not intact, a topic not adopted, a vote
+             not passed, the three zeros not all met, an open-data section
+             not exported
           2  usage: a wrong command line, or a request the server found
              malformed (INVALID_ARGUMENT)
           3  not found (what lies outside your units does not exist for you)
