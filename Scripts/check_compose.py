@@ -4,7 +4,11 @@
 There is no Docker engine on the build machines, so the file is checked, not run: the
 schema (Tests/Fixtures/compose-spec.json, from the compose-spec project) plus the
 project's own expectations: every service executable of Package.swift has a compose
-service, and each service gets its database URL and secrets from the environment.
+service, each service gets its database URL and secrets from the environment, every
+TONGXIN_* variable the file sets is one the code reads (the same reader as
+Scripts/check_docs.py), every published port is the port the service is told to listen on
+(its TONGXIN_<SERVICE>_PORT or _METRICS_PORT), and the Dockerfile's Swift image is at least
+Package.swift's swift-tools-version.
 """
 import json
 import os
@@ -15,6 +19,36 @@ import jsonschema
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Scripts"))
+from check_docs import code_variables  # noqa: E402
+
+
+def read_variables():
+    """The variables the code reads, with TONGXIN_<SERVICE>_X expanded per service."""
+    names, _ = code_variables()
+    return set(names)
+
+
+def variable_is_read(var, service, known):
+    if var in known:
+        return True
+    prefix = f"TONGXIN_{service.upper()}_"
+    return var.startswith(prefix) and f"TONGXIN_<SERVICE>_{var[len(prefix):]}" in known
+
+
+def check_dockerfile(problems):
+    with open(os.path.join(ROOT, "Package.swift")) as fh:
+        tools = re.search(r"swift-tools-version:\s*(\d+)\.(\d+)", fh.read())
+    with open(os.path.join(ROOT, "Dockerfile")) as fh:
+        dockerfile = fh.read()
+    image = re.search(r"^FROM swift:(\d+)\.(\d+)", dockerfile, re.M)
+    if not (tools and image):
+        problems.append("Dockerfile: no `FROM swift:X.Y` build stage, or no swift-tools-version")
+    elif tuple(map(int, image.groups())) < tuple(map(int, tools.groups())):
+        problems.append(f"Dockerfile: swift:{'.'.join(image.groups())} is older than Package.swift's "
+                        f"swift-tools-version {'.'.join(tools.groups())}")
+    if re.search(r"swift build[^\n]*(\\\n[^\n]*)*\|\| true", dockerfile):
+        problems.append("Dockerfile: `|| true` would hide a failed swift build")
 
 
 def main():
@@ -28,6 +62,20 @@ def main():
     with open(os.path.join(ROOT, "Package.swift")) as fh:
         executables = re.findall(r'\.executable\(name: "tongxin-(\w+)"', fh.read())
     services = compose.get("services", {})
+    known = read_variables()
+    check_dockerfile(problems)
+    for service_name, service in services.items():
+        env = service.get("environment", {}) or {}
+        base = service_name.removesuffix("-migrate")
+        for var in env:
+            if var.startswith("TONGXIN_") and not variable_is_read(var, base, known):
+                problems.append(f"services/{service_name}/environment: {var} is set but no code reads it")
+        listening = {str(env[v]) for v in env if re.fullmatch(r"TONGXIN_[A-Z]+_(METRICS_)?PORT", v)}
+        for mapping in service.get("ports", []) or []:
+            container = str(mapping).rsplit(":", 1)[-1].split("/")[0]
+            if base in executables and container not in listening:
+                problems.append(f"services/{service_name}/ports: {mapping} publishes {container}, "
+                                f"which is not a port the service is told to listen on ({sorted(listening)})")
     for name in executables:
         if name in ("bench", "fuzz"):
             continue

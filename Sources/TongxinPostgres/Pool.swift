@@ -103,7 +103,17 @@ public final class PostgresPool: Sendable {
     /// Hands out a live connection: an idle one that passes the liveness check, or a new one.
     func lease(deadline: ContinuousClock.Instant?) async throws -> PostgresConnection {
         if let deadline, deadline <= .now { throw PostgresError.deadlineExceeded() }
-        switch try await state.acquire(deadline: deadline) {
+        let grant = try await state.acquire(deadline: deadline)
+        // A connection handed over just as the deadline passed (its timer not yet run on a
+        // busy machine) is handed back: the caller's time is up either way.
+        if let deadline, deadline <= .now {
+            switch grant {
+            case .reuse(let connection): await giveBack(connection)
+            case .create: state.creationFailed()
+            }
+            throw PostgresError.deadlineExceeded("the deadline passed while waiting for a connection")
+        }
+        switch grant {
         case .reuse(let connection):
             if connection.looksAlive() { return connection }
             // Nothing was sent on it yet, so opening a replacement is a safe retry.

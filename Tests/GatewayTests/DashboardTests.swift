@@ -303,14 +303,14 @@ struct DashboardTests {
         routes["supervision"] = [("127.0.0.1", silent.port)]
         let admin = try await harness.session("dash-silent-\(county.number)", .countyAdmin, at: county.path, county: county)
 
-        // The call's deadline (1.5 s) is shorter than the sections' timeout (10 s): the sections end within it.
-        let patient = try await GatewayServer.start(pool: harness.gatewayPool, clock: harness.clock, routes: routes, dashboardSectionTimeout: .seconds(10))
+        // The call's deadline (5 s) is shorter than the sections' timeout (30 s): the sections end within it.
+        let patient = try await GatewayServer.start(pool: harness.gatewayPool, clock: harness.clock, routes: routes, dashboardSectionTimeout: .seconds(30))
         var short = admin
-        short.timeout = .milliseconds(1500)
+        short.timeout = .seconds(5)
         var started = ContinuousClock.now
         var dashboard = try await patient.api.getCountyDashboard(.init(unitPath: county.path), options: short)
         var elapsed = ContinuousClock.now - started
-        #expect(elapsed < .milliseconds(1500), "\(elapsed)")
+        #expect(elapsed < .seconds(8), "\(elapsed)")
         #expect(dashboard.unavailableServices == ["supervision"])
         for town in dashboard.towns {
             #expect(Self.section(town.warnings?.state) == "supervision DEADLINE_EXCEEDED")
@@ -321,13 +321,16 @@ struct DashboardTests {
         #expect(dashboard.towns.last?.ledger?.openItems == 1)
         await patient.shutdown()
 
-        // The sections' timeout (300 ms) shorter than the call's deadline (10 s): the call ends soon after it.
+        // The sections' timeout (4 s) shorter than the call's deadline (60 s): the call ends soon after
+        // it. (Seconds, not milliseconds: on a busy machine the answering services must still make it.)
         let hasty = try await GatewayServer.start(pool: harness.gatewayPool, clock: harness.clock, routes: routes,
-                                                  dashboardSectionTimeout: .milliseconds(300))
+                                                  dashboardSectionTimeout: .seconds(4))
+        var long = admin
+        long.timeout = .seconds(60)
         started = ContinuousClock.now
-        dashboard = try await hasty.api.getCountyDashboard(.init(unitPath: county.path), options: admin)
+        dashboard = try await hasty.api.getCountyDashboard(.init(unitPath: county.path), options: long)
         elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(2), "\(elapsed)")
+        #expect(elapsed >= .seconds(4) && elapsed < .seconds(30), "\(elapsed)")
         #expect(dashboard.unavailableServices == ["supervision"])
         #expect(dashboard.towns.allSatisfy { Self.section($0.index?.state) == "supervision DEADLINE_EXCEEDED" && $0.topics?.state?.available == true })
         await hasty.shutdown()
