@@ -239,6 +239,18 @@ struct SessionSupervisionCLITests {
         #expect(zeros.status == 0 || zeros.status == 1, "\(zeros)")
         #expect(((try zeros.json() as? [String: Any])?["measures"] as? [Any])?.count == 3, "\(zeros)")
 
+        // The county dashboard (the town administrator sees their town): one row, every service answered.
+        let board = try await object(["dashboard"])
+        let towns = try #require(board["towns"] as? [[String: Any]], "\(board)")
+        #expect(towns.count == 1 && towns.first?["division_code"] as? String == county.townCode, "\(board)")
+        #expect((board["unavailable_services"] as? [Any] ?? []).isEmpty, "\(board)")
+        let warnings = try #require(towns.first?["warnings"] as? [String: Any], "\(board)")
+        #expect((warnings["cases"] as? [String: Any]).map { ($0["green"] as? Int ?? 0) + ($0["yellow"] as? Int ?? 0) + ($0["red"] as? Int ?? 0) } == 1, "\(board)")
+        #expect((towns.first?["results"] as? [String: Any])?["filed_total"] as? Int == 1, "\(board)")
+        let boardTable = try await run(["dashboard"])
+        #expect(boardTable.stdout.contains("白水洋镇") && boardTable.stdout.contains("● ") && boardTable.stdout.contains("1 town(s)"), "\(boardTable)")
+        #expect(try await cli.run(["dashboard", "--year", "2025"]).status == 2)
+
         // The dossier, to a file.
         let dossierFile = cli.configHome + "/dossier.md"
         _ = try await run(["dossier", "export", topic, "--format", "markdown", "--output", dossierFile])

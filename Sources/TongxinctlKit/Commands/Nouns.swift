@@ -18,7 +18,7 @@ enum Nouns {
         DemocracyDayCommand.self, OpinionCommand.self, RoundCommand.self, VoteCommand.self, ResultCommand.self, MinutesCommand.self,
         // Supervision: what happens after.
         CaseCommand.self, ReportCommand.self, FeedbackCommand.self, WarningCommand.self, QuarterlyReportCommand.self,
-        ThreeZerosCommand.self, IndexCommand.self, DossierCommand.self,
+        ThreeZerosCommand.self, IndexCommand.self, DossierCommand.self, DashboardCommand.self,
         // Government integration.
         AppealCommand.self, ChangesCommand.self, OpenDataCommand.self,
         // Gateway administration and the audit log.
