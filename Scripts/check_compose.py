@@ -55,13 +55,21 @@ def main():
     with open(os.path.join(ROOT, "Tests/Fixtures/compose-spec.json")) as fh:
         schema = json.load(fh)
     with open(os.path.join(ROOT, "docker-compose.yml")) as fh:
-        compose = yaml.safe_load(fh)
+        text = fh.read()
+    compose = yaml.safe_load(text)
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(compose), key=lambda e: list(e.path))
     problems = [f"{'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors]
 
     with open(os.path.join(ROOT, "Package.swift")) as fh:
         executables = re.findall(r'\.executable\(name: "tongxin-(\w+)"', fh.read())
     services = compose.get("services", {})
+    # An unset secret must stop `docker compose up`, not become an empty password.
+    for bare in sorted(set(re.findall(r"\$\{(TONGXIN_[A-Z0-9_]+|POSTGRES_[A-Z0-9_]+)\}", text))):
+        problems.append(f"docker-compose.yml: ${{{bare}}} has neither a default nor :? (an unset value would be empty)")
+    gateway_needs = set((services.get("gateway", {}).get("depends_on") or {}))
+    for name in executables:
+        if name not in ("gateway", "bench", "fuzz") and name not in gateway_needs:
+            problems.append(f"services/gateway/depends_on: {name} is missing (the gateway routes to it)")
     known = read_variables()
     check_dockerfile(problems)
     for service_name, service in services.items():
