@@ -98,7 +98,8 @@ struct RoutingTests {
         started = ContinuousClock.now
         let code = await statusOf { _ = try await hung.membership.getUnit(request, options: options) }
         #expect(code == .deadlineExceeded || code == .unavailable)
-        #expect(ContinuousClock.now - started < .milliseconds(2500))
+        // Ended by its 2 s deadline (without one it would wait forever); the margin is for a busy machine.
+        #expect(ContinuousClock.now - started < .seconds(8))
     }
 
     @Test("calls fail over to the other membership instance when one goes down")

@@ -58,7 +58,7 @@ struct HardeningTests {
             Issue.record("a second waiter was queued beyond maxWaiters = 1")
         } catch let error as PostgresError {
             #expect(error.kind == .poolExhausted, "\(error)")
-            #expect(ContinuousClock.now - started < .milliseconds(500))   // refused at once, not after waiting
+            #expect(ContinuousClock.now - started < .seconds(1))   // refused at once, not after the holder's 1.5 s
             #expect(ServiceFailure(error) == .resourceExhausted("too many calls are waiting for the database; retry later"))
             #expect(ServiceFailure(error).rpcError.code == .resourceExhausted)
             #expect(ServiceErrors.map(error)?.code == .resourceExhausted)
