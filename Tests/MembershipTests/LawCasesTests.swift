@@ -86,6 +86,12 @@ struct LawCasesTests {
         #expect(error?.detail?.figure("composition.residence.subject") == outsider.id)
         #expect(error?.detail?.figure("composition.residence.unit") == county.villageCode(1, 1))
         #expect(error?.detail?.messageZH.contains(county.villageCode(1, 1)) == true)
+        // The person by name as well as id, and the unit by name as well as code.
+        let home = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1))), options: county.admin)
+        #expect(error?.detail?.messageZH.hasPrefix("外村人（\(outsider.id)）") == true, "\(error?.detail?.messageZH ?? "")")
+        #expect(error?.detail?.messageEN.hasPrefix("外村人 (\(outsider.id))") == true)
+        #expect(error?.detail?.messageZH.contains("\(home.name)（\(county.villageCode(1, 1))）") == true)
+        #expect(error?.detail?.figure("composition.residence.name") == "外村人")
         try await county.nominate(outsider, to: council, as: .observer)
         let expert = try await county.person("专家", in: elsewhere, sector: "expert")
         try await county.nominate(expert, to: council, as: .adHocMember, topic: "road")
