@@ -99,6 +99,62 @@ struct ApprovalTests {
         #expect((try? ApprovalThreshold.validated(numerator: 2, denominator: 3, inclusive: true)) == .twoThirdsOrMore)
     }
 
+    @Test("过半数 of all 7 members: 4 for adopts with only 5 present, 3 for fails though it is most of those present")
+    func allMembers() throws {
+        let members = (1...7).map { "委员\($0)" }
+        let present = Array(members.prefix(5))
+        func ballots(_ inFavour: Int) -> [Ballot] {
+            present.enumerated().map { Ballot(voter: $1, vote: $0 < inFavour ? .inFavour : .against) }
+        }
+        let four = try TopicApproval.count(present: present, ballots: ballots(4), threshold: .majority, base: .allMembers, members: members)
+        #expect(four.adopted && four.outcome.base == 7 && four.outcome.requiredMinimum == 4 && four.present == 5 && four.members == 7)
+        let three = try TopicApproval.count(present: present, ballots: ballots(3), threshold: .majority, base: .allMembers, members: members)
+        #expect(!three.adopted && three.outcome.base == 7)
+        #expect(three.descriptionZH == "以两委全体成员为基数：3/7，超过二分之一（至少 4）：未通过")
+        // The same ballots against those present: 3 of 5 adopts.
+        let againstPresent = try TopicApproval.count(present: present, ballots: ballots(3), threshold: .majority, base: .present, members: members)
+        #expect(againstPresent.adopted && againstPresent.outcome.base == 5 && againstPresent.descriptionZH == "3/5，超过二分之一（至少 3）：通过")
+        // Inclusive half of 8 members: 4 adopts, 3 does not, exactly (integer fractions).
+        let eight = (1...8).map { "委员\($0)" }
+        let halfOf8 = try TopicApproval.count(
+            present: Array(eight.prefix(4)), ballots: eight.prefix(4).map { Ballot(voter: $0, vote: .inFavour) },
+            threshold: .halfOrMore, base: .allMembers, members: eight)
+        #expect(halfOf8.adopted && halfOf8.outcome.requiredMinimum == 4)
+        let threeOf8 = try TopicApproval.count(
+            present: Array(eight.prefix(4)), ballots: eight.prefix(3).map { Ballot(voter: $0, vote: .inFavour) },
+            threshold: .halfOrMore, base: .allMembers, members: eight)
+        #expect(!threeOf8.adopted)
+    }
+
+    @Test("an all-members base needs the members recorded, once each, and everyone present among them")
+    func membersRequired() {
+        func refusal(_ present: [String], members: [String], base: ApprovalBase = .allMembers) -> String? {
+            do {
+                _ = try TopicApproval.count(present: present, ballots: [], threshold: .majority, base: base, members: members)
+                return nil
+            } catch {
+                return "\(error.rule)/\(error.field ?? "")"
+            }
+        }
+        #expect(refusal(["甲"], members: []) == "approval.members/members")
+        #expect(refusal(["甲"], members: ["甲", "甲"]) == "approval.members/members")
+        #expect(refusal(["甲", "丙"], members: ["甲", "乙"]) == "approval.not_member/present")
+        #expect(refusal(["甲", "丙"], members: ["甲", "乙"], base: .present) == "approval.not_member/present", "members given are checked under either base")
+        // Without members, the seed's base needs none.
+        #expect(refusal(["甲"], members: [], base: .present) == nil)
+    }
+
+    @Test("the base is inherited with the threshold: the nearest unit's rule sets both")
+    func baseInherited() throws {
+        let town = try UnitPath("u331001000000.u331001001000")
+        let village = try UnitPath("u331001000000.u331001001000.u331001001001")
+        let rules = [ApprovalThreshold(unitPath: town, threshold: .majority, base: .allMembers)]
+        #expect(ApprovalThreshold.effective(rules, at: village).base == .allMembers)
+        #expect(ApprovalThreshold.effective([], at: village).base == .present)
+        let override = rules + [ApprovalThreshold(unitPath: village, threshold: .halfOrMore, base: .present)]
+        #expect(ApprovalThreshold.effective(override, at: village).base == .present)
+    }
+
     @Test("topic numbers are the year and a three-digit sequence")
     func numbers() {
         #expect(TopicApproval.number(year: 2025, sequence: 7) == "2025-007")

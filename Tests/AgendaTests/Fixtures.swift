@@ -38,12 +38,17 @@ final class AgendaHarness: SuiteHarness {
 
     static let vault = PIIVault(encryptionKey: Array(repeating: 0x5A, count: 32), hashKey: Array(repeating: 0xA5, count: 32))
 
-    /// `region` keeps suites' county codes apart in the shared audit chains of one database.
-    static func start(prefix: String, region: Int) async throws -> AgendaHarness {
+    /// `region` keeps suites' county codes apart in the shared audit chains of one database;
+    /// `environment` is the deployment's (``AgendaSettings/fromEnvironment(_:)``, as
+    /// `tongxin-agenda` reads it at start).
+    static func start(prefix: String, region: Int, environment: [String: String] = [:]) async throws -> AgendaHarness {
+        let settings = try AgendaSettings.fromEnvironment(environment)
         let base = try await ServiceHarness.start(
             service: "agenda", prefix: prefix, migrations: try AgendaMigrations.all(), startOfTime: startOfTime
         ) { context in
-            [AgendaService(environment: AgendaEnvironment(pool: context.pool, vault: vault, clock: context.clock, logger: context.logger))]
+            [AgendaService(environment: AgendaEnvironment(
+                pool: context.pool, vault: vault, clock: context.clock, scales: settings.scales, timeZone: settings.timeZone,
+                logger: context.logger))]
         }
         return AgendaHarness(base: base, prefix: region)
     }
@@ -75,9 +80,9 @@ struct MissingHarness: Error, CustomStringConvertible {
 
 extension Trait where Self == HarnessTrait<AgendaHarness> {
     /// `region`: two digits (11–99) that start every county code of the suite.
-    static func agendaService(_ prefix: String, region: Int) -> Self {
+    static func agendaService(_ prefix: String, region: Int, environment: [String: String] = [:]) -> Self {
         HarnessTrait(
-            start: { try await AgendaHarness.start(prefix: prefix, region: region) },
+            start: { try await AgendaHarness.start(prefix: prefix, region: region, environment: environment) },
             bind: { harness, body in try await AgendaHarness.$bound.withValue(harness, operation: body) })
     }
 }

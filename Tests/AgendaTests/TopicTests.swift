@@ -100,6 +100,55 @@ struct TopicTests {
         #expect(defaultRule.setAt == "default" && defaultRule.inclusive)
     }
 
+    @Test("a town whose rule is 过半数 of all members: of 7 members with 5 present, 3 for fails and 4 for adopts; the base is inherited")
+    func allMembersBase() async throws {
+        let county = try AgendaHarness.current.county()
+        let rule = try await county.api.setApprovalRule(
+            .init(unitPath: county.town(1), threshold: .init(numerator: 1, denominator: 2), inclusive: false, countedAgainst: .allMembers),
+            options: county.admin)
+        #expect(rule.countedAgainst == .allMembers && rule.setAt == county.town(1))
+        let inherited = try await county.api.getApprovalRule(
+            .init(unitPath: county.village(1)), options: county.caller(at: county.village(1), Permissions.clerk))
+        #expect(inherited.countedAgainst == .allMembers && inherited.setAt == county.town(1) && !inherited.inclusive)
+        let members = (1...7).map { "委员\($0)" }
+        let present = Array(members.prefix(5))
+        func vote(_ topic: AgendaV1.Topic, inFavour: Int, members: [String]) async throws -> AgendaV1.ApproveTopicResponse {
+            let ballots = present.enumerated().map { AgendaV1.Ballot(voter: $1, vote: $0 < inFavour ? .`for` : .against) }
+            return try await county.api.approveTopic(
+                .init(topicId: topic.id, meetingOn: .init(year: 2025, month: 3, day: 3), present: present, ballots: ballots,
+                      members: members),
+                options: county.admin)
+        }
+        // 3 of the 5 present would pass against those present; against 7 members it fails.
+        let three = try await vote(try await county.topic(at: county.village(1)), inFavour: 3, members: members)
+        #expect(three.outcome?.adopted == false && three.topic?.state == .rejected)
+        #expect(three.outcome?.countedAgainst == .allMembers && three.outcome?.baseCount == 7)
+        #expect(three.outcome?.present == 5 && three.outcome?.members == 7)
+        #expect(three.outcome?.explanation?.zh == "以两委全体成员为基数：3/7，超过二分之一（至少 4）：未通过")
+        let four = try await vote(try await county.topic(at: county.village(1)), inFavour: 4, members: members)
+        #expect(four.outcome?.adopted == true && four.topic?.state == .approved && four.topic?.number == "2025-001")
+        let recorded = try await AgendaHarness.current.superuser.count(
+            "SELECT count(*) FROM agenda.approvals WHERE topic_id = $1::uuid AND base = 2 AND cardinality(members) = 7 AND cardinality(present) = 5 AND adopted",
+            [.text(four.topic?.id ?? "")])
+        #expect(recorded == 1, "the base and the members are recorded with the vote")
+        // Under an all-members rule the members must be recorded, and those present must be among them.
+        let topic = try await county.topic(at: county.village(1))
+        await expectStatus(.invalidArgument, field: "members", "全体成员") { try await vote(topic, inFavour: 4, members: []) }
+        await expectStatus(.invalidArgument, field: "present", "委员5") { try await vote(topic, inFavour: 4, members: Array(members.prefix(4))) }
+        #expect(try await county.getTopic(topic).state == .draft)
+        // Another town keeps the seed's base: 3 of 5 present adopts there.
+        let elsewhere = try await county.api.approveTopic(
+            .init(topicId: try await county.topic(at: county.village(1, town: 2)).id, meetingOn: .init(year: 2025, month: 3, day: 3),
+                  present: present, ballots: present.enumerated().map { AgendaV1.Ballot(voter: $1, vote: $0 < 3 ? .`for` : .against) },
+                  members: members),
+            options: county.admin)
+        #expect(elsewhere.outcome?.adopted == true && elsewhere.outcome?.countedAgainst == .present && elsewhere.outcome?.baseCount == 5)
+        // A village may go back to those present below its town.
+        let village = try await county.api.setApprovalRule(
+            .init(unitPath: county.village(2), threshold: .init(numerator: 1, denominator: 2), inclusive: true), options: county.admin)
+        #expect(village.countedAgainst == .present)
+    }
+
     @Test("a ballot by someone not present, or a second ballot, is INVALID_ARGUMENT and records nothing")
     func ballots() async throws {
         let county = try AgendaHarness.current.county()

@@ -177,10 +177,13 @@ struct County: Sendable {
 
     // MARK: Councils
 
-    func council(_ kind: MembershipV1.CouncilKind, at unit: MembershipV1.Unit, name: String = "议事会") async throws -> MembershipV1.Council {
+    /// `termStartsOn` nil: created without term dates (the term starts when it is constituted).
+    func council(
+        _ kind: MembershipV1.CouncilKind, at unit: MembershipV1.Unit, name: String = "议事会",
+        termStartsOn: CommonV1.Date? = CommonV1.Date(year: 2025, month: 1, day: 1)
+    ) async throws -> MembershipV1.Council {
         try await api.createCouncil(
-            MembershipV1.CreateCouncilRequest(
-                unit: unit.ref, kind: kind, name: name, termStartsOn: CommonV1.Date(year: 2025, month: 1, day: 1)),
+            MembershipV1.CreateCouncilRequest(unit: unit.ref, kind: kind, name: name, termStartsOn: termStartsOn),
             options: admin)
     }
 
@@ -270,10 +273,12 @@ extension County {
     /// 村民主协商议事会 (000/001) in a new village: a chair who is the village party
     /// secretary (a party member) and fixed members, `party` party members in all (the
     /// chair included) and `nonParty` others, every seat nominated.
-    func villageCouncil(village number: Int, party: Int, nonParty: Int) async throws -> (council: MembershipV1.Council, members: [MembershipV1.Person]) {
+    func villageCouncil(
+        village number: Int, party: Int, nonParty: Int, termStartsOn: CommonV1.Date? = CommonV1.Date(year: 2025, month: 1, day: 1)
+    ) async throws -> (council: MembershipV1.Council, members: [MembershipV1.Person]) {
         precondition(party >= 1, "the chair is a party member")
         let village = try await self.village(number)
-        let council = try await self.council(.villageCouncil, at: village, name: "\(village.name)民主协商议事会")
+        let council = try await self.council(.villageCouncil, at: village, name: "\(village.name)民主协商议事会", termStartsOn: termStartsOn)
         var members: [MembershipV1.Person] = []
         let chair = try await person("书记\(number)", in: village, party: true, cadre: true, sector: "villagePartyBranch", posts: ["villagePartySecretary"])
         try await nominate(chair, to: council, as: .chair)

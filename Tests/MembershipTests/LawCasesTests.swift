@@ -72,6 +72,29 @@ struct LawCasesTests {
         #expect(check.violations.first?.message?.zh.contains("同户") == true)
     }
 
+    @Test("one household recorded at the village and at one of its villager groups is one household; two groups' equal numbers are not")
+    func householdAcrossGroups() async throws {
+        let county = try await county()
+        let village = try await county.village(1)
+        let first = try await county.group(1, of: village, households: 30)
+        let second = try await county.group(2, of: village, households: 30)
+        // The director is registered at the village, household 17; a relative at group 1, household 17.
+        _ = try await county.person("村主任", in: village, cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeDirector"], household: "17")
+        // A committee member registered at group 1, household 22; someone at group 2 with the same number.
+        _ = try await county.person("组里委员", in: first, cadre: true, sector: "villagersCommittee", posts: ["villagersCommitteeMember"], household: "22")
+        let council = try await county.council(.supervisionCommittee, at: village, name: "村务监督委员会")
+        let relative = try await county.person("组里同户人", in: first, household: "17")
+        let neighbour = try await county.person("二组22户", in: second, household: "22")
+        try await county.nominate(relative, to: council, as: .chair)
+        try await county.nominate(neighbour, to: council)
+        try await county.nominate(try await county.person("监委", in: second, household: "h9"), to: council)
+        let check = try await county.check(council)
+        let kin = check.violations.filter { $0.ruleId == "composition.committee_kin_excluded" }
+        #expect(kin.map(\.subject) == [relative.id], "\(check.violations.map { $0.message?.zh ?? "" })")
+        #expect(kin.first?.message?.zh.contains("同户") == true)
+        #expect(check.violations.count == kin.count)
+    }
+
     // MARK: §4 nominees belong to the council's unit
 
     @Test("a nominee from outside the council's village is refused, naming the person and the unit; observers and outside experts are not")
@@ -86,6 +109,12 @@ struct LawCasesTests {
         #expect(error?.detail?.figure("composition.residence.subject") == outsider.id)
         #expect(error?.detail?.figure("composition.residence.unit") == county.villageCode(1, 1))
         #expect(error?.detail?.messageZH.contains(county.villageCode(1, 1)) == true)
+        // The person by name as well as id, and the unit by name as well as code.
+        let home = try await county.api.getUnit(.init(unit: .init(divisionCode: county.villageCode(1, 1))), options: county.admin)
+        #expect(error?.detail?.messageZH.hasPrefix("外村人（\(outsider.id)）") == true, "\(error?.detail?.messageZH ?? "")")
+        #expect(error?.detail?.messageEN.hasPrefix("外村人 (\(outsider.id))") == true)
+        #expect(error?.detail?.messageZH.contains("\(home.name)（\(county.villageCode(1, 1))）") == true)
+        #expect(error?.detail?.figure("composition.residence.name") == "外村人")
         try await county.nominate(outsider, to: council, as: .observer)
         let expert = try await county.person("专家", in: elsewhere, sector: "expert")
         try await county.nominate(expert, to: council, as: .adHocMember, topic: "road")

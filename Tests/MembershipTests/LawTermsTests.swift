@@ -6,6 +6,7 @@ import Testing
 import MembershipAPI
 import TongxinRPC
 import TongxinSchemas
+import TongxinPostgres
 
 /// Issue 8 §7: terms end by themselves — a council past its term's last day is EXPIRED to
 /// every reader and takes no new business; term lengths are data; consecutive terms do not drift.
@@ -49,6 +50,43 @@ struct LawTermsTests {
         #expect(third.currentTerm?.startsOn == CommonV1.Date(year: 2035, month: 1, day: 1))
         #expect(third.currentTerm?.endsOn == CommonV1.Date(year: 2040, month: 1, day: 1))
         _ = members
+    }
+
+    @Test("a council created without term dates starts its term the day it is constituted and is EXPIRED five years later")
+    func undatedCouncilEnds() async throws {
+        let harness = try MembershipHarness.current
+        harness.clock.set(MembershipHarness.startOfTime)
+        let county = try await harness.county()
+        let (council, _) = try await county.villageCouncil(village: 1, party: 10, nonParty: 10, termStartsOn: nil)
+        #expect(council.currentTerm?.startsOn == nil && council.currentTerm?.endsOn == nil, "no dates while forming")
+        // Published 1 March 2025, confirmed after the window: 8 March 2025 in Beijing.
+        let constituted = try await county.constitute(council)
+        #expect(constituted.status == .constituted)
+        #expect(constituted.currentTerm?.startsOn == CommonV1.Date(year: 2025, month: 3, day: 8))
+        #expect(constituted.currentTerm?.endsOn == CommonV1.Date(year: 2030, month: 3, day: 8))
+        let stored = try await harness.superuser.count(
+            "SELECT count(*) FROM membership.terms WHERE council_id = $1::uuid AND number = 1 AND starts_on = '2025-03-08' AND ends_on = '2030-03-08'",
+            [.text(council.id)])
+        #expect(stored == 1)
+
+        harness.clock.set(instant("2030-03-08T23:59:59+08:00"))
+        #expect(try await county.getCouncil(council).status == .constituted)
+        harness.clock.set(instant("2030-03-09T00:00:00+08:00"))
+        #expect(try await county.getCouncil(council).status == .expired)
+        let roster = try await county.api.getRoster(.init(councilId: council.id), options: county.admin)
+        #expect(roster.councilStatus == .expired && roster.termEndsOn == CommonV1.Date(year: 2030, month: 3, day: 8))
+        await expectStatus(.failedPrecondition, rule: "council.term_expired", "2030-03-08") { try await county.publish(council) }
+    }
+
+    @Test("a council given its term dates keeps them when it is constituted")
+    func datedCouncilKeepsItsTerm() async throws {
+        let harness = try MembershipHarness.current
+        harness.clock.set(MembershipHarness.startOfTime)
+        let county = try await harness.county()
+        let (council, _) = try await county.villageCouncil(village: 1, party: 10, nonParty: 10)
+        let constituted = try await county.constitute(council)
+        #expect(constituted.currentTerm?.startsOn == CommonV1.Date(year: 2025, month: 1, day: 1))
+        #expect(constituted.currentTerm?.endsOn == CommonV1.Date(year: 2030, month: 1, day: 1))
     }
 }
 

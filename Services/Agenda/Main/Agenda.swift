@@ -13,6 +13,10 @@ import TongxinService
 /// unit a request names must be registered in membership (``MembershipUnitDirectory``, a
 /// short token signed with TONGXIN_AUTH_SECRET for audience `membership`); unset, unit paths
 /// inside the caller's scope are taken as given.
+///
+/// TONGXIN_AGENDA_PLAN_LEAD_DAYS, TONGXIN_AGENDA_MEETING_DUE_DAYS and TONGXIN_AGENDA_TIME_ZONE
+/// set the deployment's lead time of meeting plans, meeting deadlines per scale and zone
+/// (``AgendaSettings``); a bad value stops it at start (exit 78) naming the variable.
 @main
 struct AgendaMain {
     static func main() async {
@@ -20,6 +24,7 @@ struct AgendaMain {
             service: "agenda", defaultPort: 7102, defaultMetricsPort: 9102,
             migrations: { try AgendaMigrations.all() }
         ) { context in
+            let settings = try AgendaSettings.fromEnvironment(ProcessInfo.processInfo.environment)
             guard let pool = context.pool else {
                 throw ConfigurationError(variable: "TONGXIN_AGENDA_DATABASE_URL", problem: "must be set")
             }
@@ -41,7 +46,8 @@ struct AgendaMain {
                 directory = MembershipUnitDirectory(client: client, tokens: context.tokens, clock: context.clock)
             }
             let environment = AgendaEnvironment(
-                pool: pool, vault: vault, clock: context.clock, units: directory, councils: directory, logger: context.logger)
+                pool: pool, vault: vault, clock: context.clock, scales: settings.scales, timeZone: settings.timeZone,
+                units: directory, councils: directory, logger: context.logger)
             return [AgendaService(environment: environment)]
         }
     }

@@ -441,6 +441,39 @@ extension AgendaV1 {
         public static let protoName = "tongxin.agenda.v1.Vote"
     }
 
+    /// 表决基数 — what an approval threshold is counted against.
+    public enum ApprovalBase: WireEnum {
+        /// In a request: the seed's base, those present.
+        case unspecified
+        /// 与会人员 — those present (004: 半数以上与会人员同意).
+        case present
+        /// 两委全体成员 — every member of the two committees recorded as entitled to vote
+        /// (ApproveTopicRequest.members), present or not.
+        case allMembers
+        /// A value this build does not know (proto3 enums are open).
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .present
+            case 2: self = .allMembers
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: return 0
+            case .present: return 1
+            case .allMembers: return 2
+            case .unrecognized(let value): return value
+            }
+        }
+
+        public static let protoName = "tongxin.agenda.v1.ApprovalBase"
+    }
+
     public enum ResearchKind: WireEnum {
         case unspecified
         /// 实地调研
@@ -1383,12 +1416,17 @@ extension AgendaV1 {
         /// Who was present (与会人员).
         public var present: [String]
         public var ballots: [AgendaV1.Ballot]
+        /// Everyone entitled to vote: all members of the two committees (两委全体成员), present or
+        /// not. Required when the unit's rule counts against all members (APPROVAL_BASE_ALL_MEMBERS);
+        /// when given, everyone present must be among them.
+        public var members: [String]
 
-        public init(topicId: String = "", meetingOn: CommonV1.Date? = nil, present: [String] = [], ballots: [AgendaV1.Ballot] = []) {
+        public init(topicId: String = "", meetingOn: CommonV1.Date? = nil, present: [String] = [], ballots: [AgendaV1.Ballot] = [], members: [String] = []) {
             self.topicId = topicId
             self.meetingOn = meetingOn
             self.present = present
             self.ballots = ballots
+            self.members = members
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.ApproveTopicRequest")
@@ -1398,6 +1436,7 @@ extension AgendaV1 {
             self.meetingOn = try reader.message(2)
             self.present = reader.repeatedString(3)
             self.ballots = try reader.repeatedMessage(4)
+            self.members = reader.repeatedString(5)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1405,6 +1444,7 @@ extension AgendaV1 {
             try writer.message(2, self.meetingOn)
             try writer.repeatedString(3, self.present)
             try writer.repeatedMessage(4, self.ballots)
+            try writer.repeatedString(5, self.members)
         }
     }
 
@@ -1419,8 +1459,14 @@ extension AgendaV1 {
         /// true: 以上/不少于 (inclusive); false: 过半数/超过 (strict).
         public var inclusive: Bool
         public var explanation: CommonV1.LocalizedText?
+        /// What the threshold was counted against, and how many that was (those present, or
+        /// every member recorded as entitled).
+        public var countedAgainst: AgendaV1.ApprovalBase
+        public var baseCount: Int32
+        /// How many members were recorded as entitled (0 when none were given).
+        public var members: Int32
 
-        public init(adopted: Bool = false, inFavour: Int32 = 0, against: Int32 = 0, abstaining: Int32 = 0, present: Int32 = 0, threshold: CommonV1.Fraction? = nil, inclusive: Bool = false, explanation: CommonV1.LocalizedText? = nil) {
+        public init(adopted: Bool = false, inFavour: Int32 = 0, against: Int32 = 0, abstaining: Int32 = 0, present: Int32 = 0, threshold: CommonV1.Fraction? = nil, inclusive: Bool = false, explanation: CommonV1.LocalizedText? = nil, countedAgainst: AgendaV1.ApprovalBase = AgendaV1.ApprovalBase(rawValue: 0), baseCount: Int32 = 0, members: Int32 = 0) {
             self.adopted = adopted
             self.inFavour = inFavour
             self.against = against
@@ -1429,6 +1475,9 @@ extension AgendaV1 {
             self.threshold = threshold
             self.inclusive = inclusive
             self.explanation = explanation
+            self.countedAgainst = countedAgainst
+            self.baseCount = baseCount
+            self.members = members
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.ApprovalOutcome")
@@ -1442,6 +1491,9 @@ extension AgendaV1 {
             self.threshold = try reader.message(6)
             self.inclusive = reader.scalar(7)
             self.explanation = try reader.message(8)
+            self.countedAgainst = reader.enumeration(9)
+            self.baseCount = reader.scalar(10)
+            self.members = reader.scalar(11)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1453,6 +1505,9 @@ extension AgendaV1 {
             try writer.message(6, self.threshold)
             writer.scalar(7, self.inclusive)
             try writer.message(8, self.explanation)
+            writer.enumeration(9, self.countedAgainst)
+            writer.scalar(10, self.baseCount)
+            writer.scalar(11, self.members)
         }
     }
 
@@ -1478,19 +1533,22 @@ extension AgendaV1 {
         }
     }
 
-    /// The approval threshold of a unit (inherited by its subtree unless set lower down).
+    /// The approval threshold of a unit (inherited by its subtree unless set lower down): the
+    /// fraction, whether it is inclusive, and its base, set together.
     public struct ApprovalRule: WireMessage {
         public var unitPath: String
         public var threshold: CommonV1.Fraction?
         public var inclusive: Bool
         /// "default" when no unit on the way up set one.
         public var setAt: String
+        public var countedAgainst: AgendaV1.ApprovalBase
 
-        public init(unitPath: String = "", threshold: CommonV1.Fraction? = nil, inclusive: Bool = false, setAt: String = "") {
+        public init(unitPath: String = "", threshold: CommonV1.Fraction? = nil, inclusive: Bool = false, setAt: String = "", countedAgainst: AgendaV1.ApprovalBase = AgendaV1.ApprovalBase(rawValue: 0)) {
             self.unitPath = unitPath
             self.threshold = threshold
             self.inclusive = inclusive
             self.setAt = setAt
+            self.countedAgainst = countedAgainst
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.ApprovalRule")
@@ -1500,6 +1558,7 @@ extension AgendaV1 {
             self.threshold = try reader.message(2)
             self.inclusive = reader.scalar(3)
             self.setAt = reader.string(4)
+            self.countedAgainst = reader.enumeration(5)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
@@ -1507,6 +1566,7 @@ extension AgendaV1 {
             try writer.message(2, self.threshold)
             writer.scalar(3, self.inclusive)
             try writer.string(4, self.setAt)
+            writer.enumeration(5, self.countedAgainst)
         }
     }
 
@@ -1514,11 +1574,14 @@ extension AgendaV1 {
         public var unitPath: String
         public var threshold: CommonV1.Fraction?
         public var inclusive: Bool
+        /// UNSPECIFIED: those present.
+        public var countedAgainst: AgendaV1.ApprovalBase
 
-        public init(unitPath: String = "", threshold: CommonV1.Fraction? = nil, inclusive: Bool = false) {
+        public init(unitPath: String = "", threshold: CommonV1.Fraction? = nil, inclusive: Bool = false, countedAgainst: AgendaV1.ApprovalBase = AgendaV1.ApprovalBase(rawValue: 0)) {
             self.unitPath = unitPath
             self.threshold = threshold
             self.inclusive = inclusive
+            self.countedAgainst = countedAgainst
         }
 
         public static let wireDescriptor = SchemaRegistry.message(named: "tongxin.agenda.v1.SetApprovalRuleRequest")
@@ -1527,12 +1590,14 @@ extension AgendaV1 {
             self.unitPath = reader.string(1)
             self.threshold = try reader.message(2)
             self.inclusive = reader.scalar(3)
+            self.countedAgainst = reader.enumeration(4)
         }
 
         public func write(to writer: borrowing WireWriter) throws {
             try writer.string(1, self.unitPath)
             try writer.message(2, self.threshold)
             writer.scalar(3, self.inclusive)
+            writer.enumeration(4, self.countedAgainst)
         }
     }
 

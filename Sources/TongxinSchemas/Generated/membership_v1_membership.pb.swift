@@ -1320,6 +1320,10 @@ extension MembershipV1 {
         public var unit: CommonV1.UnitRef?
         public var kind: MembershipV1.CouncilKind
         public var name: String
+        /// The first term's dates (the villagers' committee's, 004); term_ends_on defaults to the
+        /// kind's term length from term_starts_on. Both left out: the term starts the day the
+        /// council is constituted (ConfirmNotice) and ends the kind's length later, so every
+        /// constituted council expires by itself.
         public var termStartsOn: CommonV1.Date?
         public var termEndsOn: CommonV1.Date?
 

@@ -99,6 +99,11 @@ public enum ServiceRunner {
                 return
             }
             try await run(configuration: configuration, logger: logger, setup: makeSetup)
+        } catch let error as ConfigurationError {
+            // A service's own settings, read while it is set up: as bad a start as the shared
+            // ones above (EX_CONFIG, which systemd does not restart).
+            FileHandle.standardError.write(Data("tongxin-\(service): configuration error: \(error)\n".utf8))
+            exit(78)  // EX_CONFIG
         } catch {
             logger.critical(migrating ? "migration failed" : "stopped by an error", metadata: ["error": "\(error)"])
             exit(1)

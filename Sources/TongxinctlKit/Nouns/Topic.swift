@@ -134,8 +134,9 @@ struct TopicCommand: AsyncParsableCommand {
             discussion: """
                 Name the voters with --for, --against and --abstain (person ids or names, as they
                 will be recorded); --present adds those present who did not vote (everyone who
-                voted counts as present). The unit's threshold decides (tongxinctl threshold show).
-                Exit 1 when the topic is not adopted.
+                voted counts as present). The unit's threshold decides (tongxinctl threshold show);
+                when it counts against all members of the two committees, name every member with
+                --members (present or not). Exit 1 when the topic is not adopted.
 
                 \(examples(
                     "tongxinctl topic approve 5b6c7d8e-9f00-4a1b-8c2d-3e4f5a6b7c8d --meeting-on 2025-03-05 --for 王建国 李梅 张伟 赵强 --against 孙丽 --abstain 周军"))
@@ -147,6 +148,7 @@ struct TopicCommand: AsyncParsableCommand {
         @Option(parsing: .upToNextOption, help: "Those who voted against.") var against: [String] = []
         @Option(parsing: .upToNextOption, help: "Those who abstained.") var abstain: [String] = []
         @Option(parsing: .upToNextOption, help: "Others present who did not vote.") var present: [String] = []
+        @Option(parsing: .upToNextOption, help: "Every member of the two committees entitled to vote, present or not.") var members: [String] = []
 
         func validate() throws {
             let voters = inFavour + against + abstain
@@ -162,7 +164,8 @@ struct TopicCommand: AsyncParsableCommand {
             for name in present where !attendance.contains(name) { attendance.append(name) }
             let response = try await context.withGateway { gateway in
                 try await AgendaV1.Agenda.Client(gateway.rpc).approveTopic(
-                    .init(topicId: topic, meetingOn: meetingOn.date, present: attendance, ballots: ballots), options: gateway.options())
+                    .init(topicId: topic, meetingOn: meetingOn.date, present: attendance, ballots: ballots, members: members),
+                    options: gateway.options())
             }
             let outcome = response.outcome ?? AgendaV1.ApprovalOutcome()
             try context.out.show(response) {
@@ -290,6 +293,7 @@ struct ThresholdCommand: AsyncParsableCommand {
             }
             try context.out.show(rule) {
                 context.out.record([("unit", .init(rule.unitPath)), ("threshold", .init(TopicCommand.fraction(rule.threshold, inclusive: rule.inclusive))),
+                                    ("base", .init(rule.countedAgainst == .allMembers ? "all members 两委全体成员" : "those present 与会人员")),
                                     ("set at", .init(rule.setAt))])
             }
         }
@@ -302,15 +306,17 @@ struct ThresholdCommand: AsyncParsableCommand {
             discussion: examples("tongxinctl threshold set --unit 331082104000 --fraction 2/3 --inclusive", "tongxinctl threshold set --unit 331082104201 --fraction 1/2"))
         @OptionGroup var global: GlobalOptions
         @Option(help: "The unit.") var unit: UnitArgument
-        @Option(help: "The share of those present, e.g. 1/2 or 2/3.") var fraction: FractionArgument
+        @Option(help: "The share of the base, e.g. 1/2 or 2/3.") var fraction: FractionArgument
         @Flag(help: "At least the share (以上/不少于) rather than more than it (过半数/超过).") var inclusive = false
+        @Flag(help: "Count against all members of the two committees (两委全体成员) rather than those present.") var allMembers = false
 
         func run() async throws {
             let context = try global.context()
             let rule = try await context.withGateway { gateway in
                 let path = try await gateway.unitPath(unit)
                 return try await AgendaV1.Agenda.Client(gateway.rpc).setApprovalRule(
-                    .init(unitPath: path, threshold: fraction.fraction, inclusive: inclusive), options: gateway.options())
+                    .init(unitPath: path, threshold: fraction.fraction, inclusive: inclusive,
+                          countedAgainst: allMembers ? .allMembers : .present), options: gateway.options())
             }
             try context.out.show(rule) { "threshold at \(rule.unitPath): \(TopicCommand.fraction(rule.threshold, inclusive: rule.inclusive))\n" }
         }

@@ -89,6 +89,9 @@ struct ScopeOperations {
         guard let numerator = Int(exactly: fraction.numerator), let denominator = Int(exactly: fraction.denominator) else {
             throw AgendaError.invalidArgument(field: "threshold", zh: "门槛无效", en: "invalid threshold")
         }
+        // UNSPECIFIED is the seed's base, those present.
+        let base: ApprovalBase = try request.countedAgainst.rawValue == 0
+            ? ApprovalThreshold.seedBase : Validate.code(request.countedAgainst, field: "counted_against")
         let threshold: Threshold
         do {
             threshold = try ApprovalThreshold.validated(numerator: numerator, denominator: denominator, inclusive: request.inclusive)
@@ -97,16 +100,16 @@ struct ScopeOperations {
         }
         _ = try await tx.execute(
             """
-            INSERT INTO agenda.approval_rules (county_code, unit_path, numerator, denominator, inclusive, updated_at)
-            VALUES ($1, $2::ltree, $3, $4, $5, $6)
+            INSERT INTO agenda.approval_rules (county_code, unit_path, numerator, denominator, inclusive, base, updated_at)
+            VALUES ($1, $2::ltree, $3, $4, $5, $6, $7)
             ON CONFLICT (county_code, unit_path) DO UPDATE
                SET numerator = excluded.numerator, denominator = excluded.denominator, inclusive = excluded.inclusive,
-                   updated_at = excluded.updated_at
+                   base = excluded.base, updated_at = excluded.updated_at
             """,
             [.text(unit.countyCode), .text(unit.description), .int(Int64(numerator)), .int(Int64(denominator)),
-             .bool(request.inclusive), .timestamp(scope.now)])
+             .bool(request.inclusive), .int(Int64(base.rawValue)), .timestamp(scope.now)])
         try await scope.audit("SetApprovalRule", target: "approval-rule/\(unit)", unitPath: unit.description,
-                              ["threshold": threshold.descriptionEN])
-        return ApprovalThreshold(unitPath: unit, threshold: threshold).wire
+                              ["threshold": threshold.descriptionEN, "base": base.nameEN])
+        return ApprovalThreshold(unitPath: unit, threshold: threshold, base: base).wire
     }
 }

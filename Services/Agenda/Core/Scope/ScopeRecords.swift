@@ -41,21 +41,23 @@ struct ApprovalRuleRecord: PostgresRecord {
     var numerator: Int
     var denominator: Int
     var inclusive: Bool
+    var base: ApprovalBase?
 
-    static let columns = "unit_path::text AS unit_path, numerator, denominator, inclusive"
+    static let columns = "unit_path::text AS unit_path, numerator, denominator, inclusive, base"
 
     init(row: PostgresRow) throws {
         unitPath = try row["unit_path"].decode(String.self)
         numerator = try row["numerator"].decode(Int.self)
         denominator = try row["denominator"].decode(Int.self)
         inclusive = try row["inclusive"].decode(Bool.self)
+        base = ApprovalBase(rawValue: try row["base"].decode(Int.self))
     }
 
     var rule: ApprovalThreshold? {
-        guard let path = try? UnitPath(unitPath),
+        guard let path = try? UnitPath(unitPath), let base,
               let threshold = try? ApprovalThreshold.validated(numerator: numerator, denominator: denominator, inclusive: inclusive)
         else { return nil }
-        return ApprovalThreshold(unitPath: path, threshold: threshold)
+        return ApprovalThreshold(unitPath: path, threshold: threshold, base: base)
     }
 }
 
@@ -64,6 +66,6 @@ extension ApprovalThreshold {
         AgendaV1.ApprovalRule(
             unitPath: unitPath?.description ?? "",
             threshold: CommonV1.Fraction(numerator: Int64(threshold.numerator), denominator: Int64(threshold.denominator)),
-            inclusive: threshold.comparison == .atLeast, setAt: unitPath?.description ?? "default")
+            inclusive: threshold.comparison == .atLeast, setAt: unitPath?.description ?? "default", countedAgainst: AgendaV1.ApprovalBase(rawValue: Int32(base.rawValue)))
     }
 }

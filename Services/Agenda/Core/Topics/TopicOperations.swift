@@ -139,10 +139,12 @@ struct TopicOperations {
         return AgendaV1.CountTopicsResponse(unitPath: under.description, byState: byState, total: byState.reduce(0) { $0 + $1.count })
     }
 
-    /// 两委会审议: records who was present and each vote, applies the unit's threshold (半数以上
-    /// unless the unit says otherwise) over those present, and adopts — numbering the topic
-    /// per unit and year — or rejects. A ballot by someone absent, or a second ballot, is
-    /// INVALID_ARGUMENT and nothing is recorded.
+    /// 两委会审议: records who was present, the members entitled to vote (when given) and each
+    /// vote, applies the unit's rule (半数以上 of those present unless the unit says otherwise;
+    /// a unit whose base is all members counts every recorded member, present or not), and
+    /// adopts — numbering the topic per unit and year — or rejects. A ballot by someone absent,
+    /// a second ballot, someone present who is not a recorded member, or no members recorded
+    /// under an all-members rule is INVALID_ARGUMENT and nothing is recorded.
     func approve(_ request: AgendaV1.ApproveTopicRequest) async throws -> AgendaV1.ApproveTopicResponse {
         guard let day = request.meetingOn else { throw AgendaError.missing("meeting_on") }
         let meetingOn = try Validate.date(day, field: "meeting_on")
@@ -151,8 +153,12 @@ struct TopicOperations {
             Ballot(voter: try Validate.text(ballot.voter, field: "ballots.voter", limit: 100, required: true),
                    vote: try Validate.code(ballot.vote, field: "ballots.vote"))
         }
+        let members = try request.members.map { value throws(AgendaError) in try Validate.text(value, field: "members", limit: 100) }
         guard present.count <= 500 else {
             throw AgendaError.invalidArgument(field: "present", zh: "与会人员不超过500人", en: "at most 500 present")
+        }
+        guard members.count <= 500 else {
+            throw AgendaError.invalidArgument(field: "members", zh: "成员不超过500人", en: "at most 500 members")
         }
         let topic = try await store.find(request.topicId, forUpdate: true)
         // Only a draft is voted on: anything else is refused naming its state and "approved".
@@ -160,7 +166,7 @@ struct TopicOperations {
         let rule = try await ScopeOperations(scope: scope, units: units).approvalRule(at: try topic.path)
         let result: ApprovalResult
         do {
-            result = try TopicApproval.count(present: present, ballots: ballots, threshold: rule.threshold)
+            result = try TopicApproval.count(present: present, ballots: ballots, threshold: rule.threshold, base: rule.base, members: members)
         } catch {
             throw AgendaError.invalid(error)
         }
@@ -169,13 +175,14 @@ struct TopicOperations {
         _ = try await tx.execute(
             """
             INSERT INTO agenda.approvals (county_code, id, topic_id, unit_path, meeting_on, present, ballots, in_favour, against,
-                                          abstaining, numerator, denominator, inclusive, adopted, recorded_at)
-            VALUES ($1, $2, $3, $4::ltree, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                          abstaining, numerator, denominator, inclusive, adopted, recorded_at, base, members)
+            VALUES ($1, $2, $3, $4::ltree, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """,
             [.text(topic.countyCode), .uuid(UUID()), .uuid(topic.id), .text(topic.unitPath), .text(meetingOn.sqlText),
              .textArray(present), .jsonb(ballotJSON), .int(Int64(result.inFavour)), .int(Int64(result.against)),
              .int(Int64(result.abstaining)), .int(Int64(threshold.numerator)), .int(Int64(threshold.denominator)),
-             .bool(threshold.comparison == .atLeast), .bool(result.adopted), .timestamp(scope.now)])
+             .bool(threshold.comparison == .atLeast), .bool(result.adopted), .timestamp(scope.now),
+             .int(Int64(result.base.rawValue)), .textArray(members)])
         let moved: TopicRecord
         if result.adopted {
             let sequence = try await tx.queryValue(
@@ -189,17 +196,18 @@ struct TopicOperations {
             let number = TopicApproval.number(year: meetingOn.year, sequence: sequence)
             let due = scales.meetingDue(adoptedOn: meetingOn, scale: topic.scale)
             moved = try await store.move(
-                topic, to: .approved, note: result.outcome.descriptionZH,
+                topic, to: .approved, note: result.descriptionZH,
                 set: "number = $5, approved_at = $3, meeting_due_on = $6::date", [.text(number), .text(due.sqlText)])
         } else {
-            moved = try await store.move(topic, to: .rejected, note: result.outcome.descriptionZH)
+            moved = try await store.move(topic, to: .rejected, note: result.descriptionZH)
         }
         let outcome = AgendaV1.ApprovalOutcome(
             adopted: result.adopted, inFavour: Int32(result.inFavour), against: Int32(result.against),
             abstaining: Int32(result.abstaining), present: Int32(result.present),
             threshold: CommonV1.Fraction(numerator: Int64(threshold.numerator), denominator: Int64(threshold.denominator)),
             inclusive: threshold.comparison == .atLeast,
-            explanation: CommonV1.LocalizedText(zh: result.outcome.descriptionZH, en: result.outcome.descriptionEN))
+            explanation: CommonV1.LocalizedText(zh: result.descriptionZH, en: result.descriptionEN),
+            countedAgainst: wire(result.base), baseCount: Int32(result.outcome.base), members: Int32(result.members))
         return AgendaV1.ApproveTopicResponse(topic: moved.wire, outcome: outcome)
     }
 

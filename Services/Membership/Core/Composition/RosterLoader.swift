@@ -29,10 +29,61 @@ struct RosterLoader {
                 topicID: row.topicID.isEmpty ? nil : row.topicID,
                 fromOutsideUnit: !UnitOperations.isUnitPath(row.person.unitPath, under: council.unitPath))
         }
-        return CouncilComposition(kind: council.kind, members: members, context: try await context(of: council, members: members))
+        let memberHouseholds = rows.compactMap { row in
+            row.person.household.isEmpty
+                ? nil : HouseholdRecord(unitID: row.person.unitID.lowercased, unitPath: row.person.unitPath, household: row.person.household)
+        }
+        return try await composition(of: council, members: members, memberHouseholds: memberHouseholds)
     }
 
-    private func context(of council: CouncilRecord, members: [CouncilMember]) async throws -> UnitContext {
+    private func composition(
+        of council: CouncilRecord, members: [CouncilMember], memberHouseholds: [HouseholdRecord]
+    ) async throws -> CouncilComposition {
+        let (context, committeeHouseholds) = try await context(of: council, members: members)
+        // One household recorded at nested units (the village and one of its groups) is one
+        // household: both sides are keyed by the outermost unit it is recorded at.
+        let canonical = Self.canonicalHouseholds(memberHouseholds + committeeHouseholds)
+        var merged = context
+        merged.households = context.households.mapValues { canonical[$0] ?? $0 }
+        let rekeyed = members.map { member in
+            var member = member
+            if let household = member.person.householdID { member.person.householdID = canonical[household] ?? household }
+            return member
+        }
+        return CouncilComposition(kind: council.kind, members: rekeyed, context: merged)
+    }
+
+    /// A household as recorded: the registering unit and the identifier inside it.
+    struct HouseholdRecord: Hashable {
+        var unitID: String
+        var unitPath: String
+        var household: String
+        /// As ``PersonRecord/rulesPerson(groupID:)`` spells it: `<unit id>/<household>`.
+        var key: HouseholdID { "\(unitID)/\(household)" }
+    }
+
+    /// 同户 across nested units (issue 8 §2): a household identifier is "inside the unit" it is
+    /// recorded at, and a villager group's units lie inside its village, so the same
+    /// identifier recorded at the village and at one of its groups names one household — a
+    /// director registered at the village and a relative registered at the group with the
+    /// same household number are one household for art. 32. Each key is mapped to the key
+    /// at the outermost unit, among those recorded, that contains its own unit with the same
+    /// identifier; two sibling groups' identical numbers stay apart (each group numbers its
+    /// own households) unless the village records that household too.
+    static func canonicalHouseholds(_ records: [HouseholdRecord]) -> [HouseholdID: HouseholdID] {
+        var mapping: [HouseholdID: HouseholdID] = [:]
+        for (_, same) in Dictionary(grouping: Set(records), by: \.household) where same.count > 1 {
+            for record in same {
+                let outermost = same
+                    .filter { UnitOperations.isUnitPath(record.unitPath, under: $0.unitPath) }
+                    .min { ($0.unitPath.count, $0.unitPath) < ($1.unitPath.count, $1.unitPath) }
+                if let outermost, outermost.unitID != record.unitID { mapping[record.key] = outermost.key }
+            }
+        }
+        return mapping
+    }
+
+    private func context(of council: CouncilRecord, members: [CouncilMember]) async throws -> (UnitContext, [HouseholdRecord]) {
         let villagerGroups = try await tx.query(
             GroupRow.self,
             """
@@ -54,6 +105,9 @@ struct RosterLoader {
         let partyBranch = committeeRows.filter { $0.posts.contains(where: \.isPartyBranchCommitteeMembership) }.map(\.id)
         var households: [PersonID: HouseholdID] = [:]
         for row in committeeRows { if let household = row.household { households[row.id] = household } }
+        let committeeHouseholds = committeeRows.compactMap { row in
+            row.rawHousehold.isEmpty ? nil : HouseholdRecord(unitID: row.unitID, unitPath: row.unitPath, household: row.rawHousehold)
+        }
         let people = Array(Set(members.map(\.person.id) + committee + partyBranch))
         var kinship: [KinshipLink] = []
         if !people.isEmpty {
@@ -63,10 +117,11 @@ struct RosterLoader {
                 [.textArray(people)]
             ).map(\.link)
         }
-        return UnitContext(
+        let context = UnitContext(
             villagerGroups: villagerGroups, villagersCommittee: committee, kinship: kinship,
             partyBranchCommittee: partyBranch, households: households,
             unitCode: String(council.unitPath.split(separator: ".").last?.dropFirst() ?? ""))
+        return (context, committeeHouseholds)
     }
 }
 
@@ -106,13 +161,17 @@ extension RosterLoader {
         var id: PersonID
         var posts: [Post]
         var household: HouseholdID?
-        static let columns = "id, posts, unit_id, household"
+        var unitID: String
+        var unitPath: String
+        var rawHousehold: String
+        static let columns = "id, posts, unit_id, unit_path::text AS unit_path, household"
         init(row: PostgresRow) throws {
             id = try row["id"].decode(UUID.self).lowercased
             posts = try row["posts"].decode([Post].self)
-            let unit = try row["unit_id"].decode(UUID.self).lowercased
-            let household = try row["household"].decode(String.self)
-            self.household = household.isEmpty ? nil : "\(unit)/\(household)"
+            unitID = try row["unit_id"].decode(UUID.self).lowercased
+            unitPath = try row["unit_path"].decode(String.self)
+            rawHousehold = try row["household"].decode(String.self)
+            self.household = rawHousehold.isEmpty ? nil : "\(unitID)/\(rawHousehold)"
         }
     }
 

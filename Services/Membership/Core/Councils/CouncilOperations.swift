@@ -215,10 +215,15 @@ struct CouncilOperations {
         let effective = try await EffectiveRules.load(kind: council.kind, unitPath: council.unitPath, defaults: rules, tx: scope.tx)
         for case .residence(let rule) in effective.rules.rules where !rule.admitsOutsider(role: role, sector: person.sector) {
             let unit = String(council.unitPath.split(separator: ".").last?.dropFirst() ?? "")
-            let violation = CompositionChecker.residenceViolation(rule, person: person.id.lowercased, role: role, unit: unit)
+            // Named as GetPerson and GetRoster name them to this caller (who found the person
+            // under row-level security), the council's unit by its name too.
+            let unitName = try? await UnitStore(tx: scope.tx).find(id: council.unitID).name
+            let violation = CompositionChecker.residenceViolation(
+                rule, person: person.id.lowercased, name: person.name, role: role, unit: unit, unitName: unitName)
             throw MembershipError.failedPrecondition(
                 rule: violation.rule, zh: violation.messageZH, en: violation.messageEN,
                 figures: [ErrorDetail.Figure("\(violation.rule).subject", person.id.lowercased),
+                          ErrorDetail.Figure("\(violation.rule).name", person.name),
                           ErrorDetail.Figure("\(violation.rule).unit", unit)])
         }
     }

@@ -12,6 +12,9 @@ struct NoticeOperations {
     let scope: CallScope
     let settings: NoticeSettings
     let rules: CompositionDefaults
+    /// Term length per kind: a council created without term dates starts its term when it
+    /// is constituted (``startTermIfUndated(_:)``).
+    let terms: TermLengths
     var councils: CouncilStore { CouncilStore(tx: scope.tx) }
     var today: LocalDate { LocalDate(containing: scope.now, in: settings.timeZone) }
 
@@ -213,6 +216,7 @@ struct NoticeOperations {
         let advisoriesJSON = String(decoding: try encoder.encode(gate.advisories), as: UTF8.self)
         try await councils.apply(
             .constitute, to: council, constitutedAt: council.status == .constituted ? nil : scope.now, now: scope.now)
+        try await startTermIfUndated(council)
         try await scope.tx.execute(
             """
             UPDATE membership.notices
@@ -229,6 +233,30 @@ struct NoticeOperations {
                                "accepted_advisories": gate.advisories.map(\.rule).joined(separator: ",")])
         let confirmed = try await councils.find(council.id)
         return confirmed.wire(seats: try await councils.seats(of: council.id), today: today)
+    }
+
+    /// 任期自组成之日起算 (issue 8 §7): a council created without term dates (CreateCouncil's
+    /// `term_starts_on` is optional: the villagers' committee's dates, which 004 makes the
+    /// council's own — 协商会每届任期与村委会任期相同 — may not be known when it is set up) starts
+    /// its term on the day it is constituted, the day the party organisation's confirmation
+    /// (or, for an elected body, the confirmation of the election's result) takes effect here,
+    /// as ``Term/startsOn`` reads it: "the election or confirmation day". Its last day is
+    /// counted from there by the kind's length (five years, Organic Law art. 11), so every
+    /// constituted council has an end date and expires by itself; one that is never
+    /// constituted has no members to act and needs none. Not at creation: a council may be
+    /// forming for months, and its term would run down before anyone is seated. The day is
+    /// read in the deployment's zone; a term with either date given keeps it. Later terms
+    /// are dated by EndTerm.
+    func startTermIfUndated(_ council: CouncilRecord) async throws {
+        guard council.termStartsOn == nil, council.termEndsOn == nil else { return }
+        let term = terms.term(council.kind, startsOn: today)
+        try await scope.tx.execute(
+            """
+            UPDATE membership.terms SET starts_on = $3::date, ends_on = $4::date
+             WHERE county_code = $1 AND council_id = $2 AND number = $5 AND starts_on IS NULL AND ends_on IS NULL
+            """,
+            [.text(council.countyCode), .uuid(council.id), .text(term.startsOn.sqlText), .text(term.lastDay.sqlText),
+             .int(Int64(council.termNumber))])
     }
 
     // MARK: - Reading

@@ -167,7 +167,7 @@ public struct MembershipService: MembershipV1.Membership.ServiceProtocol {
     }
 
     private func notices(_ scope: CallScope) -> NoticeOperations {
-        NoticeOperations(scope: scope, settings: environment.notice, rules: rules)
+        NoticeOperations(scope: scope, settings: environment.notice, rules: rules, terms: environment.terms)
     }
 
     // MARK: Elections

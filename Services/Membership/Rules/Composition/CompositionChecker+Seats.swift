@@ -93,13 +93,23 @@ extension CompositionChecker {
     }
 
     /// The refusal of someone from outside the council's unit in `role`, naming the person
-    /// and the unit (by its division code).
-    public static func residenceViolation(_ rule: ResidenceRule, person: PersonID, role: CouncilRole, unit: String?) -> RuleViolation {
-        let unitText = unit.map { " \($0)" } ?? ""
+    /// (by name, when known, and id: `王某（<id>）`) and the unit (by name, when known, and
+    /// division code). A name is shown as the caller may read it: the refusal goes only to
+    /// a caller who could look the person up (names are not sealed personal data; only
+    /// public notices mask them).
+    public static func residenceViolation(
+        _ rule: ResidenceRule, person: PersonID, name: String? = nil, role: CouncilRole, unit: String?, unitName: String? = nil
+    ) -> RuleViolation {
+        let named = name.flatMap { $0.isEmpty ? nil : $0 }
+        let personZH = named.map { "\($0)（\(person)）" } ?? person
+        let personEN = named.map { "\($0) (\(person))" } ?? person
+        let unitLabel = unitName.flatMap { $0.isEmpty ? nil : $0 }
+        let unitZH = unit.map { code in " " + (unitLabel.map { "\($0)（\(code)）" } ?? code) } ?? ""
+        let unitEN = unit.map { code in " " + (unitLabel.map { "\($0) (\(code))" } ?? code) } ?? ""
         return RuleViolation(
             rule: rule.id, field: "person_id", subject: person,
-            zh: "\(person) 不属于本议事会所在单元\(unitText)，不能担任\(role.nameZH)（仅列席、名誉主任或外来专家、部门代表等特邀成员可来自单元之外）",
-            en: "\(person) does not belong to the council's unit\(unitText) and may not be its \(role.nameEN) (only the roles and ad-hoc sectors the rule names may come from outside)"
+            zh: "\(personZH) 不属于本议事会所在单元\(unitZH)，不能担任\(role.nameZH)（仅列席、名誉主任或外来专家、部门代表等特邀成员可来自单元之外）",
+            en: "\(personEN) does not belong to the council's unit\(unitEN) and may not be its \(role.nameEN) (only the roles and ad-hoc sectors the rule names may come from outside)"
         )
     }
 }

@@ -161,6 +161,11 @@ public final class MembershipRosterDirectory: RosterDirectory {
             } catch let error as RPCError where error.code == .notFound || error.code == .invalidArgument {
                 throw SessionError.notFound(what: "council")
             }
+            // 任期届满 (issue 8 §7): a council past its term's last day is no longer constituted
+            // for new business, so nobody is invited from it.
+            if roster.councilStatus == .expired {
+                throw await expired(council: council, lastDay: roster.termEndsOn, options: options)
+            }
             for entry in roster.entries where members[entry.personId] == nil {
                 let role: InviteeRole
                 switch entry.role {
@@ -173,5 +178,23 @@ public final class MembershipRosterDirectory: RosterDirectory {
             }
         }
         return order.compactMap { members[$0] }
+    }
+
+    /// FAILED_PRECONDITION `meeting.council_expired`, naming the council (by its name when
+    /// membership answers GetCouncil, else its id) and its term's last day.
+    private func expired(council: String, lastDay: CommonV1.Date?, options: CallOptions) async -> SessionError {
+        let name = (try? await api.getCouncil(MembershipV1.GetCouncilRequest(councilId: council), options: options).name)
+            .flatMap { $0.isEmpty ? nil : $0 }
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let day = lastDay.map { "\(padded($0.year, 4))-\(padded($0.month, 2))-\(padded($0.day, 2))" } ?? ""
+        let zh = "议事会「\(name ?? council)」任期已届满" + (day.isEmpty ? "" : "（最后一日为\(day)）") + "，不能据其名册召集会议"
+        let en = "council \(name.map { "\"\($0)\" (\(council))" } ?? council)'s term has expired"
+            + (day.isEmpty ? "" : " (its last day was \(day))") + ": no meeting can be called from its roster"
+        var figures: [ErrorDetail.Figure] = [.init("meeting.council_expired.council", council)]
+        if !day.isEmpty { figures.append(.init("meeting.council_expired.term_ends_on", day)) }
+        return SessionError.failedPrecondition(rule: "meeting.council_expired", zh: zh, en: en, figures: figures)
     }
 }

@@ -4209,7 +4209,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__ballot__descriptor =
   (ProtobufCMessageInit) tongxin__agenda__v1__ballot__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__approve_topic_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__approve_topic_request__field_descriptors[5] =
 {
   {
     "topic_id",
@@ -4259,17 +4259,30 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__approve_topic_request
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "members",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tongxin__Agenda__V1__ApproveTopicRequest, n_members),
+    offsetof(Tongxin__Agenda__V1__ApproveTopicRequest, members),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__approve_topic_request__field_indices_by_name[] = {
   3,   /* field[3] = ballots */
   1,   /* field[1] = meeting_on */
+  4,   /* field[4] = members */
   2,   /* field[2] = present */
   0,   /* field[0] = topic_id */
 };
 static const ProtobufCIntRange tongxin__agenda__v1__approve_topic_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__approve_topic_request__descriptor =
 {
@@ -4279,14 +4292,14 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__approve_topic_request__des
   "Tongxin__Agenda__V1__ApproveTopicRequest",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__ApproveTopicRequest),
-  4,
+  5,
   tongxin__agenda__v1__approve_topic_request__field_descriptors,
   tongxin__agenda__v1__approve_topic_request__field_indices_by_name,
   1,  tongxin__agenda__v1__approve_topic_request__number_ranges,
   (ProtobufCMessageInit) tongxin__agenda__v1__approve_topic_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_outcome__field_descriptors[8] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_outcome__field_descriptors[11] =
 {
   {
     "adopted",
@@ -4384,21 +4397,60 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_outcome__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "counted_against",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__ApprovalOutcome, counted_against),
+    &tongxin__agenda__v1__approval_base__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "base_count",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__ApprovalOutcome, base_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__ApprovalOutcome, members),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__approval_outcome__field_indices_by_name[] = {
   3,   /* field[3] = abstaining */
   0,   /* field[0] = adopted */
   2,   /* field[2] = against */
+  9,   /* field[9] = base_count */
+  8,   /* field[8] = counted_against */
   7,   /* field[7] = explanation */
   1,   /* field[1] = in_favour */
   6,   /* field[6] = inclusive */
+  10,   /* field[10] = members */
   4,   /* field[4] = present */
   5,   /* field[5] = threshold */
 };
 static const ProtobufCIntRange tongxin__agenda__v1__approval_outcome__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__approval_outcome__descriptor =
 {
@@ -4408,7 +4460,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__approval_outcome__descript
   "Tongxin__Agenda__V1__ApprovalOutcome",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__ApprovalOutcome),
-  8,
+  11,
   tongxin__agenda__v1__approval_outcome__field_descriptors,
   tongxin__agenda__v1__approval_outcome__field_indices_by_name,
   1,  tongxin__agenda__v1__approval_outcome__number_ranges,
@@ -4466,7 +4518,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__approve_topic_response__de
   (ProtobufCMessageInit) tongxin__agenda__v1__approve_topic_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_rule__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_rule__field_descriptors[5] =
 {
   {
     "unit_path",
@@ -4516,8 +4568,21 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__approval_rule__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "counted_against",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__ApprovalRule, counted_against),
+    &tongxin__agenda__v1__approval_base__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__approval_rule__field_indices_by_name[] = {
+  4,   /* field[4] = counted_against */
   2,   /* field[2] = inclusive */
   3,   /* field[3] = set_at */
   1,   /* field[1] = threshold */
@@ -4526,7 +4591,7 @@ static const unsigned tongxin__agenda__v1__approval_rule__field_indices_by_name[
 static const ProtobufCIntRange tongxin__agenda__v1__approval_rule__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__approval_rule__descriptor =
 {
@@ -4536,14 +4601,14 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__approval_rule__descriptor 
   "Tongxin__Agenda__V1__ApprovalRule",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__ApprovalRule),
-  4,
+  5,
   tongxin__agenda__v1__approval_rule__field_descriptors,
   tongxin__agenda__v1__approval_rule__field_indices_by_name,
   1,  tongxin__agenda__v1__approval_rule__number_ranges,
   (ProtobufCMessageInit) tongxin__agenda__v1__approval_rule__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tongxin__agenda__v1__set_approval_rule_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tongxin__agenda__v1__set_approval_rule_request__field_descriptors[4] =
 {
   {
     "unit_path",
@@ -4581,8 +4646,21 @@ static const ProtobufCFieldDescriptor tongxin__agenda__v1__set_approval_rule_req
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "counted_against",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tongxin__Agenda__V1__SetApprovalRuleRequest, counted_against),
+    &tongxin__agenda__v1__approval_base__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tongxin__agenda__v1__set_approval_rule_request__field_indices_by_name[] = {
+  3,   /* field[3] = counted_against */
   2,   /* field[2] = inclusive */
   1,   /* field[1] = threshold */
   0,   /* field[0] = unit_path */
@@ -4590,7 +4668,7 @@ static const unsigned tongxin__agenda__v1__set_approval_rule_request__field_indi
 static const ProtobufCIntRange tongxin__agenda__v1__set_approval_rule_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tongxin__agenda__v1__set_approval_rule_request__descriptor =
 {
@@ -4600,7 +4678,7 @@ const ProtobufCMessageDescriptor tongxin__agenda__v1__set_approval_rule_request_
   "Tongxin__Agenda__V1__SetApprovalRuleRequest",
   "tongxin.agenda.v1",
   sizeof(Tongxin__Agenda__V1__SetApprovalRuleRequest),
-  3,
+  4,
   tongxin__agenda__v1__set_approval_rule_request__field_descriptors,
   tongxin__agenda__v1__set_approval_rule_request__field_indices_by_name,
   1,  tongxin__agenda__v1__set_approval_rule_request__number_ranges,
@@ -6170,6 +6248,36 @@ const ProtobufCEnumDescriptor tongxin__agenda__v1__vote__descriptor =
   tongxin__agenda__v1__vote__enum_values_by_name,
   1,
   tongxin__agenda__v1__vote__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tongxin__agenda__v1__approval_base__enum_values_by_number[3] =
+{
+  { "APPROVAL_BASE_UNSPECIFIED", "TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_UNSPECIFIED", 0 },
+  { "APPROVAL_BASE_PRESENT", "TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_PRESENT", 1 },
+  { "APPROVAL_BASE_ALL_MEMBERS", "TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_ALL_MEMBERS", 2 },
+};
+static const ProtobufCIntRange tongxin__agenda__v1__approval_base__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tongxin__agenda__v1__approval_base__enum_values_by_name[3] =
+{
+  { "APPROVAL_BASE_ALL_MEMBERS", 2 },
+  { "APPROVAL_BASE_PRESENT", 1 },
+  { "APPROVAL_BASE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tongxin__agenda__v1__approval_base__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tongxin.agenda.v1.ApprovalBase",
+  "ApprovalBase",
+  "Tongxin__Agenda__V1__ApprovalBase",
+  "tongxin.agenda.v1",
+  3,
+  tongxin__agenda__v1__approval_base__enum_values_by_number,
+  3,
+  tongxin__agenda__v1__approval_base__enum_values_by_name,
+  1,
+  tongxin__agenda__v1__approval_base__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue tongxin__agenda__v1__research_kind__enum_values_by_number[4] =

@@ -319,6 +319,25 @@ typedef enum _Tongxin__Agenda__V1__Vote {
   TONGXIN__AGENDA__V1__VOTE__VOTE_ABSTAIN = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__AGENDA__V1__VOTE)
 } Tongxin__Agenda__V1__Vote;
+/*
+ * 表决基数 — what an approval threshold is counted against.
+ */
+typedef enum _Tongxin__Agenda__V1__ApprovalBase {
+  /*
+   * In a request: the seed's base, those present.
+   */
+  TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_UNSPECIFIED = 0,
+  /*
+   * 与会人员 — those present (004: 半数以上与会人员同意).
+   */
+  TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_PRESENT = 1,
+  /*
+   * 两委全体成员 — every member of the two committees recorded as entitled to vote
+   * (ApproveTopicRequest.members), present or not.
+   */
+  TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_ALL_MEMBERS = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TONGXIN__AGENDA__V1__APPROVAL_BASE)
+} Tongxin__Agenda__V1__ApprovalBase;
 typedef enum _Tongxin__Agenda__V1__ResearchKind {
   TONGXIN__AGENDA__V1__RESEARCH_KIND__RESEARCH_KIND_UNSPECIFIED = 0,
   /*
@@ -853,10 +872,17 @@ struct  Tongxin__Agenda__V1__ApproveTopicRequest
   char **present;
   size_t n_ballots;
   Tongxin__Agenda__V1__Ballot **ballots;
+  /*
+   * Everyone entitled to vote: all members of the two committees (两委全体成员), present or
+   * not. Required when the unit's rule counts against all members (APPROVAL_BASE_ALL_MEMBERS);
+   * when given, everyone present must be among them.
+   */
+  size_t n_members;
+  char **members;
 };
 #define TONGXIN__AGENDA__V1__APPROVE_TOPIC_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__approve_topic_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, 0,NULL }
 
 
 /*
@@ -876,10 +902,20 @@ struct  Tongxin__Agenda__V1__ApprovalOutcome
    */
   protobuf_c_boolean inclusive;
   Tongxin__Common__V1__LocalizedText *explanation;
+  /*
+   * What the threshold was counted against, and how many that was (those present, or
+   * every member recorded as entitled).
+   */
+  Tongxin__Agenda__V1__ApprovalBase counted_against;
+  int32_t base_count;
+  /*
+   * How many members were recorded as entitled (0 when none were given).
+   */
+  int32_t members;
 };
 #define TONGXIN__AGENDA__V1__APPROVAL_OUTCOME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__approval_outcome__descriptor) \
-    , 0, 0, 0, 0, 0, NULL, 0, NULL }
+    , 0, 0, 0, 0, 0, NULL, 0, NULL, TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_UNSPECIFIED, 0, 0 }
 
 
 struct  Tongxin__Agenda__V1__ApproveTopicResponse
@@ -894,7 +930,8 @@ struct  Tongxin__Agenda__V1__ApproveTopicResponse
 
 
 /*
- * The approval threshold of a unit (inherited by its subtree unless set lower down).
+ * The approval threshold of a unit (inherited by its subtree unless set lower down): the
+ * fraction, whether it is inclusive, and its base, set together.
  */
 struct  Tongxin__Agenda__V1__ApprovalRule
 {
@@ -906,10 +943,11 @@ struct  Tongxin__Agenda__V1__ApprovalRule
    * "default" when no unit on the way up set one.
    */
   char *set_at;
+  Tongxin__Agenda__V1__ApprovalBase counted_against;
 };
 #define TONGXIN__AGENDA__V1__APPROVAL_RULE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__approval_rule__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string, TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_UNSPECIFIED }
 
 
 struct  Tongxin__Agenda__V1__SetApprovalRuleRequest
@@ -918,10 +956,14 @@ struct  Tongxin__Agenda__V1__SetApprovalRuleRequest
   char *unit_path;
   Tongxin__Common__V1__Fraction *threshold;
   protobuf_c_boolean inclusive;
+  /*
+   * UNSPECIFIED: those present.
+   */
+  Tongxin__Agenda__V1__ApprovalBase counted_against;
 };
 #define TONGXIN__AGENDA__V1__SET_APPROVAL_RULE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tongxin__agenda__v1__set_approval_rule_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0 }
+    , (char *)protobuf_c_empty_string, NULL, 0, TONGXIN__AGENDA__V1__APPROVAL_BASE__APPROVAL_BASE_UNSPECIFIED }
 
 
 struct  Tongxin__Agenda__V1__GetApprovalRuleRequest
@@ -2433,6 +2475,7 @@ extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__meeting_form__descr
 extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__topic_state__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__scope_list_kind__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__vote__descriptor;
+extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__approval_base__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__research_kind__descriptor;
 extern const ProtobufCEnumDescriptor    tongxin__agenda__v1__participant_role__descriptor;
 extern const ProtobufCMessageDescriptor tongxin__agenda__v1__item__descriptor;

@@ -809,6 +809,12 @@ struct  Tongxin__Membership__V1__CreateCouncilRequest
   Tongxin__Common__V1__UnitRef *unit;
   Tongxin__Membership__V1__CouncilKind kind;
   char *name;
+  /*
+   * The first term's dates (the villagers' committee's, 004); term_ends_on defaults to the
+   * kind's term length from term_starts_on. Both left out: the term starts the day the
+   * council is constituted (ConfirmNotice) and ends the kind's length later, so every
+   * constituted council expires by itself.
+   */
   Tongxin__Common__V1__Date *term_starts_on;
   Tongxin__Common__V1__Date *term_ends_on;
 };
